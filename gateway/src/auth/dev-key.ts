@@ -1,0 +1,29 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+
+/** Where the local development signing key lives (never used in production). */
+export function devKeyPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DEV_JWT_KEY_FILE ?? resolve(env.INFRA_HOME ?? resolve(__dirname, '../../../.infra'), 'dev-jwt-key.json');
+}
+
+export interface DevKeyPair {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** Loads the local development key pair, creating it on first use (atomically). */
+export async function loadOrCreateDevKey(path = devKeyPath()): Promise<DevKeyPair> {
+  if (!existsSync(path)) {
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const pair: DevKeyPair = {
+      privateJwk: { ...(await exportJWK(privateKey)), kid: 'dev-1', alg: 'EdDSA' },
+      publicJwk: { ...(await exportJWK(publicKey)), kid: 'dev-1', alg: 'EdDSA' },
+    };
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(pair), { mode: 0o600 });
+    if (!existsSync(path)) renameSync(tmp, path);
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as DevKeyPair;
+}

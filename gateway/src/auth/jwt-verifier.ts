@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { Caller, UserRole } from '@instainstru/platform';
+
+const ROLES: readonly UserRole[] = ['student', 'instructor', 'admin'];
+
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export interface JwtVerifierOptions {
+  issuer: string;
+  audience: string;
+  /** Production: the identity provider's JWKS endpoint. */
+  jwksUrl?: string;
+  /** Development and tests: public keys trusted directly. */
+  publicJwks?: JWK[];
+}
+
+export type CallerResolver = (authorization: string | undefined, requestId: string) => Promise<Caller>;
+
+function rolesOf(payload: JWTPayload): UserRole[] {
+  const claimed = Array.isArray(payload.roles) ? payload.roles : typeof payload.role === 'string' ? [payload.role] : [];
+  return claimed.filter((r): r is UserRole => ROLES.includes(r as UserRole));
+}
+
+/**
+ * Turns the Authorization header into the caller: no header means an anonymous caller; a bearer
+ * token must verify (signature, issuer, audience, expiry) or the request is refused.
+ */
+export function createCallerResolver(options: JwtVerifierOptions): CallerResolver {
+  const keys = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    : createLocalJWKSet({ keys: options.publicJwks ?? [] });
+  return async (authorization, requestId = randomUUID()) => {
+    if (!authorization) return { userId: null, roles: [], requestId };
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(authorization.trim());
+    if (!match) throw new AuthenticationError('Authorization header must be "Bearer <token>"');
+    try {
+      const { payload } = await jwtVerify(match[1]!, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['EdDSA', 'ES256', 'RS256'],
+        clockTolerance: 5,
+        requiredClaims: ['sub', 'exp'],
+      });
+      return { userId: payload.sub!, roles: rolesOf(payload), requestId };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AuthenticationError('Token has expired');
+      throw new AuthenticationError('Token is not valid');
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+
+/** The envelope every event travels in (DESIGN §2). Kafka key = aggregateId. */
+export interface EventEnvelope<Payload = unknown> {
+  id: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  aggregateId: string;
+  payload: Payload;
+  /** W3C trace context of the work that produced the event. */
+  trace?: { traceparent: string; tracestate?: string };
+}
+
+export interface NewEvent<Payload = unknown> {
+  type: string;
+  version?: number;
+  aggregateId: string;
+  payload: Payload;
+  occurredAt?: Date;
+}
+
+export function createEnvelope<Payload>(event: NewEvent<Payload>): EventEnvelope<Payload> {
+  return {
+    id: randomUUID(),
+    type: event.type,
+    version: event.version ?? 1,
+    occurredAt: (event.occurredAt ?? new Date()).toISOString(),
+    aggregateId: event.aggregateId,
+    payload: event.payload,
+  };
+}
+
+/**
+ * Events are published to one topic per producing service: `instructor.went-live` goes to
+ * `<prefix>instructor.events`. The prefix isolates environments (and test runs) on one cluster.
+ */
+export function topicForEventType(type: string, prefix = ''): string {
+  const producer = type.split('.')[0];
+  if (!producer || producer === type) throw new Error(`Event type "${type}" must be "<service>.<name>"`);
+  return `${prefix}${producer}.events`;
+}
+
+/** Where a consumer group parks messages it could not process. */
+export function deadLetterTopic(groupId: string, prefix = ''): string {
+  return `${prefix}${groupId}.dlq`;
+}

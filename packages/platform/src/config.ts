@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** The five subgraphs; each owns the Postgres schema and database role of the same name. */
+export const SERVICE_NAMES = ['catalog', 'instructor', 'availability', 'booking', 'reviews'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
+  gateway: 4000,
+  catalog: 4001,
+  instructor: 4002,
+  availability: 4003,
+  booking: 4004,
+  reviews: 4005,
+};
+
+/** Local development secret; production sets SUBGRAPH_SIGNING_SECRET. */
+export const DEV_SIGNING_SECRET = 'instainstru-dev-subgraph-signing-secret';
+
+export type ServiceRole = 'api' | 'worker' | 'all';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SERVICE_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  PGHOST: z.string().default('127.0.0.1'),
+  PGPORT: z.coerce.number().int().default(5432),
+  PGDATABASE: z.string().default('instainstru'),
+  DATABASE_URL: z.string().url().optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  SUBGRAPH_SIGNING_SECRET: z.string().min(16).default(DEV_SIGNING_SECRET),
+  CALLER_MAX_AGE_MS: z.coerce.number().int().positive().default(60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+  CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(15_000),
+  NODE_ENV: z.string().default('development'),
+});
+
+export interface ServiceConfig {
+  service: ServiceName;
+  port: number;
+  role: ServiceRole;
+  database: { url: string; poolMax: number; schema: ServiceName };
+  redisUrl: string;
+  kafka: { brokers: string[]; topicPrefix: string; clientId: string };
+  signingSecret: string;
+  callerMaxAgeMs: number;
+  logLevel: string;
+  outboxPollMs: number;
+  consumerMaxAttempts: number;
+  shutdownGraceMs: number;
+  production: boolean;
+}
+
+/**
+ * A service's database role and its development password follow one convention
+ * (`<service>_svc` / `<service>_dev_pw`); production passes DATABASE_URL instead.
+ */
+export function serviceDatabaseRole(service: ServiceName): { user: string; password: string } {
+  return { user: `${service}_svc`, password: `${service}_dev_pw` };
+}
+
+export function loadServiceConfig(
+  service: ServiceName,
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv,
+): ServiceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration for ${service}: ${problems}`);
+  }
+  const e = parsed.data;
+  const roleFlag = argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
+  const role = z.enum(['api', 'worker', 'all']).parse(roleFlag ?? e.SERVICE_ROLE);
+  const production = e.NODE_ENV === 'production';
+  if (production && e.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) {
+    throw new Error('SUBGRAPH_SIGNING_SECRET must be set in production');
+  }
+  const { user, password } = serviceDatabaseRole(service);
+  const url =
+    env[`${service.toUpperCase()}_DATABASE_URL`] ??
+    e.DATABASE_URL ??
+    `postgres://${user}:${password}@${e.PGHOST}:${e.PGPORT}/${e.PGDATABASE}`;
+  return {
+    service,
+    port: e.PORT ?? DEFAULT_PORTS[service],
+    role,
+    database: { url, poolMax: e.DB_POOL_MAX, schema: service },
+    redisUrl: e.REDIS_URL,
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      clientId: `instainstru-${service}`,
+    },
+    signingSecret: e.SUBGRAPH_SIGNING_SECRET,
+    callerMaxAgeMs: e.CALLER_MAX_AGE_MS,
+    logLevel: e.LOG_LEVEL,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    consumerMaxAttempts: e.CONSUMER_MAX_ATTEMPTS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    production,
+  };
+}

@@ -1,0 +1,81 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from 'pino';
+
+/**
+ * The GraphQL error codes callers can rely on (documented in docs/errors.md).
+ * Each service maps its own error code enum onto these in exactly one place.
+ */
+export enum ApiErrorCode {
+  BadUserInput = 'BAD_USER_INPUT',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  PaymentRequired = 'PAYMENT_REQUIRED',
+  RateLimited = 'RATE_LIMITED',
+  QueryTooComplex = 'QUERY_TOO_COMPLEX',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Internal = 'INTERNAL_SERVER_ERROR',
+}
+
+/**
+ * Base of every service's own error type. A service subclasses it with its code enum and
+ * implements `apiCode` with an exhaustive switch; nothing else maps errors to GraphQL.
+ */
+export abstract class ServiceError<Code extends string = string> extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  abstract get apiCode(): ApiErrorCode;
+}
+
+/** GraphQL's own request errors (syntax, validation, variable coercion) keep their codes. */
+const PASSTHROUGH_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const API_CODES = new Set<string>(Object.values(ApiErrorCode));
+
+/**
+ * Apollo `formatError` for every subgraph: service errors become their stable code, message and
+ * details; GraphQL request errors pass through; anything else is logged and answered as an
+ * opaque INTERNAL_SERVER_ERROR, so no stack trace, SQL or secret ever leaves the service.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, ...(formatted.path ? { path: formatted.path } : {}) };
+    if (original instanceof ServiceError) {
+      return {
+        ...base,
+        message: original.message,
+        extensions: {
+          code: original.apiCode,
+          reason: original.code,
+          ...(original.details ? { details: original.details } : {}),
+        },
+      };
+    }
+    if (original instanceof GraphQLError) {
+      const code = original.extensions?.code ?? formatted.extensions?.code;
+      if (typeof code === 'string' && (PASSTHROUGH_CODES.has(code) || API_CODES.has(code))) {
+        return { ...base, extensions: { code } };
+      }
+    }
+    logger.error({ err: original }, 'unexpected error while resolving a request');
+    return { ...base, message: 'Internal server error', extensions: { code: ApiErrorCode.Internal } };
+  };
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** A GraphQL-shaped error response for failures before execution (auth, body, shutdown). */
+export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/** Reads the request body as text; null when it exceeds the limit. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Parses a GraphQL POST body; answers 413/400 itself and returns undefined when it did. */
+export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse): Promise<{ body: unknown } | undefined> {
+  const raw = req.method === 'POST' ? await readBody(req) : '';
+  if (raw === null) {
+    sendGraphQLError(res, 413, 'BAD_REQUEST', 'Request body too large');
+    return undefined;
+  }
+  try {
+    return { body: raw ? (JSON.parse(raw) as unknown) : undefined };
+  } catch {
+    sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+    return undefined;
+  }
+}
+
+export async function writeGraphQLResponse(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of result.headers) headers[key] = value;
+  if (result.body.kind === 'complete') {
+    headers['content-length'] = String(Buffer.byteLength(result.body.string));
+    res.writeHead(result.status ?? 200, headers);
+    res.end(result.body.string);
+    return;
+  }
+  res.writeHead(result.status ?? 200, headers);
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}

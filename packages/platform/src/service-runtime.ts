@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BaseContext } from '@apollo/server';
+import { EventSchemaRegistry } from '@instainstru/events';
+import { parse, type DocumentNode } from 'graphql';
+import type { Logger } from 'pino';
+import type { ServiceConfig } from './config';
+import { Database, type MigrationClass } from './database';
+import type { ReadinessChecks } from './http-app';
+import { createSubgraphServer, type SubgraphServer, type SubgraphServerOptions } from './http-server';
+import type { EventBus } from './kafka/event-bus';
+import { KafkajsEventBus } from './kafka/kafkajs-event-bus';
+import { createLogger } from './logger';
+import { PlatformMetrics } from './metrics';
+import { Outbox, OutboxRelay } from './outbox';
+import { initTracing, shutdownTracing } from './tracing';
+
+/** Background work of the `worker` role: outbox relay, consumers, schedulers. */
+export interface Worker {
+  name: string;
+  start(): Promise<void>;
+  /** Finishes the unit of work in flight, then stops. */
+  stop(): Promise<void>;
+}
+
+/** What every service is built from; created once per process. */
+export interface ServiceDeps {
+  config: ServiceConfig;
+  logger: Logger;
+  metrics: PlatformMetrics;
+  db: Database;
+  bus: EventBus;
+  schemas: EventSchemaRegistry;
+  outbox: Outbox;
+}
+
+export async function createServiceDeps(config: ServiceConfig, migrations: MigrationClass[]): Promise<ServiceDeps> {
+  initTracing(config.service);
+  const logger = createLogger(config.service, config.logLevel);
+  const metrics = new PlatformMetrics(config.service);
+  const db = await new Database({
+    url: config.database.url,
+    schema: config.database.schema,
+    poolMax: config.database.poolMax,
+    migrations,
+    applicationName: `${config.service}-${config.role}`,
+  }).connect();
+  const bus = new KafkajsEventBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  const schemas = new EventSchemaRegistry();
+  const outbox = new Outbox(schemas, config.kafka.topicPrefix);
+  return { config, logger, metrics, db, bus, schemas, outbox };
+}
+
+export function outboxRelayWorker(deps: ServiceDeps): Worker {
+  const relay = new OutboxRelay({
+    db: deps.db,
+    bus: deps.bus,
+    logger: deps.logger.child({ component: 'outbox-relay' }),
+    metrics: deps.metrics,
+    schema: deps.config.database.schema,
+    pollMs: deps.config.outboxPollMs,
+  });
+  return { name: 'outbox-relay', start: () => relay.start(), stop: () => relay.stop() };
+}
+
+export interface RunServiceOptions {
+  deps: ServiceDeps;
+  /** Builds the subgraph (role `api`). */
+  api(): Promise<SubgraphServer>;
+  /** The background workers (role `worker`); the outbox relay is always among them. */
+  workers(): Worker[];
+  /** Extra resources to close after everything stopped (Redis, S3 clients, …). */
+  close?(): Promise<void>;
+}
+
+/**
+ * Starts the service in the configured role (`api`, `worker` or `all`) and shuts it down on
+ * SIGTERM/SIGINT: stop accepting requests and drain those in flight, let workers finish their
+ * current message or batch, then close connections. A second signal or the grace period forces exit.
+ */
+export async function runService(options: RunServiceOptions): Promise<void> {
+  const { deps } = options;
+  const { config, logger } = deps;
+  const runApi = config.role === 'api' || config.role === 'all';
+  const runWorker = config.role === 'worker' || config.role === 'all';
+
+  const server = runApi ? await options.api() : undefined;
+  const workers = runWorker ? [outboxRelayWorker(deps), ...options.workers()] : [];
+  for (const worker of workers) await worker.start();
+  if (server) await server.listen(config.port);
+  logger.info({ role: config.role, port: runApi ? config.port : undefined, workers: workers.map((w) => w.name) }, `${config.service} started`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'draining before exit');
+    const force = setTimeout(() => {
+      logger.error('drain exceeded the grace period; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    try {
+      await server?.drain();
+      await Promise.all(workers.map((w) => w.stop()));
+      await options.close?.();
+      await deps.bus.close();
+      await deps.db.close();
+      await shutdownTracing();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while draining');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Reads a service's SDL (the contract at the package root). */
+export function loadTypeDefs(serviceRoot: string): DocumentNode {
+  return parse(readFileSync(join(serviceRoot, 'schema.graphql'), 'utf8'));
+}
+
+/**
+ * A service's subgraph with the platform's wiring (logging, metrics, caller verification,
+ * readiness of Postgres and Kafka plus any extra dependencies).
+ */
+export function buildSubgraph<Ctx extends BaseContext>(
+  deps: ServiceDeps,
+  options: Pick<SubgraphServerOptions<Ctx>, 'typeDefs' | 'resolvers' | 'context'> & { readiness?: ReadinessChecks },
+): Promise<SubgraphServer> {
+  return createSubgraphServer<Ctx>({
+    name: deps.config.service,
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers,
+    context: options.context,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    signingSecret: deps.config.signingSecret,
+    callerMaxAgeMs: deps.config.callerMaxAgeMs,
+    readiness: { postgres: () => deps.db.ping(), kafka: () => deps.bus.ping(), ...options.readiness },
+  });
+}

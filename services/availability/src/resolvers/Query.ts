@@ -1,0 +1,5 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types';
+
+export const Query: QueryResolvers = {
+  availabilityWeek: (_, { instructorId, weekStart }, { weeks }) => weeks.week(instructorId, weekStart),
+};

@@ -1,0 +1,20 @@
+import { ApiErrorCode, ServiceError } from '@instainstru/platform';
+
+export enum CatalogErrorCode {
+  CategoryNotFound = 'CATEGORY_NOT_FOUND',
+  ServiceNotFound = 'SERVICE_NOT_FOUND',
+  InvalidSlug = 'INVALID_SLUG',
+}
+
+/** The one error type of the catalog; mapped to GraphQL codes here and nowhere else. */
+export class CatalogError extends ServiceError<CatalogErrorCode> {
+  get apiCode(): ApiErrorCode {
+    switch (this.code) {
+      case CatalogErrorCode.CategoryNotFound:
+      case CatalogErrorCode.ServiceNotFound:
+        return ApiErrorCode.NotFound;
+      case CatalogErrorCode.InvalidSlug:
+        return ApiErrorCode.BadUserInput;
+    }
+  }
+}

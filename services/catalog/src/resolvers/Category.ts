@@ -1,0 +1,6 @@
+import type { CategoryResolvers } from '../__generated__/resolvers-types';
+
+export const Category: CategoryResolvers = {
+  __resolveReference: (ref, { categories }) => categories.categoryById(ref.id),
+  services: (category, _, { categories }) => categories.servicesOf(category.id),
+};

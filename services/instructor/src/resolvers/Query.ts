@@ -1,0 +1,5 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types';
+
+export const Query: QueryResolvers = {
+  instructor: (_, { id }, { profiles }) => profiles.requireVisibleProfile(id),
+};

@@ -1,0 +1,12 @@
+export interface Review {
+  id: string;
+  bookingId: string;
+  instructorId: string;
+  rating: number;
+  text: string | null;
+  createdAt: string;
+}
+
+export interface ReviewRepository {
+  findByIds(ids: readonly string[]): Promise<Review[]>;
+}
