@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 
 /** Where the local development signing key lives (never used in production). */
 export function devKeyPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,4 +26,25 @@ export async function loadOrCreateDevKey(path = devKeyPath()): Promise<DevKeyPai
     if (!existsSync(path)) renameSync(tmp, path);
   }
   return JSON.parse(readFileSync(path, 'utf8')) as DevKeyPair;
+}
+
+export interface DevTokenClaims {
+  sub: string;
+  roles: string[];
+  ttlSeconds?: number;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Signs a development JWT with the local key (what `npm run dev-token` prints). */
+export async function mintDevToken(privateJwk: JWK, claims: DevTokenClaims): Promise<string> {
+  const key = await importJWK(privateJwk, 'EdDSA');
+  return new SignJWT({ roles: claims.roles })
+    .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid ?? 'dev-1' })
+    .setSubject(claims.sub)
+    .setIssuer(claims.issuer ?? process.env.JWT_ISSUER ?? 'https://auth.instainstru.dev')
+    .setAudience(claims.audience ?? process.env.JWT_AUDIENCE ?? 'instainstru-api')
+    .setIssuedAt()
+    .setExpirationTime(`${claims.ttlSeconds ?? 3600}s`)
+    .sign(key);
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
@@ -61,7 +61,7 @@ export async function createSubgraphServer<Ctx extends BaseContext>(options: Sub
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     logger: options.logger,
-    plugins: [ApolloServerPluginLandingPageDisabled(), resolverTimingPlugin(options.metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), resolverTimingPlugin(options.metrics)],
   });
   await apollo.start();
 

@@ -2,6 +2,7 @@ export * from './caller';
 export * from './config';
 export * from './consumer';
 export * from './database';
+export * from './db-bootstrap';
 export * from './errors';
 export * from './event-tables';
 export * from './http-app';
