@@ -39,12 +39,13 @@ export interface DevTokenClaims {
 /** Signs a development JWT with the local key (what `npm run dev-token` prints). */
 export async function mintDevToken(privateJwk: JWK, claims: DevTokenClaims): Promise<string> {
   const key = await importJWK(privateJwk, 'EdDSA');
+  const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ roles: claims.roles })
     .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid ?? 'dev-1' })
     .setSubject(claims.sub)
     .setIssuer(claims.issuer ?? process.env.JWT_ISSUER ?? 'https://auth.instainstru.dev')
     .setAudience(claims.audience ?? process.env.JWT_AUDIENCE ?? 'instainstru-api')
-    .setIssuedAt()
-    .setExpirationTime(`${claims.ttlSeconds ?? 3600}s`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (claims.ttlSeconds ?? 3600))
     .sign(key);
 }

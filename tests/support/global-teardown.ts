@@ -1,0 +1,5 @@
+import type { RunningInfrastructure } from '@instainstru/test-harness';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __infrastructure?: RunningInfrastructure }).__infrastructure?.stop();
+}

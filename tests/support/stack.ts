@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  createLogger,
+  createServiceDeps,
+  loadServiceConfig,
+  PlatformMetrics,
+  SERVICE_NAMES,
+  type ServiceDeps,
+  type ServiceName,
+  type SubgraphServer,
+} from '@instainstru/platform';
+import { createTestDatabase, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
+import { mintDevToken } from '../../gateway/src/auth/dev-key';
+import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
+import { buildGateway, type GatewayServer } from '../../gateway/src/server';
+
+export type SubgraphBuilder = (deps: ServiceDeps) => Promise<SubgraphServer>;
+
+export interface GraphQLResult {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+export interface TestStack {
+  db: TestDatabase;
+  deps: Partial<Record<ServiceName, ServiceDeps>>;
+  gatewayUrl: string;
+  subgraphUrls: Partial<Record<ServiceName, string>>;
+  signingSecret: string;
+  /** A token the stack's gateway accepts. */
+  token(claims: { sub: string; roles: string[]; ttlSeconds?: number }): Promise<string>;
+  graphql(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
+  stop(): Promise<void>;
+}
+
+const SUPERGRAPH = join(__dirname, '../../schemas/supergraph.graphql');
+const ISSUER = 'https://auth.instainstru.test';
+const AUDIENCE = 'instainstru-api';
+/** Where subgraphs not started by a test point: nothing listens there. */
+const UNUSED_SUBGRAPH = 'http://127.0.0.1:9/graphql';
+
+const portOf = (address: AddressInfo | string | null) => (address as AddressInfo).port;
+
+/**
+ * The real gateway over the committed supergraph and the given real subgraphs, each on its own
+ * private database (cloned from the migrated template) and Kafka topic prefix, on ephemeral ports.
+ */
+export async function startStack(builders: Partial<Record<ServiceName, SubgraphBuilder>>): Promise<TestStack> {
+  const db = await createTestDatabase();
+  const topicPrefix = uniqueTopicPrefix();
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'test-1' };
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-1', alg: 'EdDSA' };
+
+  const deps: Partial<Record<ServiceName, ServiceDeps>> = {};
+  const servers: SubgraphServer[] = [];
+  const subgraphUrls: Partial<Record<ServiceName, string>> = {};
+  for (const name of SERVICE_NAMES) {
+    const build = builders[name];
+    if (!build) {
+      subgraphUrls[name] = UNUSED_SUBGRAPH;
+      continue;
+    }
+    const config = loadServiceConfig(name, {
+      ...process.env,
+      DATABASE_URL: db.urlFor(name),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    });
+    const serviceDeps = await createServiceDeps(config, []);
+    deps[name] = serviceDeps;
+    const server = await build(serviceDeps);
+    servers.push(server);
+    const http = await server.listen(0, '127.0.0.1');
+    subgraphUrls[name] = `http://127.0.0.1:${portOf(http.address())}/graphql`;
+  }
+  const signingSecret = Object.values(deps)[0]?.config.signingSecret ?? loadServiceConfig('catalog').signingSecret;
+  const gateway: GatewayServer = await buildGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
+    subgraphUrls,
+    resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk] }),
+    signingSecret,
+    logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    metrics: new PlatformMetrics('gateway'),
+  });
+  const gatewayHttp = await gateway.listen(0, '127.0.0.1');
+  const gatewayUrl = `http://127.0.0.1:${portOf(gatewayHttp.address())}/graphql`;
+
+  return {
+    db,
+    deps,
+    gatewayUrl,
+    subgraphUrls,
+    signingSecret,
+    token: (claims) => mintDevToken(privateJwk, { ...claims, issuer: ISSUER, audience: AUDIENCE }),
+    async graphql(query, options = {}) {
+      const response = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables: options.variables }),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+    },
+    async stop() {
+      await gateway.drain();
+      for (const server of servers) await server.drain();
+      for (const d of Object.values(deps)) {
+        await d.bus.close();
+        await d.db.close();
+      }
+      await db.drop();
+    },
+  };
+}
