@@ -59,13 +59,12 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    validationRules: [useQueryLimits(options.limits ?? DEFAULT_QUERY_LIMITS)],
     formatError: formatGatewayError(options.logger),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     logger: options.logger,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), useQueryLimits<GatewayContext>(options.limits ?? DEFAULT_QUERY_LIMITS)],
   });
   await apollo.start();
 

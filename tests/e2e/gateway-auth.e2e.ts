@@ -122,7 +122,9 @@ describe('failing calls through the gateway', () => {
     expect(wide.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     expect(wide.body.data).toBeUndefined();
 
-    const deep = await stack.graphql('{ categories { services { category { services { category { services { category { services { category { services { category { services { category { slug } } } } } } } } } } } } }');
+    const nested = Array.from({ length: 7 }).reduce<string>((inner) => `services { category { ${inner} } }`, 'slug');
+    const deep = await stack.graphql(`{ categories { ${nested} } }`);
+    expect(deep.status).toBe(400);
     expect(deep.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });
 

@@ -1,4 +1,5 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 export interface QueryLimits {
   /** Deepest selection nesting allowed. */
@@ -11,49 +12,59 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxFields: 400 };
 
-function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+interface Totals {
+  fields: number;
+  aliases: number;
+  depth: number;
 }
 
 /**
- * A validation rule that rejects abusive operations before any subgraph is called: too deep, too
- * many aliases, or too many fields. Fragments are expanded (each counted once per use) and
- * fragment cycles are already refused by GraphQL's own validation.
+ * Which limit an operation exceeds, if any. Fragments are expanded at each place they are spread
+ * (fragment cycles are already refused by GraphQL validation); counting stops at the first limit.
  */
-export function useQueryLimits(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) {
-      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    }
-    const measure = (set: SelectionSetNode, depth: number, seen: Set<string>, totals: { fields: number; aliases: number; depth: number }) => {
-      for (const selection of set.selections) {
-        if (totals.fields > limits.maxFields || totals.depth > limits.maxDepth) return;
-        if (selection.kind === Kind.FIELD) {
-          totals.fields += 1;
-          if (selection.alias) totals.aliases += 1;
-          if (selection.selectionSet) {
-            totals.depth = Math.max(totals.depth, depth + 1);
-            measure(selection.selectionSet, depth + 1, seen, totals);
-          }
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          measure(selection.selectionSet, depth, seen, totals);
-        } else {
-          const fragment = fragments.get(selection.name.value);
-          if (fragment && !seen.has(fragment.name.value)) {
-            measure(fragment.selectionSet, depth, new Set(seen).add(fragment.name.value), totals);
-          }
+export function exceededQueryLimit(operation: OperationDefinitionNode, document: DocumentNode, limits: QueryLimits): string | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const totals: Totals = { fields: 0, aliases: 0, depth: 1 };
+  const over = () => totals.fields > limits.maxFields || totals.depth > limits.maxDepth || totals.aliases > limits.maxAliases;
+  const walk = (set: SelectionSetNode, depth: number, expanding: ReadonlySet<string>): void => {
+    for (const selection of set.selections) {
+      if (over()) return;
+      if (selection.kind === Kind.FIELD) {
+        totals.fields += 1;
+        if (selection.alias) totals.aliases += 1;
+        if (selection.selectionSet) {
+          totals.depth = Math.max(totals.depth, depth + 1);
+          walk(selection.selectionSet, depth + 1, expanding);
         }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, depth, expanding);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !expanding.has(fragment.name.value)) walk(fragment.selectionSet, depth, new Set(expanding).add(fragment.name.value));
       }
-    };
-    return {
-      OperationDefinition(operation) {
-        const totals = { fields: 0, aliases: 0, depth: 1 };
-        measure(operation.selectionSet, 1, new Set(), totals);
-        if (totals.depth > limits.maxDepth) context.reportError(tooComplex(`Query depth exceeds the limit of ${limits.maxDepth}`));
-        else if (totals.aliases > limits.maxAliases) context.reportError(tooComplex(`Query uses more than ${limits.maxAliases} aliases`));
-        else if (totals.fields > limits.maxFields) context.reportError(tooComplex(`Query selects more than ${limits.maxFields} fields`));
-      },
-    };
+    }
+  };
+  walk(operation.selectionSet, 1, new Set());
+  if (totals.depth > limits.maxDepth) return `Query depth exceeds the limit of ${limits.maxDepth}`;
+  if (totals.aliases > limits.maxAliases) return `Query uses more than ${limits.maxAliases} aliases`;
+  if (totals.fields > limits.maxFields) return `Query selects more than ${limits.maxFields} fields`;
+  return null;
+}
+
+/**
+ * Refuses abusive operations (too deep, too many aliases, too many fields) with QUERY_TOO_COMPLEX
+ * after validation and before the query is planned, so no subgraph is ever called for them.
+ */
+export function useQueryLimits<Ctx extends BaseContext>(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin<Ctx> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document }) {
+          const exceeded = operation ? exceededQueryLimit(operation, document, limits) : null;
+          if (exceeded) throw new GraphQLError(exceeded, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+        },
+      };
+    },
   };
 }

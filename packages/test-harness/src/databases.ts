@@ -63,13 +63,9 @@ export interface TestDatabase {
 /** A private copy of the migrated template for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
-  await asAdmin(async (client) => {
-    await client.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
-    for (const service of SERVICE_NAMES) {
-      const { user } = serviceDatabaseRole(service);
-      await client.query(`grant connect, temporary on database ${name} to ${user}`);
-    }
-  });
+  await asAdmin((client) => client.query(`create database ${name} template ${TEMPLATE_DATABASE}`));
+  // A clone does not carry the database's grants or its per-role settings (search_path): apply them.
+  await bootstrapDatabase(adminUrlFromEnv(), name);
   return {
     name,
     urlFor(service) {

@@ -41,8 +41,11 @@ export interface RunningInfrastructure {
  * Real infrastructure for the suite: containers through testcontainers when a Docker engine
  * answers, otherwise the native services of scripts/infra (started here when they are down).
  * Either way the connection settings end up in process.env for the test workers.
+ * TEST_INFRA=external uses whatever the environment variables point at and starts nothing;
+ * TEST_INFRA=native never tries Docker.
  */
 export async function startInfrastructure(): Promise<RunningInfrastructure> {
+  if (process.env.TEST_INFRA === 'external') return { mode: 'native', stop: async () => undefined };
   if (dockerAnswers()) return startContainers();
   const ports = [Number(process.env.PGPORT ?? 5432), 6379, 9092, 12111, 9000];
   const open = await Promise.all(ports.map((p) => portOpen(p)));

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
+import { createTestDatabase, eventually, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
+import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { Database } from '@instainstru/platform';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process';
+
+let db: TestDatabase;
+let env: Record<string, string>;
+const running: ServiceProcess[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  env = { DATABASE_URL: db.urlFor('catalog'), KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('ops') };
+  const catalog = await new Database({ url: db.urlFor('catalog'), schema: 'catalog' }).connect();
+  await seedCatalog(catalog);
+  await catalog.close();
+});
+
+afterEach(() => {
+  for (const p of running.splice(0)) p.kill('SIGKILL');
+});
+
+afterAll(() => db?.drop());
+
+async function start(extraEnv: Record<string, string> = {}, args: string[] = []) {
+  const service = await startServiceProcess('catalog', { ...env, ...extraEnv }, args);
+  running.push(service);
+  await service.waitForLine(/"msg":"catalog started"/);
+  return service;
+}
+
+function queryCategories(port: number) {
+  return fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: randomUUID() }, DEV_SIGNING_SECRET) },
+    body: JSON.stringify({ query: '{ categories { slug } }' }),
+  });
+}
+
+async function insertOutboxRow(): Promise<string> {
+  const id = randomUUID();
+  const client = new pg.Client({ connectionString: db.urlFor('catalog') });
+  await client.connect();
+  try {
+    const envelope = { id, type: 'catalog.probe', version: 1, occurredAt: new Date().toISOString(), aggregateId: 'a1', payload: {} };
+    await client.query(`insert into catalog.outbox (id, topic, aggregate_id, type, version, envelope) values ($1, $2, 'a1', 'catalog.probe', 1, $3)`, [
+      id,
+      `${env.KAFKA_TOPIC_PREFIX}catalog.events`,
+      JSON.stringify(envelope),
+    ]);
+  } finally {
+    await client.end();
+  }
+  return id;
+}
+
+async function publishedAt(id: string): Promise<Date | null> {
+  const client = new pg.Client({ connectionString: db.urlFor('catalog') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ published_at: Date | null }>(`select published_at from catalog.outbox where id = $1`, [id]);
+    return rows[0]!.published_at;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('health, readiness and metrics', () => {
+  it('reports alive, ready with every dependency, and Prometheus metrics', async () => {
+    const service = await start({ SERVICE_ROLE: 'api' });
+    const base = `http://127.0.0.1:${service.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', draining: false, checks: { postgres: 'ok', kafka: 'ok' } });
+
+    expect((await queryCategories(service.port)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/http_requests_total\{route="\/graphql",status="200",service="catalog"\} 1/);
+    expect(metrics).toMatch(/graphql_resolver_duration_seconds_count\{service="catalog",parent="Query",field="categories"\} 1/);
+    expect(metrics).toMatch(/# TYPE outbox_backlog gauge/);
+    expect(metrics).toMatch(/# TYPE consumer_lag gauge/);
+  });
+
+  it('is alive but not ready when a dependency is unreachable', async () => {
+    const service = await start({ SERVICE_ROLE: 'api', KAFKA_BROKERS: '127.0.0.1:9' });
+    expect((await fetch(`http://127.0.0.1:${service.port}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'unavailable', checks: { postgres: 'ok', kafka: 'unavailable' } });
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('answers the request in flight, refuses new ones, then exits 0 on SIGTERM', async () => {
+    const service = await start({ SERVICE_ROLE: 'all' });
+    const blocker = new pg.Client({ connectionString: db.adminUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table catalog.category in access exclusive mode');
+      const inFlight = queryCategories(service.port);
+      await new Promise((r) => setTimeout(r, 300));
+      service.kill('SIGTERM');
+      await service.waitForLine(/draining before exit/);
+      await expect(queryCategories(service.port).then((r) => r.status)).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 300));
+      await blocker.query('commit');
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { data: { categories: unknown[] } }).data.categories).toHaveLength(7);
+    } finally {
+      await blocker.end();
+    }
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(service.lines.some((l) => l.includes('stopped cleanly'))).toBe(true);
+  });
+});
+
+describe('api and worker roles', () => {
+  it('the worker role publishes the outbox and serves no HTTP', async () => {
+    const service = await start({}, ['--role=worker']);
+    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay"\]/);
+    await expect(fetch(`http://127.0.0.1:${service.port}/healthz`)).rejects.toThrow();
+    const id = await insertOutboxRow();
+    await eventually(async () => (await publishedAt(id)) !== null, 15_000, 'the worker to publish the outbox row');
+  });
+
+  it('the api role serves HTTP and leaves the outbox to workers', async () => {
+    const service = await start({ SERVICE_ROLE: 'api' });
+    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"api".*"workers":\[\]/);
+    const id = await insertOutboxRow();
+    expect((await queryCategories(service.port)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await publishedAt(id)).toBeNull();
+  });
+});
