@@ -49,12 +49,24 @@ function formatGatewayError(logger: Logger) {
   };
 }
 
+/** A subgraph is reachable when its /healthz answers 200 within a second. */
+async function subgraphAnswers(graphqlUrl: string): Promise<void> {
+  const response = await fetch(new URL('/healthz', graphqlUrl), { signal: AbortSignal.timeout(1000) });
+  if (!response.ok) throw new Error(`healthz answered ${response.status}`);
+}
+
 /** Builds the gateway over a composed supergraph; it does not listen (index.ts does). */
 export async function buildGateway(options: GatewayOptions): Promise<GatewayServer> {
   const overrides = options.subgraphUrls ?? {};
+  /** Where each subgraph is served, as the gateway resolved it (supergraph routing URL or override). */
+  const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SignedSubgraphDataSource(overrides[name as ServiceName] ?? url!, options.signingSecret),
+    buildService: ({ name, url }) => {
+      const resolved = overrides[name as ServiceName] ?? url!;
+      subgraphUrls.set(name, resolved);
+      return new SignedSubgraphDataSource(resolved, options.signingSecret);
+    },
     logger: options.logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -92,7 +104,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     name: 'gateway',
     logger: options.logger,
     metrics: options.metrics,
-    readiness: {},
+    readiness: Object.fromEntries([...subgraphUrls].map(([name, url]) => [name, () => subgraphAnswers(url)])),
     graphql,
     afterDrain: () => apollo.stop(),
   });

@@ -165,3 +165,21 @@ async function startStackToken(): Promise<string> {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   return mintDevToken({ ...(await exportJWK(privateKey)), kid: 'test-1' }, { sub: 'admin-1', roles: ['admin'], issuer: 'https://auth.instainstru.test' });
 }
+
+describe('gateway readiness', () => {
+  it('is ready when every subgraph answers, and says which one does not', async () => {
+    const readyz = new URL('/readyz', stack.gatewayUrl);
+    const ready = await fetch(readyz);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { catalog: 'ok', instructor: 'ok', availability: 'ok', booking: 'ok', reviews: 'ok' } });
+
+    const partial = await startStack({ catalog: buildCatalogServer });
+    try {
+      const response = await fetch(new URL('/readyz', partial.gatewayUrl));
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: 'unavailable', checks: { catalog: 'ok', booking: 'unavailable' } });
+    } finally {
+      await partial.stop();
+    }
+  });
+});
