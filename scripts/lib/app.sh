@@ -17,14 +17,16 @@ app_pid() {
   echo "$pid"
 }
 
-# ensure_node_modules: npm ci when node_modules is missing or package-lock.json changed since.
+# ensure_node_modules: install npm dependencies when node_modules is missing or the manifests
+# changed since the last install. (`npm install` honours package-lock.json; `npm ci` is not used
+# because some npm 11 releases refuse lock files that omit other platforms' optional packages.)
 ensure_node_modules() {
-  local stamp="$REPO/node_modules/.installed-lock-hash" hash
-  hash=$(sha256sum "$REPO/package-lock.json" | cut -d' ' -f1)
+  local stamp="$REPO/node_modules/.installed-manifests-hash" hash
+  hash=$(cd "$REPO" && cat package.json package-lock.json ./*/package.json ./*/*/package.json 2>/dev/null | sha256sum | cut -d' ' -f1)
   if [[ -f $stamp && $(<"$stamp") == "$hash" ]]; then return 0; fi
-  log "installing npm dependencies (npm ci)"
-  (cd "$REPO" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
-  echo "$hash" >"$stamp"
+  log "installing npm dependencies"
+  (cd "$REPO" && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
+  (cd "$REPO" && cat package.json package-lock.json ./*/package.json ./*/*/package.json 2>/dev/null | sha256sum | cut -d' ' -f1) >"$stamp"
 }
 
 # start_app <name> <port>: start it in the background unless it is already running.
@@ -35,8 +37,10 @@ start_app() {
     return 0
   fi
   if port_open "$port"; then die "port $port is taken by another process; stop it or set PORT for $name"; fi
-  (cd "$REPO" && PORT=$port nohup node --import tsx "$(app_entry "$name")" >>"$(app_logfile "$name")" 2>&1 &
-    echo $! >"$(app_pidfile "$name")")
+  # The process is backgrounded directly (no wrapper shell) with every stream redirected, so it
+  # holds nothing of the caller's terminal or pipe and `npm start | …` finishes.
+  PORT=$port nohup node --import tsx "$REPO/$(app_entry "$name")" </dev/null >>"$(app_logfile "$name")" 2>&1 &
+  echo $! >"$(app_pidfile "$name")"
 }
 
 # app_ready <name> <port>: the service answers /readyz (the gateway: /healthz) with 200.
