@@ -1,0 +1,421 @@
+/**
+ * Gateway overhead and outbox relay throughput, as ratios against baselines measured in the same
+ * run (the machine is noisy; absolute numbers mean little).
+ *
+ *   npm run bench:gateway            (npx tsx scripts/bench/gateway-overhead.ts)
+ *
+ * Part 1 runs the catalog subgraph, the gateway and a static server returning the subgraph's exact
+ * response bytes as child processes, and loads each in interleaved rounds from this process.
+ * Part 2 times OutboxRelay.publishBatch() over a backlog of synthetic catalog outbox rows against
+ * a bare producer sending the same messages (KafkajsEventBus.publish and raw kafkajs sendBatch).
+ *
+ * Needs Postgres (migrated and seeded) and, for part 2, Kafka. Knobs (environment):
+ *   BENCH_PARTS=gateway,outbox   BENCH_ROUNDS=5   BENCH_ROUND_SECONDS=4   BENCH_WARMUP_SECONDS=3
+ *   BENCH_CONNECTIONS=16   BENCH_OUTBOX_EVENTS=20000   BENCH_OUTBOX_BATCH=500   BENCH_OUTBOX_ROUNDS=5
+ *   BENCH_OUTBOX_DB=auto|shared|isolated   where part 2's outbox lives (see outboxDatabaseUrl)
+ *   BENCH_CPU_PROF_DIR=<dir>     write V8 CPU profiles of each child into <dir>/<child name>/
+ *
+ * Fails (exit 1) on any non-2xx, connection error, timeout or unexpected response body, and cleans
+ * up (child processes, bench outbox rows, bench topic, throwaway database) however it ends.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createLogger,
+  Database,
+  DEV_SIGNING_SECRET,
+  KafkajsEventBus,
+  loadServiceConfig,
+  OutboxRelay,
+  signCaller,
+  type OutgoingMessage,
+} from '@instainstru/platform';
+import { serviceMigrations } from '../services';
+import { withTimeout } from './lib/async';
+import { createBenchDatabase, runningRelays } from './lib/bench-database';
+import { startChild, waitForHttp, type ChildHandle } from './lib/children';
+import { onCleanup, runCleanup } from './lib/cleanup';
+import { captureResponse, loadFailures, runHttpLoad, type HttpLoadResult } from './lib/http-load';
+import { RawKafka, toKafkaMessages } from './lib/kafka';
+import { countUnpublished, deleteBenchRows, insertBenchRows, messagesFor } from './lib/outbox-rows';
+import { freePorts } from './lib/ports';
+import { measureCpu } from './lib/proc-cpu';
+import { fmt, fmtInt, median, minMax, table } from './lib/stats';
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'gateway,outbox').split(',').map((p) => p.trim()));
+const SETTINGS = {
+  rounds: envInt('BENCH_ROUNDS', 5),
+  roundSeconds: envInt('BENCH_ROUND_SECONDS', 4),
+  warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 3),
+  connections: envInt('BENCH_CONNECTIONS', 16),
+  outboxEvents: envInt('BENCH_OUTBOX_EVENTS', 20_000),
+  outboxBatch: envInt('BENCH_OUTBOX_BATCH', 500),
+  outboxRounds: envInt('BENCH_OUTBOX_ROUNDS', 5),
+};
+const SIGNING_SECRET = process.env.SUBGRAPH_SIGNING_SECRET ?? DEV_SIGNING_SECRET;
+const QUERY = 'query Bench { categories { id slug name iconName displayOrder } }';
+const REQUEST_BODY = JSON.stringify({ query: QUERY, operationName: 'Bench' });
+
+const log = (line = '') => console.log(line);
+
+function cpuProfArgs(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  // One directory per child: tsx's loader runs in a worker thread, which writes its own profile.
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : [];
+}
+
+function startService(name: string, entry: string, env: Record<string, string>): ChildHandle {
+  return startChild({ name, entry, env: { LOG_LEVEL: 'warn', ...env }, nodeArgs: cpuProfArgs(name) });
+}
+
+// ───────────────────────────── Part 1: gateway overhead ─────────────────────────────
+
+interface Target {
+  name: 'gateway' | 'direct' | 'static';
+  url: string;
+  headers(): Record<string, string>;
+  expectBody: string;
+}
+
+function signedHeaders(): Record<string, string> {
+  // Re-signed for every run: the signature carries a timestamp and subgraphs accept 60 s at most.
+  return { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: 'bench' }, SIGNING_SECRET) };
+}
+
+function categoriesOf(body: string, what: string): unknown[] {
+  const parsed = JSON.parse(body) as { data?: { categories?: unknown[] }; errors?: unknown[] };
+  if (parsed.errors?.length) throw new Error(`${what} answered with errors: ${body.slice(0, 500)}`);
+  const categories = parsed.data?.categories;
+  if (!Array.isArray(categories) || categories.length === 0) {
+    throw new Error(`${what} returned no categories (is the database seeded? npm run seed): ${body.slice(0, 500)}`);
+  }
+  return categories;
+}
+
+interface Run {
+  load: HttpLoadResult;
+  /** CPU milliseconds per successful response, per process (undefined without /proc). */
+  cpuMsPerRequest: Record<string, number | undefined>;
+}
+
+async function loadOnce(target: Target, seconds: number, pids: Record<string, number | 'self'> = {}): Promise<Run> {
+  const { result, cpu } = await measureCpu(pids, () =>
+    runHttpLoad({
+      url: target.url,
+      headers: target.headers(),
+      body: REQUEST_BODY,
+      connections: SETTINGS.connections,
+      durationSeconds: seconds,
+      expectBody: target.expectBody,
+    }),
+  );
+  const failure = loadFailures(result);
+  if (failure) throw new Error(`${target.name}: ${failure} — the measurement is invalid`);
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.entries(cpu).map(([name, cpuSeconds]) => [name, cpuSeconds === undefined ? undefined : (cpuSeconds * 1000) / result.ok]),
+  );
+  return { load: result, cpuMsPerRequest };
+}
+
+async function gatewayOverhead(): Promise<void> {
+  const [catalogPort, gatewayPort, staticPort] = (await freePorts(3)) as [number, number, number];
+  const catalogUrl = `http://127.0.0.1:${catalogPort}/graphql`;
+  log(`Part 1 — gateway overhead: ${QUERY}`);
+  log(
+    `  ${SETTINGS.connections} keep-alive connections, ${SETTINGS.warmupSeconds} s warm-up per target, ` +
+      `${SETTINGS.rounds} rounds × 3 targets × ${SETTINGS.roundSeconds} s, order rotated per round`,
+  );
+  log(`  ports: gateway ${gatewayPort}, catalog ${catalogPort}, static ${staticPort}`);
+
+  const catalog = startService('catalog', 'services/catalog/src/index.ts', { SERVICE_ROLE: 'api', PORT: String(catalogPort) });
+  const gateway = startService('gateway', 'gateway/src/index.ts', { PORT: String(gatewayPort), CATALOG_URL: catalogUrl });
+  const started = Date.now();
+  await Promise.all([
+    waitForHttp(`http://127.0.0.1:${catalogPort}/healthz`, catalog),
+    waitForHttp(`http://127.0.0.1:${gatewayPort}/healthz`, gateway),
+  ]);
+
+  const direct = await captureResponse(catalogUrl, { headers: signedHeaders(), body: REQUEST_BODY });
+  if (direct.status !== 200) throw new Error(`catalog answered ${direct.status}: ${direct.body.slice(0, 500)}`);
+  const directCategories = categoriesOf(direct.body, 'catalog');
+
+  const dir = mkdtempSync(join(tmpdir(), 'bench-static-'));
+  onCleanup('remove static body', () => rmSync(dir, { recursive: true, force: true }));
+  const bodyFile = join(dir, 'body.json');
+  writeFileSync(bodyFile, direct.body);
+  const staticServer = startService('static', 'scripts/bench/lib/static-server.ts', {
+    PORT: String(staticPort),
+    STATIC_BODY_FILE: bodyFile,
+    STATIC_CONTENT_TYPE: direct.contentType || 'application/json',
+  });
+  await waitForHttp(`http://127.0.0.1:${staticPort}/healthz`, staticServer);
+  log(`  children ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pids: gateway ${gateway.pid}, catalog ${catalog.pid}, static ${staticServer.pid})`);
+
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+  const viaGateway = await captureResponse(gatewayUrl, { headers: { 'content-type': 'application/json' }, body: REQUEST_BODY });
+  if (viaGateway.status !== 200) throw new Error(`gateway answered ${viaGateway.status}: ${viaGateway.body.slice(0, 500)}`);
+  if (JSON.stringify(categoriesOf(viaGateway.body, 'gateway')) !== JSON.stringify(directCategories)) {
+    throw new Error('gateway and catalog returned different data');
+  }
+  const staticUrl = `http://127.0.0.1:${staticPort}/graphql`;
+  const fromStatic = await captureResponse(staticUrl, { headers: signedHeaders(), body: REQUEST_BODY });
+  if (fromStatic.body !== direct.body) throw new Error('static server does not return the captured bytes');
+  log(`  response: ${Buffer.byteLength(direct.body)} bytes, ${directCategories.length} categories (identical via gateway, direct and static)`);
+
+  const targets: Target[] = [
+    { name: 'gateway', url: gatewayUrl, headers: () => ({ 'content-type': 'application/json' }), expectBody: viaGateway.body },
+    { name: 'direct', url: catalogUrl, headers: signedHeaders, expectBody: direct.body },
+    { name: 'static', url: staticUrl, headers: signedHeaders, expectBody: direct.body },
+  ];
+
+  const pids: Record<string, number | 'self'> = { gateway: gateway.pid, catalog: catalog.pid, static: staticServer.pid, loadgen: 'self' };
+  for (const target of targets) await loadOnce(target, SETTINGS.warmupSeconds);
+
+  const runs: Record<Target['name'], Run[]> = { gateway: [], direct: [], static: [] };
+  const rows: string[][] = [];
+  const cpuCell = (value: number | undefined) => (value === undefined ? 'n/a' : fmt(value, 3));
+  for (let round = 0; round < SETTINGS.rounds; round += 1) {
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
+    for (const target of order) {
+      const run = await loadOnce(target, SETTINGS.roundSeconds, pids);
+      runs[target.name].push(run);
+      const { load, cpuMsPerRequest: perRequest } = run;
+      rows.push([
+        String(round + 1),
+        target.name,
+        fmtInt(load.rps),
+        fmt(load.p50),
+        fmt(load.p90),
+        fmt(load.p99),
+        fmtInt(load.ok),
+        cpuCell(perRequest.gateway),
+        cpuCell(perRequest.catalog),
+        cpuCell(perRequest.static),
+        cpuCell(perRequest.loadgen),
+      ]);
+    }
+  }
+  await Promise.all([gateway.stop(), catalog.stop(), staticServer.stop()]);
+
+  log();
+  log('CPU columns: CPU milliseconds per response used by each process during the run (from /proc).');
+  log(table(['round', 'target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'responses', 'cpu gw', 'cpu cat', 'cpu static', 'cpu loadgen'], rows));
+  log();
+  log('Per target, median over rounds:');
+  const medianOf = (name: Target['name'], pick: (run: Run) => number | undefined) => {
+    const values = runs[name].map(pick).filter((v): v is number => v !== undefined);
+    return values.length ? median(values) : Number.NaN;
+  };
+  log(
+    table(
+      ['target', 'req/s', 'req/s range', 'p50 ms', 'p99 ms', 'cpu gw', 'cpu cat', 'cpu static', 'cpu loadgen'],
+      targets.map(({ name }) => {
+        const { min, max } = minMax(runs[name].map((r) => r.load.rps));
+        return [
+          name,
+          fmtInt(medianOf(name, (r) => r.load.rps)),
+          `${fmtInt(min)}–${fmtInt(max)}`,
+          fmt(medianOf(name, (r) => r.load.p50)),
+          fmt(medianOf(name, (r) => r.load.p99)),
+          ...['gateway', 'catalog', 'static', 'loadgen'].map((p) => fmt(medianOf(name, (r) => r.cpuMsPerRequest[p]), 3)),
+        ];
+      }),
+    ),
+  );
+
+  // Ratios are taken within a round (targets measured seconds apart), then the median over rounds.
+  const perRound = (f: (g: Run, d: Run, s: Run) => number) => runs.gateway.map((g, i) => f(g, runs.direct[i]!, runs.static[i]!));
+  const spread = (values: number[], digits: number) => {
+    const finite = values.filter(Number.isFinite);
+    if (finite.length === 0) return 'n/a';
+    const { min, max } = minMax(finite);
+    return `${fmt(median(finite), digits)}   (rounds: ${values.map((v) => fmt(v, digits)).join(', ')}; range ${fmt(min, digits)}–${fmt(max, digits)})`;
+  };
+  const cpu = (run: Run, name: string) => run.cpuMsPerRequest[name] ?? Number.NaN;
+  log();
+  log('Ratios (per round, then median over rounds):');
+  log(`  throughput gateway/direct          ${spread(perRound((g, d) => g.load.rps / d.load.rps), 3)}`);
+  log(`  throughput direct/static           ${spread(perRound((_, d, s) => d.load.rps / s.load.rps), 3)}`);
+  log(`  throughput gateway/static          ${spread(perRound((g, _, s) => g.load.rps / s.load.rps), 3)}`);
+  log(`  p50 gateway − direct (ms)          ${spread(perRound((g, d) => g.load.p50 - d.load.p50), 2)}`);
+  log(`  p99 gateway − direct (ms)          ${spread(perRound((g, d) => g.load.p99 - d.load.p99), 2)}`);
+  log(`  CPU/request gateway ÷ catalog      ${spread(perRound((g, d) => cpu(g, 'gateway') / cpu(d, 'catalog')), 2)}`);
+  log(`  CPU/request (gw+cat) ÷ cat direct  ${spread(perRound((g, d) => (cpu(g, 'gateway') + cpu(g, 'catalog')) / cpu(d, 'catalog')), 2)}`);
+  log('  (context: a bare @apollo/gateway measures ≈ 0.22 gateway/direct; the tuning goal is ≥ 0.35)');
+}
+
+// ───────────────────────── Part 2: outbox relay vs bare producer ─────────────────────────
+
+async function drainWithRelay(relay: OutboxRelay, db: Database, topic: string, expected: number): Promise<{ events: number; seconds: number }> {
+  const started = performance.now();
+  let events = 0;
+  for (;;) {
+    const n = await relay.publishBatch();
+    if (n === 0) break;
+    events += n;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const left = await countUnpublished(db, topic);
+  if (left > 0 || events < expected) {
+    throw new Error(
+      `the relay published ${events} events and left ${left} of ${expected} bench rows unpublished: ` +
+        'another catalog outbox relay (a catalog worker) is probably running; stop it or re-run with BENCH_OUTBOX_DB=isolated',
+    );
+  }
+  return { events, seconds };
+}
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+async function publishAll(bus: KafkajsEventBus, messages: readonly OutgoingMessage[], batchSize: number): Promise<void> {
+  for (let i = 0; i < messages.length; i += batchSize) await bus.publish(messages.slice(i, i + batchSize));
+}
+
+/**
+ * Where part 2 runs: the shared database's catalog outbox (as the task asks), unless a catalog
+ * outbox relay is running there (e.g. `npm start`), which would race the bench relay for the rows;
+ * then a throwaway database migrated like production. BENCH_OUTBOX_DB=auto|shared|isolated.
+ */
+async function outboxDatabaseUrl(sharedUrl: string): Promise<string> {
+  const mode = process.env.BENCH_OUTBOX_DB ?? 'auto';
+  if (!['auto', 'shared', 'isolated'].includes(mode)) throw new Error(`BENCH_OUTBOX_DB must be auto, shared or isolated, got "${mode}"`);
+  let isolate = mode === 'isolated';
+  if (mode === 'auto') {
+    const probe = await new Database({ url: sharedUrl, schema: 'catalog', poolMax: 1, applicationName: 'bench-probe' }).connect();
+    try {
+      const relays = await runningRelays(probe, 'catalog');
+      if (relays.length > 0) {
+        log(`  a catalog outbox relay is running against the shared database (${relays.length} session(s)); using a throwaway database instead`);
+        isolate = true;
+      }
+    } finally {
+      await probe.close();
+    }
+  }
+  if (!isolate) {
+    log(`  outbox: shared database ${new URL(sharedUrl).pathname.slice(1)}, schema catalog`);
+    return sharedUrl;
+  }
+  const started = Date.now();
+  const bench = await createBenchDatabase('catalog', serviceMigrations.catalog);
+  log(`  outbox: throwaway database ${bench.name} (bootstrapped and migrated in ${((Date.now() - started) / 1000).toFixed(1)} s; dropped afterwards)`);
+  return bench.url;
+}
+
+async function outboxThroughput(): Promise<void> {
+  const { outboxEvents: n, outboxBatch: batchSize, outboxRounds: rounds } = SETTINGS;
+  const config = loadServiceConfig('catalog', { ...process.env, LOG_LEVEL: 'warn' });
+  const topic = `bench-${Date.now()}.catalog.events`;
+  log();
+  log(`Part 2 — outbox relay vs bare producer: ${fmtInt(n)} events per run, batches of ${batchSize}, acks -1, ${rounds} rounds, topic ${topic}`);
+
+  // 'error': the platform bus warns once that limited retries may break idempotence (see report).
+  const logger = createLogger('bench', 'error');
+  const url = await outboxDatabaseUrl(config.database.url);
+  const db = await new Database({ url, schema: 'catalog', poolMax: 4, applicationName: 'bench-outbox' }).connect();
+  const bus = new KafkajsEventBus({ brokers: config.kafka.brokers, clientId: 'instainstru-bench', logger });
+  const raw = new RawKafka(config.kafka.brokers);
+  onCleanup('close database', () => db.close());
+  onCleanup('close event bus', () => bus.close());
+  onCleanup('close raw kafka', () => raw.close());
+  onCleanup('delete bench topic', () => withTimeout(raw.deleteTopics([topic]), 15_000, 'deleting the bench topic timed out'));
+  let inserted = 0;
+  let deleted = 0;
+  const insertRows = async () => {
+    await insertBenchRows(db, topic, n);
+    inserted += n;
+  };
+  const deleteRows = async () => {
+    deleted += await deleteBenchRows(db, topic);
+  };
+  onCleanup('delete bench outbox rows', async () => {
+    await deleteRows();
+    log(`  cleanup: ${deleted} of ${inserted} inserted bench outbox rows deleted; deleting topic ${topic}`);
+  });
+
+  await withTimeout(bus.ping(), 20_000, `Kafka at ${config.kafka.brokers.join(',')} did not answer (bash scripts/infra/status.sh; npm run infra:up)`);
+  await bus.ensureTopics([topic], 3);
+  const foreign = await countUnpublished(db);
+  if (foreign > 0) log(`  note: ${foreign} unpublished non-bench rows are in catalog.outbox; the relay publishes them too (counted in its rate)`);
+
+  const relay = new OutboxRelay({ db, bus, logger, schema: 'catalog', batchSize });
+
+  // Warm-up (untimed for the report): one relay drain, which also yields the exact messages the
+  // bare producers send, then one pass of each producer.
+  await insertRows();
+  const messages = await messagesFor(db, topic);
+  const kafkaMessages = toKafkaMessages(messages);
+  const valueBytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0) / messages.length;
+  await drainWithRelay(relay, db, topic, n);
+  await deleteRows();
+  await publishAll(bus, messages, batchSize);
+  await raw.sendInBatches(topic, kafkaMessages, batchSize);
+  log(`  messages: ${fmtInt(messages.length)} × ≈ ${fmtInt(valueBytes)} B value (+ key and 3 headers)`);
+
+  const rates = { relay: [] as number[], bus: [] as number[], raw: [] as number[] };
+  const rows: string[][] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    await insertRows();
+    const drained = await drainWithRelay(relay, db, topic, n);
+    await deleteRows();
+    rates.relay.push(drained.events / drained.seconds);
+    rows.push([String(round + 1), 'relay (OutboxRelay.publishBatch)', fmtInt(drained.events), fmt(drained.seconds, 3), fmtInt(drained.events / drained.seconds)]);
+
+    const busSeconds = await timed(() => publishAll(bus, messages, batchSize));
+    rates.bus.push(messages.length / busSeconds);
+    rows.push([String(round + 1), 'bare KafkajsEventBus.publish', fmtInt(messages.length), fmt(busSeconds, 3), fmtInt(messages.length / busSeconds)]);
+
+    const rawSeconds = await timed(() => raw.sendInBatches(topic, kafkaMessages, batchSize));
+    rates.raw.push(messages.length / rawSeconds);
+    rows.push([String(round + 1), 'raw kafkajs sendBatch', fmtInt(messages.length), fmt(rawSeconds, 3), fmtInt(messages.length / rawSeconds)]);
+  }
+
+  log();
+  log(table(['round', 'publisher', 'events', 'seconds', 'events/s'], rows));
+  const ratio = (a: number[], b: number[]) => {
+    const values = a.map((v, i) => v / b[i]!);
+    return `${fmt(median(values), 3)}   (rounds: ${values.map((v) => fmt(v, 3)).join(', ')})`;
+  };
+  log();
+  log('Ratios (per round, then median over rounds):');
+  log(`  relay/bare (KafkajsEventBus.publish)   ${ratio(rates.relay, rates.bus)}`);
+  log(`  relay/raw kafkajs sendBatch            ${ratio(rates.relay, rates.raw)}`);
+  log(`  KafkajsEventBus.publish/raw sendBatch  ${ratio(rates.bus, rates.raw)}`);
+}
+
+async function main(): Promise<void> {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const started = Date.now();
+  const parts = ['gateway', 'outbox'].filter((p) => PARTS.has(p));
+  log(`bench: ${parts.join(' + ')} on node ${process.version}, ${new Date().toISOString()}`);
+  try {
+    if (PARTS.has('gateway')) await gatewayOverhead();
+    if (PARTS.has('outbox')) await outboxThroughput();
+  } finally {
+    await runCleanup();
+  }
+  log();
+  log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    console.error('\nbench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    await runCleanup();
+    process.exit(1);
+  },
+);

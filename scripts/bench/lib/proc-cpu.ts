@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat;
+ * undefined where /proc is not available. Resolution is one clock tick (usually 10 ms).
+ * CPU time per request is far less sensitive to other load on the machine than throughput.
+ */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; the fields after it are space-separated.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+    return (utime + stime) / clockTicks();
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used by this process (all threads), from process.cpuUsage(). */
+export function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** Measures the CPU seconds each named process uses while `work` runs. */
+export async function measureCpu<T>(pids: Record<string, number | 'self'>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number | undefined> }> {
+  const read = () =>
+    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === 'self' ? ownCpuSeconds() : processCpuSeconds(pid)]));
+  const before = read();
+  const result = await work();
+  const after = read();
+  const cpu: Record<string, number | undefined> = {};
+  for (const name of Object.keys(pids)) {
+    const a = after[name];
+    const b = before[name];
+    cpu[name] = a === undefined || b === undefined ? undefined : a - b;
+  }
+  return { result, cpu };
+}
