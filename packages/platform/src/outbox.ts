@@ -145,6 +145,9 @@ export class OutboxRelay {
         failures += 1;
         this.options.logger.error({ err, failures }, 'outbox relay failed to publish; will retry');
       }
+      // stop() may have been called while the batch was in flight: its wake() then found no
+      // timer to cancel, so check before sleeping rather than wait out a whole poll or backoff.
+      if (!this.running) break;
       const delay = failures > 0 ? Math.min(this.pollMs * 2 ** failures, 30_000) : this.pollMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);

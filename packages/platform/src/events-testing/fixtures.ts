@@ -3,6 +3,7 @@
  * ordering): a fixture event type with its own JSON Schema, the side-effect table its handlers
  * write, and exact views of what the broker holds. Test-only; nothing in production imports this.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createEnvelope, EVENT_SCHEMAS_DIR, EventSchemaRegistry, type EventEnvelope } from '@instainstru/events';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
@@ -88,6 +89,14 @@ export async function topicMessageCount(admin: Admin, topic: string): Promise<nu
 export async function consumerOutcomes(metrics: PlatformMetrics, group: string, outcome: string): Promise<number> {
   const { values } = await metrics.consumerMessages.get();
   return values.filter((v) => v.labels.group === group && v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0);
+}
+
+/**
+ * A consumer group id no other run uses: runs share the broker, and members of one group that
+ * subscribe to different (per-run) topics would rebalance each other.
+ */
+export function uniqueGroupId(name: string): string {
+  return `${name}-${randomBytes(4).toString('hex')}`;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -12,6 +12,8 @@ export interface RelayChildOptions {
   pollMs?: number;
   ackDelayMs?: number;
   holdAfterBatch?: number;
+  /** Start the process now but relay only after go(): the start-up cost is paid ahead of time. */
+  waitForGo?: boolean;
 }
 
 export interface RelayChild {
@@ -20,17 +22,17 @@ export interface RelayChild {
   readonly lines: string[];
   /** Resolves with the first line (already seen or future) matching `pattern`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** Messages the relay reported as acknowledged by the broker so far. */
-  acknowledged(): number;
   /** Resolves when the process has exited, with its exit code or the signal that ended it. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** With waitForGo: waits until the process is warm, then lets it relay. */
+  go(): Promise<void>;
 }
 
 export function startRelayChild(options: RelayChildOptions): RelayChild {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
     cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
       RELAY_DATABASE_URL: options.databaseUrl,
@@ -39,6 +41,7 @@ export function startRelayChild(options: RelayChildOptions): RelayChild {
       RELAY_POLL_MS: String(options.pollMs ?? 200),
       RELAY_ACK_DELAY_MS: String(options.ackDelayMs ?? 0),
       ...(options.holdAfterBatch ? { RELAY_HOLD_AFTER_BATCH: String(options.holdAfterBatch) } : {}),
+      ...(options.waitForGo ? { RELAY_START_ON_STDIN: '1' } : {}),
     },
   });
   const lines: string[] = [];
@@ -52,12 +55,7 @@ export function startRelayChild(options: RelayChildOptions): RelayChild {
     partial = complete.pop() ?? '';
     for (const line of complete) {
       lines.push(line);
-      for (const waiter of [...waiters]) {
-        if (waiter.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(line);
-        }
-      }
+      for (const waiter of [...waiters]) if (waiter.pattern.test(line)) waiter.resolve(line);
     }
   });
   child.stderr!.setEncoding('utf8');
@@ -68,36 +66,36 @@ export function startRelayChild(options: RelayChildOptions): RelayChild {
     child.once('close', (code, signal) => done({ code, signal }));
   });
 
-  return {
+  const relay: RelayChild = {
     process: child,
     lines,
     exited,
-    acknowledged() {
-      const last = [...lines].reverse().find((l) => l.startsWith('published '));
-      return last ? Number(last.split(' ')[3]) : 0;
+    async go() {
+      await relay.waitForLine(/^warm$/, 30_000);
+      child.stdin!.write('go\n');
+      await relay.waitForLine(/^ready$/, 10_000);
     },
     waitForLine(pattern, timeoutMs = 30_000) {
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise<string>((resolveLine, reject) => {
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.findIndex((w) => w.pattern === pattern), 1);
-          reject(new Error(`relay child: no line matching ${pattern} within ${timeoutMs} ms; stdout: ${lines.slice(-5).join(' | ')}; stderr: ${stderr}`));
-        }, timeoutMs);
-        const waiter = {
-          pattern,
-          resolve: (line: string) => {
-            clearTimeout(timer);
-            resolveLine(line);
-          },
-        };
-        waiters.push(waiter);
-        void exited.then(({ code, signal }) => {
-          if (!waiters.includes(waiter)) return;
-          waiters.splice(waiters.indexOf(waiter), 1);
+        const settle = (error?: Error, line?: string) => {
+          const index = waiters.indexOf(waiter);
+          if (index < 0) return;
+          waiters.splice(index, 1);
           clearTimeout(timer);
-          reject(new Error(`relay child exited (code ${code}, signal ${signal}) before a line matching ${pattern}; stderr: ${stderr}`));
-        });
+          if (error) reject(error);
+          else resolveLine(line!);
+        };
+        const waiter = { pattern, resolve: (line: string) => settle(undefined, line) };
+        const timer = setTimeout(
+          () => settle(new Error(`relay child: no line matching ${pattern} within ${timeoutMs} ms; stdout: ${lines.slice(-5).join(' | ')}; stderr: ${stderr}`)),
+          timeoutMs,
+        );
+        waiters.push(waiter);
+        void exited.then(({ code, signal }) =>
+          settle(new Error(`relay child exited (code ${code}, signal ${signal}) before a line matching ${pattern}; stderr: ${stderr}`)),
+        );
       });
     },
     async kill(signal) {
@@ -105,4 +103,5 @@ export function startRelayChild(options: RelayChildOptions): RelayChild {
       return exited;
     },
   };
+  return relay;
 }

@@ -10,10 +10,13 @@
  *   RELAY_ACK_DELAY_MS   pause after each broker ack, before the rows are marked published   0
  *   RELAY_HOLD_AFTER_BATCH  after the n-th acknowledged batch, never return to the relay: the
  *                        process sits between "published" and "marked" until it is killed
+ *   RELAY_START_ON_STDIN when set, connect, print `warm`, and start relaying only once a line
+ *                        arrives on stdin (lets a test pay the process start-up ahead of time)
  *   RELAY_LOG_LEVEL      pino level for the relay's own logs (stderr)        warn
  *
- * Protocol on stdout, one line each: `ready`, `published <batch> <messages> <total>` after every
- * acknowledged batch, `holding <batch>`, `stopped`. SIGTERM stops the relay gracefully (exit 0).
+ * Protocol on stdout, one line each: [`warm`], `ready`, `published <batch> <messages> <total>`
+ * after every acknowledged batch, `holding <batch>`, `stopped`. SIGTERM stops the relay
+ * gracefully (exit 0).
  */
 import pino from 'pino';
 import { Database } from '../database';
@@ -101,6 +104,13 @@ async function main(): Promise<void> {
     });
   });
 
+  if (process.env.RELAY_START_ON_STDIN) {
+    await db.query('select 1');
+    await kafka.ping();
+    say('warm');
+    await new Promise((r) => process.stdin.once('data', r));
+    process.stdin.pause();
+  }
   await relay.start();
   say('ready');
 }
