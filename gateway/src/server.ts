@@ -74,6 +74,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     formatError: formatGatewayError(options.logger),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // The service lifecycle drains on SIGTERM itself; Apollo must not stop the server first.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     logger: options.logger,
     plugins: [ApolloServerPluginLandingPageDisabled(), useQueryLimits<GatewayContext>(options.limits ?? DEFAULT_QUERY_LIMITS)],

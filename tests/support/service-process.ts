@@ -31,7 +31,8 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/index.ts`, ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    // NODE_ENV as in production (Jest sets 'test', which changes what some libraries do on signals).
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

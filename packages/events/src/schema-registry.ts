@@ -53,11 +53,16 @@ export class EventSchemaRegistry {
     return [...this.payloadValidators.keys()];
   }
 
-  /** Throws EventSchemaError with every problem when the envelope or its payload is invalid. */
-  validate(envelope: EventEnvelope): void {
+  /** Throws EventSchemaError when the envelope (not its payload) is invalid. */
+  validateEnvelope(envelope: unknown): asserts envelope is EventEnvelope {
     if (!this.envelopeValidator(envelope)) {
       throw new EventSchemaError('Invalid event envelope', this.describe(this.envelopeValidator));
     }
+  }
+
+  /** Throws EventSchemaError with every problem when the envelope or its payload is invalid. */
+  validate(envelope: EventEnvelope): void {
+    this.validateEnvelope(envelope);
     const validator = this.payloadValidators.get(`${envelope.type}@${envelope.version}`);
     if (!validator) {
       throw new EventSchemaError(`No schema for event ${envelope.type} v${envelope.version}`, []);

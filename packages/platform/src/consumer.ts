@@ -69,16 +69,20 @@ export class IdempotentConsumer {
 
   private async process(message: IncomingMessage): Promise<Outcome> {
     let event: EventEnvelope;
+    let handler: EventHandler | undefined;
     try {
-      event = JSON.parse(message.value?.toString('utf8') ?? '') as EventEnvelope;
+      const parsed: unknown = JSON.parse(message.value?.toString('utf8') ?? '');
+      this.options.schemas.validateEnvelope(parsed);
+      event = parsed;
+      // Events this consumer does not handle are skipped, even types newer than its schemas.
+      handler = this.options.handlers[event.type];
+      if (!handler) return 'ignored';
       this.options.schemas.validate(event);
     } catch (error) {
-      const reason = error instanceof EventSchemaError ? `${error.message}: ${error.problems.join('; ')}` : 'unreadable message';
+      const reason = error instanceof EventSchemaError ? `${error.message}: ${error.problems.join('; ')}` : `unreadable message: ${String(error)}`;
       await this.deadLetter(message, reason, 0);
       return 'dead-lettered';
     }
-    const handler = this.options.handlers[event.type];
-    if (!handler) return 'ignored';
 
     for (let attempt = 1; ; attempt += 1) {
       try {

@@ -7,6 +7,9 @@ import { extractContext, inSpan, SpanKind } from './tracing';
 
 export type ReadinessChecks = Record<string, () => Promise<void>>;
 
+/** Serves one extra path (any method); the request id is already on the response. */
+export type HttpRouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
+
 export interface HttpAppOptions {
   name: string;
   logger: Logger;
@@ -16,6 +19,11 @@ export interface HttpAppOptions {
   graphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void>;
   /** Called once every in-flight request has been answered during drain. */
   afterDrain?(): Promise<void>;
+  /**
+   * Extra exact paths served next to the platform's own (which always take precedence), e.g. a
+   * webhook that needs the raw body. Same request ids, spans, metrics and draining as /graphql.
+   */
+  routes?: Record<string, HttpRouteHandler>;
 }
 
 /** The HTTP surface shared by the gateway and every subgraph, built but not listening. */
@@ -28,7 +36,7 @@ export interface HttpApp {
 
 /**
  * `/healthz` (alive), `/readyz` (every dependency answers and not draining), `/metrics`
- * (Prometheus) and `/graphql`, with request ids, server spans, request metrics and draining.
+ * (Prometheus), `/graphql` and any extra `routes`, with request ids, server spans, request metrics and draining.
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { logger, metrics } = options;
@@ -53,8 +61,15 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', draining, checks: Object.fromEntries(results) });
   }
 
+  function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    return requestId;
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     switch (path) {
       case '/healthz':
         sendJson(res, 200, { status: 'ok' });
@@ -72,17 +87,29 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           sendGraphQLError(res, 503, 'SERVICE_UNAVAILABLE', 'Service is shutting down');
           return '/graphql';
         }
-        const given = req.headers['x-request-id'];
-        const requestId = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', requestId);
+        const requestId = requestIdOf(req, res);
         await inSpan(`${options.name} ${req.method ?? 'POST'} /graphql`, { kind: SpanKind.SERVER, parent: extractContext(req.headers) }, () =>
           options.graphql(req, res, requestId),
         );
         return '/graphql';
       }
-      default:
-        sendJson(res, 404, { error: 'not found' });
-        return 'other';
+      default: {
+        const extra = options.routes && Object.hasOwn(options.routes, path) ? options.routes[path] : undefined;
+        if (!extra) {
+          sendJson(res, 404, { error: 'not found' });
+          return 'other';
+        }
+        if (draining) {
+          res.setHeader('connection', 'close');
+          sendJson(res, 503, { error: 'shutting down' });
+          return path;
+        }
+        const requestId = requestIdOf(req, res);
+        await inSpan(`${options.name} ${req.method ?? 'POST'} ${path}`, { kind: SpanKind.SERVER, parent: extractContext(req.headers) }, () =>
+          extra(req, res, requestId),
+        );
+        return path;
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { verifyCaller, type Caller } from './caller';
 import { createErrorFormatter } from './errors';
-import { createHttpApp, type HttpApp, type ReadinessChecks } from './http-app';
+import { createHttpApp, type HttpApp, type HttpRouteHandler, type ReadinessChecks } from './http-app';
 import { readGraphQLBody, sendGraphQLError, toHeaderMap, writeGraphQLResponse } from './http-utils';
 import type { PlatformMetrics } from './metrics';
 import { requestScope } from './request-context';
@@ -23,6 +23,11 @@ export interface SubgraphServerOptions<Ctx extends BaseContext> {
   /** Builds the per-request context from the verified caller. */
   context(caller: Caller): Ctx | Promise<Ctx>;
   readiness: ReadinessChecks;
+  /**
+   * Extra HTTP paths next to /graphql (e.g. a provider's webhook). They are not GraphQL and carry
+   * no caller signature: each handler authenticates its own requests.
+   */
+  routes?: Record<string, HttpRouteHandler>;
 }
 
 /** A subgraph's HTTP surface, built but not listening (tests mount it in-process). */
@@ -59,6 +64,8 @@ export async function createSubgraphServer<Ctx extends BaseContext>(options: Sub
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // The service lifecycle drains on SIGTERM itself; Apollo must not stop the server first.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     logger: options.logger,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), resolverTimingPlugin(options.metrics)],

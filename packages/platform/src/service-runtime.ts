@@ -132,7 +132,7 @@ export function loadTypeDefs(serviceRoot: string): DocumentNode {
  */
 export function buildSubgraph<Ctx extends BaseContext>(
   deps: ServiceDeps,
-  options: Pick<SubgraphServerOptions<Ctx>, 'typeDefs' | 'resolvers' | 'context'> & { readiness?: ReadinessChecks },
+  options: Pick<SubgraphServerOptions<Ctx>, 'typeDefs' | 'resolvers' | 'context' | 'routes'> & { readiness?: ReadinessChecks },
 ): Promise<SubgraphServer> {
   return createSubgraphServer<Ctx>({
     name: deps.config.service,
@@ -144,5 +144,6 @@ export function buildSubgraph<Ctx extends BaseContext>(
     signingSecret: deps.config.signingSecret,
     callerMaxAgeMs: deps.config.callerMaxAgeMs,
     readiness: { postgres: () => deps.db.ping(), kafka: () => deps.bus.ping(), ...options.readiness },
+    ...(options.routes ? { routes: options.routes } : {}),
   });
 }
