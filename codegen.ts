@@ -1,14 +1,26 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /** Resolver types for every subgraph, generated from its SDL (the contract), with federation on. */
-const services: Record<string, { context: string; mappers: Record<string, string> }> = {
+const services: Record<string, { context: string; mappers: Record<string, string>; enumValues?: Record<string, Record<string, string>> }> = {
   catalog: {
     context: '../context#CatalogContext',
     mappers: { Category: '../domain/catalog.types#Category', Service: '../domain/catalog.types#CatalogService' },
   },
   instructor: {
     context: '../context#InstructorContext',
-    mappers: { Instructor: '../domain/instructor.types#InstructorProfile' },
+    mappers: {
+      Instructor: '../domain/instructor.types#InstructorView',
+      InstructorPrivateDetails: '../domain/instructor.types#InstructorProfile',
+      OfferedService: '../domain/instructor.types#OfferedService',
+      BackgroundCheck: '../domain/instructor.types#BackgroundCheck',
+      Service: '../domain/instructor.types#ServiceReference',
+    },
+    // The product's own words (stored in Postgres and carried by events) behind the GraphQL enums.
+    enumValues: {
+      AgeGroup: { KIDS: 'kids', TEENS: 'teens', ADULTS: 'adults' },
+      SkillLevel: { BEGINNER: 'beginner', INTERMEDIATE: 'intermediate', ADVANCED: 'advanced' },
+      LessonMode: { AT_STUDIO: 'at_studio', AT_STUDENT_PLACE: 'at_student_place', ONLINE: 'online' },
+    },
   },
   availability: {
     context: '../context#AvailabilityContext',
@@ -30,7 +42,7 @@ const outDir = process.env.CODEGEN_OUT_DIR ?? '.';
 const config: CodegenConfig = {
   overwrite: true,
   generates: Object.fromEntries(
-    Object.entries(services).map(([name, { context, mappers }]) => [
+    Object.entries(services).map(([name, { context, mappers, enumValues }]) => [
       `${outDir}/services/${name}/src/__generated__/resolvers-types.ts`,
       {
         schema: `services/${name}/schema.graphql`,
@@ -40,6 +52,7 @@ const config: CodegenConfig = {
           useIndexSignature: true,
           contextType: context,
           mappers,
+          ...(enumValues ? { enumValues } : {}),
           enumsAsTypes: true,
           mapperTypeSuffix: 'Model',
           scalars: { ID: 'string', DateTime: 'string', Date: 'string' },

@@ -14,8 +14,8 @@ export function sendGraphQLError(res: ServerResponse, status: number, code: stri
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
-/** Reads the request body as text; null when it exceeds the limit. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | null> {
+/** The request body's exact bytes (what a webhook signature covers); null when it exceeds the limit. */
+export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -23,7 +23,13 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     if (size > limit) return null;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads the request body as text; null when it exceeds the limit. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | null> {
+  const raw = await readRawBody(req, limit);
+  return raw === null ? null : raw.toString('utf8');
 }
 
 export function toHeaderMap(req: IncomingMessage): HeaderMap {

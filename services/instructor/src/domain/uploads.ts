@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { InstructorError, InstructorErrorCode } from './instructor.errors';
+import type { SniffedFileType } from './file-types';
+
+export type UploadPurpose = 'profile-photo' | 'background-check';
+
+export interface UploadPolicy {
+  /** Folder under the instructor's prefix. */
+  folder: string;
+  allowedTypes: readonly SniffedFileType[];
+  maxBytes: number;
+  /** For messages. */
+  label: string;
+}
+
+const MiB = 1024 * 1024;
+
+export const UPLOAD_POLICIES: Record<UploadPurpose, UploadPolicy> = {
+  'profile-photo': { folder: 'photos', allowedTypes: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 5 * MiB, label: 'a JPEG, PNG or WebP image' },
+  'background-check': { folder: 'background-checks', allowedTypes: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 10 * MiB, label: 'a PDF, JPEG or PNG file' },
+};
+
+/** How long a presigned upload URL works. */
+export const UPLOAD_URL_TTL_SECONDS = 10 * 60;
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** A fresh object key inside the instructor's own prefix; nobody else's upload can land there. */
+export function newUploadKey(instructorId: string, purpose: UploadPurpose): string {
+  return `instructors/${instructorId}/${UPLOAD_POLICIES[purpose].folder}/${randomUUID()}`;
+}
+
+/** Refuses any key that this instructor could not have been given for this purpose. */
+export function checkUploadKey(instructorId: string, purpose: UploadPurpose, key: string): string {
+  const pattern = new RegExp(`^instructors/${instructorId}/${UPLOAD_POLICIES[purpose].folder}/${UUID}$`);
+  if (!pattern.test(key)) {
+    throw new InstructorError(InstructorErrorCode.InvalidUploadKey, 'This upload key was not issued to this instructor for this kind of file', {
+      uploadKey: key.slice(0, 200),
+    });
+  }
+  return key;
+}
+
+/** What the client says it will upload, checked before a URL is signed. */
+export function checkUploadRequest(purpose: UploadPurpose, contentType: string, byteSize: number): void {
+  const policy = UPLOAD_POLICIES[purpose];
+  if (!(policy.allowedTypes as readonly string[]).includes(contentType)) {
+    throw new InstructorError(InstructorErrorCode.UnsupportedFileType, `Only ${policy.label} can be uploaded here`, {
+      contentType: contentType.slice(0, 100),
+      allowed: [...policy.allowedTypes],
+    });
+  }
+  if (!Number.isInteger(byteSize) || byteSize < 1) {
+    throw new InstructorError(InstructorErrorCode.InvalidInput, 'byteSize: must be a positive whole number of bytes', { field: 'byteSize', problem: 'not positive' });
+  }
+  if (byteSize > policy.maxBytes) throw tooLarge(policy, byteSize);
+}
+
+export function tooLarge(policy: UploadPolicy, byteSize: number): InstructorError {
+  return new InstructorError(InstructorErrorCode.FileTooLarge, `The file is ${byteSize} bytes; at most ${policy.maxBytes} are accepted`, {
+    byteSize,
+    maxBytes: policy.maxBytes,
+  });
+}
+
+/** Why a stored object is refused, or null when it is acceptable (size first, then content). */
+export function judgeStoredUpload(purpose: UploadPurpose, byteSize: number, sniffed: SniffedFileType | null): InstructorError | null {
+  const policy = UPLOAD_POLICIES[purpose];
+  if (byteSize > policy.maxBytes) return tooLarge(policy, byteSize);
+  if (!sniffed || !policy.allowedTypes.includes(sniffed)) {
+    return new InstructorError(InstructorErrorCode.UnsupportedFileType, `The uploaded file is not ${policy.label} (checked by its content)`, {
+      allowed: [...policy.allowedTypes],
+    });
+  }
+  return null;
+}

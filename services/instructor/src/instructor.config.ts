@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Local development webhook secret; production sets STRIPE_WEBHOOK_SECRET (Stripe's `whsec_…`). */
+export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_dev_webhook_secret';
+const DEV_S3_SECRET = 'instainstru-dev-secret';
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12111'),
+  STRIPE_SECRET_KEY: z.string().min(1).default('sk_test_123'),
+  STRIPE_WEBHOOK_SECRET: z.string().min(16).default(DEV_STRIPE_WEBHOOK_SECRET),
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
+  S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).default('instainstru'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).default(DEV_S3_SECRET),
+  S3_BUCKET: z.string().min(3).default('instainstru-documents'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
+  GEOCODER: z.enum(['zip-centroid', 'nominatim']).default('zip-centroid'),
+  GEOCODER_URL: z.string().url().default('https://nominatim.openstreetmap.org'),
+  GEOCODER_USER_AGENT: z.string().min(3).default('InstaInstru instructor service (dev)'),
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  INSTRUCTOR_APP_URL: z.string().url().default('http://localhost:3000'),
+});
+
+export interface InstructorConfig {
+  stripe: { apiBase: URL; secretKey: string; webhookSecret: string; webhookToleranceSeconds: number };
+  s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string; forcePathStyle: boolean };
+  geocoder: { kind: 'zip-centroid' } | { kind: 'nominatim'; url: string; userAgent: string; timeoutMs: number };
+  appUrl: string;
+}
+
+/** The instructor service's own settings (Stripe, object storage, geocoding), on top of the platform's. */
+export function loadInstructorConfig(env: NodeJS.ProcessEnv = process.env): InstructorConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration for instructor: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && (e.STRIPE_WEBHOOK_SECRET === DEV_STRIPE_WEBHOOK_SECRET || e.S3_SECRET_ACCESS_KEY === DEV_S3_SECRET)) {
+    throw new Error('STRIPE_WEBHOOK_SECRET and S3_SECRET_ACCESS_KEY must be set in production');
+  }
+  return {
+    stripe: {
+      apiBase: new URL(e.STRIPE_API_BASE),
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      webhookToleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+    },
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      bucket: e.S3_BUCKET,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+    },
+    geocoder:
+      e.GEOCODER === 'nominatim'
+        ? { kind: 'nominatim', url: e.GEOCODER_URL, userAgent: e.GEOCODER_USER_AGENT, timeoutMs: e.GEOCODER_TIMEOUT_MS }
+        : { kind: 'zip-centroid' },
+    appUrl: e.INSTRUCTOR_APP_URL.replace(/\/+$/, ''),
+  };
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readRawBody, sendJson, type HttpRouteHandler, type Logger } from '@instainstru/platform';
+import type { PaymentProviderNotification } from '../domain/instructor.ports';
+import type { NotificationOutcome } from '../domain/provider-notifications.service';
+import { InvalidWebhookError } from '../infra/stripe/stripe-webhook.verifier';
+
+export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+const MAX_WEBHOOK_BYTES = 512 * 1024;
+
+export interface StripeWebhookRouteDeps {
+  verify(rawBody: Buffer, signature: string | undefined): PaymentProviderNotification;
+  apply(notification: PaymentProviderNotification): Promise<NotificationOutcome>;
+  logger: Logger;
+}
+
+/**
+ * POST /webhooks/stripe: verify the signature over the raw body, then hand the event to the domain.
+ * 400 for anything unverifiable (nothing is changed); 200 once applied, or recognised as a duplicate,
+ * stale or irrelevant event; 5xx otherwise, so Stripe retries.
+ */
+export function stripeWebhookRoute(deps: StripeWebhookRouteDeps): HttpRouteHandler {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    // The exact bytes Stripe signed, never re-serialised JSON.
+    const body = await readRawBody(req, MAX_WEBHOOK_BYTES);
+    if (!body) return sendJson(res, 413, { error: 'payload too large' });
+    const header = req.headers['stripe-signature'];
+    let notification: PaymentProviderNotification;
+    try {
+      notification = deps.verify(body, typeof header === 'string' ? header : undefined);
+    } catch (error) {
+      if (!(error instanceof InvalidWebhookError)) throw error;
+      deps.logger.warn({ reason: error.message }, 'refused a Stripe webhook');
+      return sendJson(res, 400, { error: 'invalid signature' });
+    }
+    const outcome = await deps.apply(notification);
+    deps.logger.info({ eventId: notification.eventId, type: notification.type, outcome }, 'Stripe webhook');
+    sendJson(res, 200, { received: true, outcome });
+  };
+}
