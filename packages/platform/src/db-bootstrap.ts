@@ -18,6 +18,17 @@ async function ignoreDuplicate(work: Promise<unknown>): Promise<void> {
   }
 }
 
+/** Runs `work` on one connection to `url` (optionally another database of the same server), then closes it. */
+export async function withPostgresClient<T>(url: string, work: (client: pg.Client) => Promise<T>, database?: string): Promise<T> {
+  const client = new pg.Client({ connectionString: database ? withDatabase(url, database) : url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export function adminUrlFromEnv(env: NodeJS.ProcessEnv = process.env, database = env.PGDATABASE ?? 'instainstru'): string {
   if (env.PG_ADMIN_URL) return env.PG_ADMIN_URL;
   const password = encodeURIComponent(env.PG_SUPERUSER_PASSWORD ?? 'postgres');
@@ -32,16 +43,12 @@ function withDatabase(url: string, database: string): string {
 
 /** The cluster-wide login roles, one per service (development passwords by convention). */
 export async function ensureServiceRoles(adminUrl: string, services: readonly ServiceName[] = SERVICE_NAMES): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withPostgresClient(adminUrl, async (client) => {
     for (const service of services) {
       const { user, password } = serviceDatabaseRole(service);
       await ignoreDuplicate(client.query(`create role ${ident(user)} login password '${password.replace(/'/g, "''")}'`));
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -50,19 +57,17 @@ export async function ensureServiceRoles(adminUrl: string, services: readonly Se
  * on `public`, no rights on the other services' schemas). Idempotent.
  */
 export async function bootstrapDatabase(adminUrl: string, database: string, services: readonly ServiceName[] = SERVICE_NAMES): Promise<void> {
-  const server = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
-  await server.connect();
-  try {
-    const { rowCount } = await server.query('select 1 from pg_database where datname = $1', [database]);
-    if (!rowCount) await ignoreDuplicate(server.query(`create database ${ident(database)}`));
-  } finally {
-    await server.end();
-  }
+  await withPostgresClient(
+    adminUrl,
+    async (server) => {
+      const { rowCount } = await server.query('select 1 from pg_database where datname = $1', [database]);
+      if (!rowCount) await ignoreDuplicate(server.query(`create database ${ident(database)}`));
+    },
+    'postgres',
+  );
   await ensureServiceRoles(adminUrl, services);
 
-  const client = new pg.Client({ connectionString: withDatabase(adminUrl, database) });
-  await client.connect();
-  try {
+  await withPostgresClient(adminUrl, async (client) => {
     await client.query(`select pg_advisory_lock(hashtext('instainstru-bootstrap'))`);
     await client.query(`create schema if not exists extensions`);
     for (const ext of ['postgis', 'btree_gist', 'pg_trgm', 'unaccent']) {
@@ -78,7 +83,5 @@ export async function bootstrapDatabase(adminUrl: string, database: string, serv
       await client.query(`grant usage on schema extensions to ${ident(user)}`);
       await client.query(`alter role ${ident(user)} in database ${ident(database)} set search_path = ${ident(service)}, extensions`);
     }
-  } finally {
-    await client.end();
-  }
+  }, database);
 }

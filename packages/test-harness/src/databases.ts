@@ -6,6 +6,7 @@ import {
   Database,
   SERVICE_NAMES,
   serviceDatabaseRole,
+  withPostgresClient,
   type MigrationClass,
   type ServiceName,
 } from '@instainstru/platform';
@@ -43,14 +44,8 @@ function databaseUrl(database: string, user: string, password: string): string {
   return `postgres://${user}:${encodeURIComponent(password)}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? '5432'}/${database}`;
 }
 
-async function asAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrlFromEnv(process.env, 'postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function asAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPostgresClient(adminUrlFromEnv(process.env, 'postgres'), work);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { adminUrlFromEnv, bootstrapDatabase, Database, serviceDatabaseRole, type MigrationClass, type ServiceName } from '@instainstru/platform';
+import { adminUrlFromEnv, bootstrapDatabase, Database, serviceDatabaseRole, withPostgresClient, type MigrationClass, type ServiceName } from '@instainstru/platform';
 import { onCleanup } from './cleanup';
 
 /** Throwaway bench databases are named `instainstru_bench_<unix seconds>_<hex>`. */
@@ -8,14 +8,8 @@ const PREFIX = 'instainstru_bench_';
 /** Bench databases older than this are leftovers of a crashed run and are dropped. */
 const STALE_AFTER_SECONDS = 3600;
 
-async function asAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrlFromEnv(process.env, 'postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function asAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPostgresClient(adminUrlFromEnv(process.env, 'postgres'), work);
 }
 
 export interface BenchDatabase {
