@@ -74,7 +74,7 @@ describe('health, readiness and metrics', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', draining: false, checks: { postgres: 'ok', kafka: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', draining: false, checks: { postgres: 'ok', kafka: 'ok', redis: 'ok' } });
 
     expect((await queryCategories(service.port)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
@@ -122,7 +122,7 @@ describe('graceful shutdown', () => {
 describe('api and worker roles', () => {
   it('the worker role publishes the outbox and serves no HTTP', async () => {
     const service = await start({}, ['--role=worker']);
-    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay"\]/);
+    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay","instructor-offerings"\]/);
     await expect(fetch(`http://127.0.0.1:${service.port}/healthz`)).rejects.toThrow();
     const id = await insertOutboxRow();
     await eventually(async () => (await publishedAt(id)) !== null, 15_000, 'the worker to publish the outbox row');

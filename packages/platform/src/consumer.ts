@@ -22,6 +22,11 @@ export interface IdempotentConsumerOptions {
   maxAttempts?: number;
   retryDelayMs?: number;
   topicPrefix?: string;
+  /**
+   * Runs once the transaction that applied an event has committed (e.g. invalidating a cache the
+   * change made stale). Retried like a handler on failure; the applied change itself stays.
+   */
+  afterCommit?(event: EventEnvelope): Promise<void>;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
@@ -86,7 +91,9 @@ export class IdempotentConsumer {
 
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.applyOnce(event, handler);
+        const outcome = await this.applyOnce(event, handler);
+        if (outcome === 'applied') await this.runAfterCommit(event);
+        return outcome;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (attempt >= this.maxAttempts) {
@@ -95,6 +102,26 @@ export class IdempotentConsumer {
         }
         this.options.metrics?.consumerMessages.inc({ group: this.options.groupId, outcome: 'retried' });
         this.options.logger.warn({ eventId: event.id, type: event.type, attempt, reason }, 'event handler failed; retrying');
+        await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  /** The after-commit step, retried with backoff; a final failure is logged, never undone. */
+  private async runAfterCommit(event: EventEnvelope): Promise<void> {
+    const step = this.options.afterCommit;
+    if (!step) return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await step(event);
+        return;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt >= this.maxAttempts) {
+          this.options.logger.error({ eventId: event.id, type: event.type, attempts: attempt, reason }, 'after-commit step failed; the event stays applied');
+          return;
+        }
+        this.options.logger.warn({ eventId: event.id, type: event.type, attempt, reason }, 'after-commit step failed; retrying');
         await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
       }
     }

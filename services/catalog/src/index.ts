@@ -1,10 +1,18 @@
 import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
+import { createCatalogRedis, kidsServicesCache } from './infra/redis';
+import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
 import { migrations } from './migrations';
 import { buildCatalogServer } from './server';
 
 async function main(): Promise<void> {
   const deps = await createServiceDeps(loadServiceConfig('catalog'), migrations);
-  await runService({ deps, api: () => buildCatalogServer(deps), workers: () => [] });
+  const redis = createCatalogRedis(deps);
+  await runService({
+    deps,
+    api: () => buildCatalogServer(deps, redis),
+    workers: () => [instructorOfferingsWorker(deps, kidsServicesCache(deps, redis))],
+    close: async () => void (await redis.quit()),
+  });
 }
 
 main().catch((error: unknown) => {

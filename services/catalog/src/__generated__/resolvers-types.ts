@@ -26,10 +26,45 @@ export type Category = {
   iconName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /**
+   * The category's services. For the virtual Kids category these are the kidsAvailableServices,
+   * derived from live kids-capable instructors.
+   */
   services: Array<Service>;
   slug: Scalars['String']['output'];
   subtitle?: Maybe<Scalars['String']['output']>;
 };
+
+/** An instructor; the instructor subgraph resolves its fields. */
+export type Instructor = {
+  __typename?: 'Instructor';
+  id: Scalars['ID']['output'];
+};
+
+/** Live instructors of a service, in a stable order (display name, then id). */
+export type InstructorConnection = {
+  __typename?: 'InstructorConnection';
+  edges: Array<InstructorEdge>;
+  pageInfo: InstructorPageInfo;
+};
+
+export type InstructorEdge = {
+  __typename?: 'InstructorEdge';
+  /** Opaque; pass it as `after` to continue after this instructor. */
+  cursor: Scalars['String']['output'];
+  node: Instructor;
+};
+
+export type InstructorPageInfo = {
+  __typename?: 'InstructorPageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Which instructors of a service to list: everyone, or only those who teach kids. */
+export type ListingContext =
+  | 'ALL'
+  | 'KIDS';
 
 export type Query = {
   __typename?: 'Query';
@@ -37,6 +72,17 @@ export type Query = {
   categories: Array<Category>;
   /** One category by its slug; NOT_FOUND when there is none. */
   category: Category;
+  /**
+   * The live instructors offering a service: all of them (ALL, e.g. Music→Piano) or only the
+   * kids-capable ones (KIDS, e.g. Kids→Piano). `first` is 1–50 (default 20); `after` is a cursor
+   * from an earlier page. BAD_USER_INPUT for other sizes or cursors; NOT_FOUND for an unknown service.
+   */
+  instructorsForService: InstructorConnection;
+  /**
+   * The services with at least one live instructor whose age groups include kids, by name.
+   * Derived from the instructor events; an instructor's change shows within a second.
+   */
+  kidsAvailableServices: Array<Service>;
   /** One service by id; NOT_FOUND when there is none. */
   service: Service;
 };
@@ -44,6 +90,14 @@ export type Query = {
 
 export type QueryCategoryArgs = {
   slug: Scalars['String']['input'];
+};
+
+
+export type QueryInstructorsForServiceArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  context?: ListingContext;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  serviceId: Scalars['ID']['input'];
 };
 
 
@@ -165,9 +219,14 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Instructor: ResolverTypeWrapper<Instructor>;
+  InstructorConnection: ResolverTypeWrapper<InstructorConnection>;
+  InstructorEdge: ResolverTypeWrapper<InstructorEdge>;
+  InstructorPageInfo: ResolverTypeWrapper<InstructorPageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ListingContext: ListingContext;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Service: ResolverTypeWrapper<CatalogServiceModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -176,9 +235,13 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  Instructor: Instructor;
+  InstructorConnection: InstructorConnection;
+  InstructorEdge: InstructorEdge;
+  InstructorPageInfo: InstructorPageInfo;
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   Service: CatalogServiceModel;
-  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type CategoryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category'], FederationReferenceType extends FederationReferenceTypes['Category'] = FederationReferenceTypes['Category']> = ResolversObject<{
@@ -192,9 +255,30 @@ export type CategoryResolvers<ContextType = CatalogContext, ParentType extends R
   subtitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type InstructorResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Instructor'] = ResolversParentTypes['Instructor']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type InstructorConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorConnection'] = ResolversParentTypes['InstructorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['InstructorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['InstructorPageInfo'], ParentType, ContextType>;
+}>;
+
+export type InstructorEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorEdge'] = ResolversParentTypes['InstructorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Instructor'], ParentType, ContextType>;
+}>;
+
+export type InstructorPageInfoResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorPageInfo'] = ResolversParentTypes['InstructorPageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<QueryCategoryArgs, 'slug'>>;
+  instructorsForService?: Resolver<ResolversTypes['InstructorConnection'], ParentType, ContextType, RequireFields<QueryInstructorsForServiceArgs, 'context' | 'first' | 'serviceId'>>;
+  kidsAvailableServices?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   service?: Resolver<ResolversTypes['Service'], ParentType, ContextType, RequireFields<QueryServiceArgs, 'id'>>;
 }>;
 
@@ -209,6 +293,10 @@ export type ServiceResolvers<ContextType = CatalogContext, ParentType extends Re
 
 export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   Category?: CategoryResolvers<ContextType>;
+  Instructor?: InstructorResolvers<ContextType>;
+  InstructorConnection?: InstructorConnectionResolvers<ContextType>;
+  InstructorEdge?: InstructorEdgeResolvers<ContextType>;
+  InstructorPageInfo?: InstructorPageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
 }>;

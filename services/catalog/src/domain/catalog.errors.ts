@@ -4,6 +4,8 @@ export enum CatalogErrorCode {
   CategoryNotFound = 'CATEGORY_NOT_FOUND',
   ServiceNotFound = 'SERVICE_NOT_FOUND',
   InvalidSlug = 'INVALID_SLUG',
+  InvalidPageSize = 'INVALID_PAGE_SIZE',
+  InvalidCursor = 'INVALID_CURSOR',
 }
 
 /** The one error type of the catalog; mapped to GraphQL codes here and nowhere else. */
@@ -14,6 +16,8 @@ export class CatalogError extends ServiceError<CatalogErrorCode> {
       case CatalogErrorCode.ServiceNotFound:
         return ApiErrorCode.NotFound;
       case CatalogErrorCode.InvalidSlug:
+      case CatalogErrorCode.InvalidPageSize:
+      case CatalogErrorCode.InvalidCursor:
         return ApiErrorCode.BadUserInput;
     }
   }

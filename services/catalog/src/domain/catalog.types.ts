@@ -5,6 +5,8 @@ export interface Category {
   subtitle: string | null;
   iconName: string;
   displayOrder: number;
+  /** Kids: its services are derived from live kids-capable instructors, not listed. */
+  isVirtual: boolean;
 }
 
 export interface CatalogService {

@@ -8,6 +8,7 @@ interface CategoryRow {
   subtitle: string | null;
   icon_name: string;
   display_order: number;
+  is_virtual: boolean;
 }
 
 interface ServiceRow {
@@ -25,6 +26,7 @@ const toCategory = (r: CategoryRow): Category => ({
   subtitle: r.subtitle,
   iconName: r.icon_name,
   displayOrder: r.display_order,
+  isVirtual: r.is_virtual,
 });
 
 const toService = (r: ServiceRow): CatalogService => ({
@@ -35,7 +37,7 @@ const toService = (r: ServiceRow): CatalogService => ({
   synonyms: r.synonyms,
 });
 
-const CATEGORY_COLUMNS = 'id, slug, name, subtitle, icon_name, display_order';
+const CATEGORY_COLUMNS = 'id, slug, name, subtitle, icon_name, display_order, is_virtual';
 const SERVICE_COLUMNS = 'id, slug, name, category_id, synonyms';
 
 export class PostgresCatalogRepository implements CatalogRepository {

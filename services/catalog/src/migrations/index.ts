@@ -1,4 +1,5 @@
 import { CatalogInitial1763900000000 } from './1763900000000-catalog-initial';
+import { CatalogInstructorOfferings1764000000000 } from './1764000000000-catalog-instructor-offerings';
 
 /** Every catalog migration, oldest first. */
-export const migrations = [CatalogInitial1763900000000];
+export const migrations = [CatalogInitial1763900000000, CatalogInstructorOfferings1764000000000];

@@ -4,4 +4,9 @@ export const Query: QueryResolvers = {
   categories: (_, __, { categories }) => categories.listCategories(),
   category: (_, { slug }, { categories }) => categories.categoryBySlug(slug),
   service: (_, { id }, { categories }) => categories.requireService(id),
+  kidsAvailableServices: (_, __, { discovery }) => discovery.kidsAvailableServices(),
+  instructorsForService: async (_, { serviceId, context, first, after }, { categories, discovery }) => {
+    const service = await categories.requireService(serviceId);
+    return discovery.instructorsForService(service.id, context, first, after);
+  },
 };

@@ -1,0 +1,110 @@
+import { CatalogError, CatalogErrorCode } from './catalog.errors';
+import type { CatalogService } from './catalog.types';
+
+/** The instructor's public state as the instructor events carry it (whole state + revision). */
+export interface InstructorSnapshot {
+  instructorId: string;
+  revision: number;
+  displayName: string;
+  isLive: boolean;
+  location: { latitude: number; longitude: number } | null;
+  offeredServices: {
+    offeredServiceId: string;
+    serviceId: string;
+    ageGroups: string[];
+    hourlyRate: { amountMinor: number; currency: string };
+    lessonModes: string[];
+  }[];
+}
+
+/** Writes of the read model, inside the consumer's transaction. */
+export interface InstructorOfferingsWriter {
+  /** Stores the snapshot when its revision is newer than the stored one; false when it was dropped. */
+  applyIfNewer(snapshot: InstructorSnapshot): Promise<boolean>;
+}
+
+export type ListingContext = 'ALL' | 'KIDS';
+
+export interface InstructorPageKey {
+  displayName: string;
+  instructorId: string;
+}
+
+/** Reads of the read model. */
+export interface InstructorOfferingsReader {
+  /** Services with at least one live instructor whose age groups include kids. */
+  kidsAvailableServices(): Promise<CatalogService[]>;
+  /** Live instructors offering a service, ordered by (display name, id), after `after`. */
+  liveInstructorsForService(serviceId: string, kidsOnly: boolean, after: InstructorPageKey | null, limit: number): Promise<InstructorPageKey[]>;
+}
+
+/** The cached answer of kidsAvailableServices; invalidated when an event changed the read model. */
+export interface KidsServicesCache {
+  get(compute: () => Promise<CatalogService[]>): Promise<CatalogService[]>;
+  invalidate(): Promise<void>;
+}
+
+export const KIDS = 'kids';
+export const MAX_PAGE_SIZE = 50;
+export const DEFAULT_PAGE_SIZE = 20;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Applies one instructor event to the read model; old and redelivered revisions change nothing. */
+export function applyInstructorSnapshot(writer: InstructorOfferingsWriter, snapshot: InstructorSnapshot): Promise<boolean> {
+  return writer.applyIfNewer(snapshot);
+}
+
+export function encodeCursor(key: InstructorPageKey): string {
+  return Buffer.from(JSON.stringify([key.displayName, key.instructorId]), 'utf8').toString('base64url');
+}
+
+/** A cursor this service handed out, or BAD_USER_INPUT; never trusted beyond its shape. */
+export function decodeCursor(cursor: string): InstructorPageKey {
+  const invalid = () => new CatalogError(CatalogErrorCode.InvalidCursor, 'The cursor is not one this API returned', {});
+  if (cursor.length > 400) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
+  const [displayName, instructorId] = parsed as unknown[];
+  if (typeof displayName !== 'string' || typeof instructorId !== 'string' || !UUID.test(instructorId)) throw invalid();
+  return { displayName, instructorId };
+}
+
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new CatalogError(CatalogErrorCode.InvalidPageSize, `first must be between 1 and ${MAX_PAGE_SIZE}`, { first: size, max: MAX_PAGE_SIZE });
+  }
+  return size;
+}
+
+export interface InstructorPage {
+  edges: { cursor: string; node: { id: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Discovery over the read model: the derived Kids services and context-aware instructor lists. */
+export class InstructorDiscovery {
+  constructor(
+    private readonly reader: InstructorOfferingsReader,
+    private readonly cache: KidsServicesCache,
+  ) {}
+
+  kidsAvailableServices(): Promise<CatalogService[]> {
+    return this.cache.get(() => this.reader.kidsAvailableServices());
+  }
+
+  async instructorsForService(serviceId: string, context: ListingContext, first: number | null | undefined, after: string | null | undefined): Promise<InstructorPage> {
+    const limit = pageSize(first);
+    const afterKey = after == null ? null : decodeCursor(after);
+    const rows = await this.reader.liveInstructorsForService(serviceId, context === 'KIDS', afterKey, limit + 1);
+    const page = rows.slice(0, limit);
+    const edges = page.map((key) => ({ cursor: encodeCursor(key), node: { id: key.instructorId } }));
+    return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}

@@ -1,0 +1,70 @@
+import type { Sql } from '@instainstru/platform';
+import type { CatalogService } from '../domain/catalog.types';
+import { KIDS, type InstructorOfferingsReader, type InstructorOfferingsWriter, type InstructorPageKey, type InstructorSnapshot } from '../domain/instructor-offerings';
+
+/** Writes the read model inside the consumer's transaction (`tx` is the inbox row's transaction). */
+export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWriter {
+  constructor(private readonly tx: Sql) {}
+
+  async applyIfNewer(s: InstructorSnapshot): Promise<boolean> {
+    // The row lock taken by the upsert serialises concurrent events of one instructor.
+    const stored = await this.tx.execute(
+      `insert into instructor_listing (instructor_id, display_name, is_live, location, revision)
+       values ($1, $2, $3, case when $4::float8 is null then null else st_setsrid(st_makepoint($5::float8, $4::float8), 4326)::geography end, $6)
+       on conflict (instructor_id) do update set display_name = excluded.display_name, is_live = excluded.is_live,
+         location = excluded.location, revision = excluded.revision, updated_at = now()
+       where instructor_listing.revision < excluded.revision`,
+      [s.instructorId, s.displayName, s.isLive, s.location?.latitude ?? null, s.location?.longitude ?? null, s.revision],
+    );
+    if (stored === 0) return false;
+    await this.tx.execute(`delete from offered_service where instructor_id = $1`, [s.instructorId]);
+    for (const o of s.offeredServices) {
+      await this.tx.execute(
+        `insert into offered_service (offered_service_id, instructor_id, service_id, age_groups, rate_minor, currency, lesson_modes)
+         values ($1, $2, $3, $4, $5, $6, $7)`,
+        [o.offeredServiceId, s.instructorId, o.serviceId, o.ageGroups, o.hourlyRate.amountMinor, o.hourlyRate.currency, o.lessonModes],
+      );
+    }
+    return true;
+  }
+}
+
+interface ServiceRow {
+  id: string;
+  slug: string;
+  name: string;
+  category_id: string;
+  synonyms: string[];
+}
+
+export class PostgresInstructorOfferingsReader implements InstructorOfferingsReader {
+  constructor(private readonly sql: Sql) {}
+
+  async kidsAvailableServices(): Promise<CatalogService[]> {
+    const rows = await this.sql.query<ServiceRow>(
+      `select s.id, s.slug, s.name, s.category_id, s.synonyms
+         from service s
+        where exists (select 1 from offered_service o join instructor_listing l using (instructor_id)
+                       where o.service_id = s.id and l.is_live and o.age_groups @> array[$1]::text[])
+        order by s.name, s.id`,
+      [KIDS],
+    );
+    return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, categoryId: r.category_id, synonyms: r.synonyms }));
+  }
+
+  async liveInstructorsForService(serviceId: string, kidsOnly: boolean, after: InstructorPageKey | null, limit: number): Promise<InstructorPageKey[]> {
+    const rows = await this.sql.query<{ instructor_id: string; display_name: string }>(
+      `select l.instructor_id, l.display_name
+         from instructor_listing l
+        where l.is_live
+          and exists (select 1 from offered_service o
+                       where o.instructor_id = l.instructor_id and o.service_id = $1
+                         and ($2::boolean is false or o.age_groups @> array[$3]::text[]))
+          and ($4::text is null or (l.display_name, l.instructor_id) > ($4::text, $5::uuid))
+        order by l.display_name, l.instructor_id
+        limit $6`,
+      [serviceId, kidsOnly, KIDS, after?.displayName ?? null, after?.instructorId ?? null, limit],
+    );
+    return rows.map((r) => ({ instructorId: r.instructor_id, displayName: r.display_name }));
+  }
+}

@@ -1,0 +1,15 @@
+import { Redis } from 'ioredis';
+import type { ServiceDeps } from '@instainstru/platform';
+import { RedisKidsServicesCache } from './kids-services.cache';
+
+/** The catalog's Redis connection (discovery caches). */
+export function createCatalogRedis(deps: ServiceDeps): Redis {
+  const redis = new Redis(deps.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', (err) => deps.logger.warn({ err }, 'redis connection error'));
+  return redis;
+}
+
+/** Keys live under the environment's prefix (the Kafka topic prefix), so environments sharing a Redis stay apart. */
+export function kidsServicesCache(deps: ServiceDeps, redis: Redis): RedisKidsServicesCache {
+  return new RedisKidsServicesCache(redis, deps.config.kafka.topicPrefix);
+}
