@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { signCaller, type ServiceName } from '@instainstru/platform';
+import { buildCatalogServer } from '../../services/catalog/src/server';
+import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { buildInstructorServer } from '../../services/instructor/src/server';
+import { startStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+let instructorIds: string[];
+let serviceIds: string[];
+
+beforeAll(async () => {
+  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });
+  await seedCatalog(stack.deps.catalog!.db);
+  serviceIds = (await stack.deps.catalog!.db.query<{ id: string }>(`select id from service order by slug`)).map((r) => r.id);
+  const client = new pg.Client({ connectionString: stack.db.urlFor('instructor') });
+  await client.connect();
+  try {
+    instructorIds = [];
+    for (let i = 0; i < 40; i += 1) {
+      const { rows } = await client.query<{ id: string }>(
+        `insert into instructor.instructor_profile (user_id, display_name, timezone, is_live) values ($1, $2, 'America/New_York', true) returning id`,
+        [`batch-${i}`, `Teacher ${i}`],
+      );
+      instructorIds.push(rows[0]!.id);
+      await client.query(
+        `insert into instructor.offered_service (instructor_id, service_id, hourly_rate_minor, currency, durations_minutes, age_groups, levels, lesson_modes)
+         values ($1, $2, 6000, 'USD', '{30,60}', '{adults}', '{beginner}', '{online}')`,
+        [rows[0]!.id, serviceIds[i % serviceIds.length]],
+      );
+    }
+  } finally {
+    await client.end();
+  }
+});
+
+afterAll(() => stack?.stop());
+
+/** How many SQL statements the subgraph runs to answer one `_entities` batch of `ids`. */
+async function statementsFor(service: ServiceName, typename: string, ids: string[], selection: string): Promise<number> {
+  const db = stack.deps[service]!.db;
+  const query = jest.spyOn(db, 'query');
+  const execute = jest.spyOn(db, 'execute');
+  const transaction = jest.spyOn(db, 'transaction');
+  try {
+    const response = await fetch(stack.subgraphUrls[service]!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: randomUUID() }, stack.signingSecret) },
+      body: JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
+        variables: { r: ids.map((id) => ({ __typename: typename, id })) },
+      }),
+    });
+    const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    expect(body.data!._entities.filter(Boolean)).toHaveLength(ids.length);
+    return query.mock.calls.length + execute.mock.calls.length + transaction.mock.calls.length;
+  } finally {
+    query.mockRestore();
+    execute.mockRestore();
+    transaction.mockRestore();
+  }
+}
+
+describe('entity references are resolved in batches', () => {
+  it('Instructor: the statements for a batch of 40 equal those for a batch of 2', async () => {
+    const selection = 'id displayName offeredServices { hourlyRate { amountMinor currency } ageGroups }';
+    const small = await statementsFor('instructor', 'Instructor', instructorIds.slice(0, 2), selection);
+    const large = await statementsFor('instructor', 'Instructor', instructorIds, selection);
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBe(small);
+  });
+
+  it('Service: the statements for a batch of all services equal those for a batch of 2, category included', async () => {
+    const small = await statementsFor('catalog', 'Service', serviceIds.slice(0, 2), 'id name category { slug }');
+    const large = await statementsFor('catalog', 'Service', serviceIds, 'id name category { slug }');
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBe(small);
+  });
+});
