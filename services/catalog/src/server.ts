@@ -4,6 +4,7 @@ import { buildSubgraph, loadTypeDefs, type ServiceDeps, type SubgraphServer } fr
 import type { CatalogContext } from './context';
 import { CategoryQueries } from './domain/category.service';
 import { InstructorDiscovery } from './domain/instructor-offerings';
+import { SearchQueryParsing } from './domain/search-query-parser.service';
 import { PostgresCatalogRepository } from './infra/catalog.repository';
 import { PostgresInstructorOfferingsReader } from './infra/instructor-offerings.repository';
 import { createCatalogRedis, kidsServicesCache } from './infra/redis';
@@ -19,10 +20,11 @@ export async function buildCatalogServer(deps: ServiceDeps, sharedRedis?: Redis)
   const redis = sharedRedis ?? createCatalogRedis(deps);
   const repository = new PostgresCatalogRepository(deps.db);
   const discovery = new InstructorDiscovery(new PostgresInstructorOfferingsReader(deps.db), kidsServicesCache(deps, redis));
+  const searchParsing = new SearchQueryParsing(repository);
   const server = await buildSubgraph<CatalogContext>(deps, {
     typeDefs,
     resolvers: resolvers as never,
-    context: (caller) => ({ caller, categories: new CategoryQueries(repository), discovery }),
+    context: (caller) => ({ caller, categories: new CategoryQueries(repository), discovery, searchParsing }),
     readiness: { redis: async () => void (await redis.ping()) },
   });
   if (sharedRedis) return server;

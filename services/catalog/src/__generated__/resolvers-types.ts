@@ -4,6 +4,7 @@ import { Category as CategoryModel, CatalogService as CatalogServiceModel } from
 import { CatalogContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -14,6 +15,12 @@ export type Scalars = {
   Float: { input: number; output: number; }
   _FieldSet: { input: unknown; output: unknown; }
 };
+
+/** Who a lesson is for. */
+export type AgeGroup =
+  | 'ADULTS'
+  | 'KIDS'
+  | 'TEENS';
 
 /**
  * A browsable category on the home page (Music, Arts, …, and the virtual Kids category).
@@ -34,6 +41,15 @@ export type Category = {
   slug: Scalars['String']['output'];
   subtitle?: Maybe<Scalars['String']['output']>;
 };
+
+export type DayOfWeek =
+  | 'FRIDAY'
+  | 'MONDAY'
+  | 'SATURDAY'
+  | 'SUNDAY'
+  | 'THURSDAY'
+  | 'TUESDAY'
+  | 'WEDNESDAY';
 
 /** An instructor; the instructor subgraph resolves its fields. */
 export type Instructor = {
@@ -61,10 +77,27 @@ export type InstructorPageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Where a lesson happens. */
+export type LessonMode =
+  /** At the student's place, within the travel radius (needs an address). */
+  | 'AT_STUDENT_PLACE'
+  /** At the instructor's studio (needs an address). */
+  | 'AT_STUDIO'
+  | 'ONLINE';
+
 /** Which instructors of a service to list: everyone, or only those who teach kids. */
 export type ListingContext =
   | 'ALL'
   | 'KIDS';
+
+export type ParsedSearch = {
+  __typename?: 'ParsedSearch';
+  filters: SearchFilters;
+  /** Phrases that were ambiguous, contradictory or unknown; none became a filter. */
+  ignored: Array<Scalars['String']['output']>;
+  /** In the order they appear in the text. */
+  understood: Array<SearchTerm>;
+};
 
 export type Query = {
   __typename?: 'Query';
@@ -83,6 +116,14 @@ export type Query = {
    * Derived from the instructor events; an instructor's change shows within a second.
    */
   kidsAvailableServices: Array<Service>;
+  /**
+   * Reads a natural-language search such as "guitar lessons for my 8 year old near 11201 under $50
+   * on saturday mornings" into filters, echoing what was understood and what was ignored. It never
+   * guesses: two services, contradictions, a price without a direction ("$50"), numbers that are not
+   * 5-digit ZIPs and unknown words are ignored. BAD_USER_INPUT for empty text or more than 200
+   * characters.
+   */
+  parseSearch: ParsedSearch;
   /** One service by id; NOT_FOUND when there is none. */
   service: Service;
 };
@@ -101,9 +142,56 @@ export type QueryInstructorsForServiceArgs = {
 };
 
 
+export type QueryParseSearchArgs = {
+  text: Scalars['String']['input'];
+};
+
+
 export type QueryServiceArgs = {
   id: Scalars['ID']['input'];
 };
+
+/** Search filters read from text; a null or empty field means that filter was not understood. */
+export type SearchFilters = {
+  __typename?: 'SearchFilters';
+  ageGroup?: Maybe<AgeGroup>;
+  /** The category's slug: the one named, or the service's own category. */
+  categorySlug?: Maybe<Scalars['String']['output']>;
+  /** ISO 4217 code of the price bounds (USD), set exactly when one is. */
+  currency?: Maybe<Scalars['String']['output']>;
+  daysOfWeek: Array<DayOfWeek>;
+  /** Any of these; "in person" is both AT_STUDIO and AT_STUDENT_PLACE. */
+  lessonModes: Array<LessonMode>;
+  /** A 5-digit US ZIP code. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+  /** Minor units (US cents) per hour, inclusive. */
+  priceMaxMinor?: Maybe<Scalars['Int']['output']>;
+  /** Minor units (US cents) per hour, inclusive. */
+  priceMinMinor?: Maybe<Scalars['Int']['output']>;
+  service?: Maybe<Service>;
+  timeOfDay?: Maybe<TimeOfDay>;
+};
+
+/** A phrase of the search text and what it became. */
+export type SearchTerm = {
+  __typename?: 'SearchTerm';
+  kind: SearchTermKind;
+  phrase: Scalars['String']['output'];
+  /** The filter value: a service or category name, an enum value (comma-separated when several), cents or a ZIP. */
+  value: Scalars['String']['output'];
+};
+
+/** What a phrase of the search text became. */
+export type SearchTermKind =
+  | 'AGE_GROUP'
+  | 'CATEGORY'
+  | 'DAY_OF_WEEK'
+  | 'LESSON_MODE'
+  | 'POSTAL_CODE'
+  | 'PRICE_MAX'
+  | 'PRICE_MIN'
+  | 'SERVICE'
+  | 'TIME_OF_DAY';
 
 /** A kind of lesson instructors offer, such as Piano or Spanish. */
 export type Service = {
@@ -115,6 +203,12 @@ export type Service = {
   /** Other words people search with for this service. */
   synonyms: Array<Scalars['String']['output']>;
 };
+
+/** Morning is 06–12, afternoon 12–17, evening 17–22 (the instructor's local time). */
+export type TimeOfDay =
+  | 'AFTERNOON'
+  | 'EVENING'
+  | 'MORNING';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -215,18 +309,26 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AgeGroup: AgeGroup;
   Category: ResolverTypeWrapper<CategoryModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DayOfWeek: DayOfWeek;
   Instructor: ResolverTypeWrapper<Instructor>;
   InstructorConnection: ResolverTypeWrapper<InstructorConnection>;
   InstructorEdge: ResolverTypeWrapper<InstructorEdge>;
   InstructorPageInfo: ResolverTypeWrapper<InstructorPageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  LessonMode: LessonMode;
   ListingContext: ListingContext;
+  ParsedSearch: ResolverTypeWrapper<Omit<ParsedSearch, 'filters'> & { filters: ResolversTypes['SearchFilters'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchFilters: ResolverTypeWrapper<Omit<SearchFilters, 'service'> & { service?: Maybe<ResolversTypes['Service']> }>;
+  SearchTerm: ResolverTypeWrapper<SearchTerm>;
+  SearchTermKind: SearchTermKind;
   Service: ResolverTypeWrapper<CatalogServiceModel>;
+  TimeOfDay: TimeOfDay;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -240,7 +342,10 @@ export type ResolversParentTypes = ResolversObject<{
   InstructorEdge: InstructorEdge;
   InstructorPageInfo: InstructorPageInfo;
   Boolean: Scalars['Boolean']['output'];
+  ParsedSearch: Omit<ParsedSearch, 'filters'> & { filters: ResolversParentTypes['SearchFilters'] };
   Query: Record<PropertyKey, never>;
+  SearchFilters: Omit<SearchFilters, 'service'> & { service?: Maybe<ResolversParentTypes['Service']> };
+  SearchTerm: SearchTerm;
   Service: CatalogServiceModel;
 }>;
 
@@ -274,12 +379,38 @@ export type InstructorPageInfoResolvers<ContextType = CatalogContext, ParentType
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ParsedSearchResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ParsedSearch'] = ResolversParentTypes['ParsedSearch']> = ResolversObject<{
+  filters?: Resolver<ResolversTypes['SearchFilters'], ParentType, ContextType>;
+  ignored?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  understood?: Resolver<Array<ResolversTypes['SearchTerm']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<QueryCategoryArgs, 'slug'>>;
   instructorsForService?: Resolver<ResolversTypes['InstructorConnection'], ParentType, ContextType, RequireFields<QueryInstructorsForServiceArgs, 'context' | 'first' | 'serviceId'>>;
   kidsAvailableServices?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  parseSearch?: Resolver<ResolversTypes['ParsedSearch'], ParentType, ContextType, RequireFields<QueryParseSearchArgs, 'text'>>;
   service?: Resolver<ResolversTypes['Service'], ParentType, ContextType, RequireFields<QueryServiceArgs, 'id'>>;
+}>;
+
+export type SearchFiltersResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['SearchFilters'] = ResolversParentTypes['SearchFilters']> = ResolversObject<{
+  ageGroup?: Resolver<Maybe<ResolversTypes['AgeGroup']>, ParentType, ContextType>;
+  categorySlug?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  daysOfWeek?: Resolver<Array<ResolversTypes['DayOfWeek']>, ParentType, ContextType>;
+  lessonModes?: Resolver<Array<ResolversTypes['LessonMode']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  priceMaxMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  priceMinMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
+  timeOfDay?: Resolver<Maybe<ResolversTypes['TimeOfDay']>, ParentType, ContextType>;
+}>;
+
+export type SearchTermResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['SearchTerm'] = ResolversParentTypes['SearchTerm']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['SearchTermKind'], ParentType, ContextType>;
+  phrase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ServiceResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service'], FederationReferenceType extends FederationReferenceTypes['Service'] = FederationReferenceTypes['Service']> = ResolversObject<{
@@ -297,7 +428,10 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   InstructorConnection?: InstructorConnectionResolvers<ContextType>;
   InstructorEdge?: InstructorEdgeResolvers<ContextType>;
   InstructorPageInfo?: InstructorPageInfoResolvers<ContextType>;
+  ParsedSearch?: ParsedSearchResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SearchFilters?: SearchFiltersResolvers<ContextType>;
+  SearchTerm?: SearchTermResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
 }>;
 

@@ -6,6 +6,8 @@ export enum CatalogErrorCode {
   InvalidSlug = 'INVALID_SLUG',
   InvalidPageSize = 'INVALID_PAGE_SIZE',
   InvalidCursor = 'INVALID_CURSOR',
+  EmptySearchText = 'EMPTY_SEARCH_TEXT',
+  SearchTextTooLong = 'SEARCH_TEXT_TOO_LONG',
 }
 
 /** The one error type of the catalog; mapped to GraphQL codes here and nowhere else. */
@@ -18,6 +20,8 @@ export class CatalogError extends ServiceError<CatalogErrorCode> {
       case CatalogErrorCode.InvalidSlug:
       case CatalogErrorCode.InvalidPageSize:
       case CatalogErrorCode.InvalidCursor:
+      case CatalogErrorCode.EmptySearchText:
+      case CatalogErrorCode.SearchTextTooLong:
         return ApiErrorCode.BadUserInput;
     }
   }

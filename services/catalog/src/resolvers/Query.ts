@@ -9,4 +9,5 @@ export const Query: QueryResolvers = {
     const service = await categories.requireService(serviceId);
     return discovery.instructorsForService(service.id, context, first, after);
   },
+  parseSearch: (_, { text }, { searchParsing }) => searchParsing.parseSearch(text),
 };
