@@ -29,7 +29,9 @@ async function seedInstructorService(services: SeedCatalogService[]): Promise<vo
   const storage = new S3DocumentStorage(loadInstructorConfig().s3);
   try {
     const outbox = new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix);
-    const { created, existing, live, kidsCapable } = await seedInstructors({ db, outbox, storage }, services);
+    const count = Number(process.env.SEED_INSTRUCTORS ?? 300);
+    if (!Number.isInteger(count) || count < 0) throw new Error('SEED_INSTRUCTORS must be a whole number');
+    const { created, existing, live, kidsCapable } = await seedInstructors({ db, outbox, storage }, services, { count });
     console.log(`instructor: ${created} created (${live} live, ${kidsCapable} teaching kids), ${existing} already there`);
   } finally {
     storage.close();
