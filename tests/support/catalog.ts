@@ -16,7 +16,8 @@ export interface CatalogPipeline {
 
 /**
  * What `npm start` runs as workers, in-process: the instructor's outbox relay and the catalog's
- * instructor-offerings consumer (with its own Redis client, as the worker role has).
+ * instructor-offerings consumer (with its own Redis client, as the worker role has; it closes with
+ * the stack).
  */
 export async function startCatalogPipeline(stack: TestStack): Promise<CatalogPipeline> {
   const instructor = stack.deps.instructor;
@@ -33,7 +34,6 @@ export async function startCatalogPipeline(stack: TestStack): Promise<CatalogPip
     groupId: `${catalog.config.kafka.topicPrefix}catalog.instructor-offerings`,
     async stop() {
       for (const worker of [...workers].reverse()) await worker.stop();
-      await redis.quit();
     },
   };
 }

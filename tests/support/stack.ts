@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import {
+  closeServiceDeps,
   createLogger,
   createServiceDeps,
   loadServiceConfig,
@@ -111,10 +112,7 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
     async stop() {
       await gateway.drain();
       for (const server of servers) await server.drain();
-      for (const d of Object.values(deps)) {
-        await d.bus.close();
-        await d.db.close();
-      }
+      for (const d of Object.values(deps)) await closeServiceDeps(d);
       await db.drop();
     },
   };

@@ -32,6 +32,18 @@ export interface ServiceDeps {
   bus: EventBus;
   schemas: EventSchemaRegistry;
   outbox: Outbox;
+  /** Registers a resource (Redis, S3 client, …) to close when the service stops, after its work drained. */
+  onClose(close: () => Promise<void> | void): void;
+}
+
+const closers = new WeakMap<ServiceDeps, (() => Promise<void> | void)[]>();
+
+/** Closes what the service registered (newest first), then Kafka and the database. */
+export async function closeServiceDeps(deps: ServiceDeps): Promise<void> {
+  for (const close of (closers.get(deps) ?? []).reverse()) await close();
+  closers.delete(deps);
+  await deps.bus.close();
+  await deps.db.close();
 }
 
 export async function createServiceDeps(config: ServiceConfig, migrations: MigrationClass[]): Promise<ServiceDeps> {
@@ -48,7 +60,10 @@ export async function createServiceDeps(config: ServiceConfig, migrations: Migra
   const bus = new KafkajsEventBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const schemas = new EventSchemaRegistry();
   const outbox = new Outbox(schemas, config.kafka.topicPrefix);
-  return { config, logger, metrics, db, bus, schemas, outbox };
+  const registered: (() => Promise<void> | void)[] = [];
+  const deps: ServiceDeps = { config, logger, metrics, db, bus, schemas, outbox, onClose: (close) => void registered.push(close) };
+  closers.set(deps, registered);
+  return deps;
 }
 
 export function outboxRelayWorker(deps: ServiceDeps): Worker {
@@ -69,8 +84,6 @@ export interface RunServiceOptions {
   api(): Promise<SubgraphServer>;
   /** The background workers (role `worker`); the outbox relay is always among them. */
   workers(): Worker[];
-  /** Extra resources to close after everything stopped (Redis, S3 clients, …). */
-  close?(): Promise<void>;
 }
 
 /**
@@ -106,9 +119,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     try {
       await server?.drain();
       await Promise.all(workers.map((w) => w.stop()));
-      await options.close?.();
-      await deps.bus.close();
-      await deps.db.close();
+      await closeServiceDeps(deps);
       await shutdownTracing();
       logger.info('stopped cleanly');
       process.exit(0);

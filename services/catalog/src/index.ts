@@ -11,7 +11,6 @@ async function main(): Promise<void> {
     deps,
     api: () => buildCatalogServer(deps, redis),
     workers: () => [instructorOfferingsWorker(deps, kidsServicesCache(deps, redis))],
-    close: async () => void (await redis.quit()),
   });
 }
 

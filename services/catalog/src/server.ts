@@ -14,25 +14,16 @@ export const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
 /**
  * Builds the catalog subgraph; it does not listen (index.ts does, tests mount it in-process).
- * Without a Redis client given, it opens its own and closes it when drained.
+ * The Redis client is the process's shared one when given, else its own; either closes with the service.
  */
-export async function buildCatalogServer(deps: ServiceDeps, sharedRedis?: Redis): Promise<SubgraphServer> {
-  const redis = sharedRedis ?? createCatalogRedis(deps);
+export function buildCatalogServer(deps: ServiceDeps, redis: Redis = createCatalogRedis(deps)): Promise<SubgraphServer> {
   const repository = new PostgresCatalogRepository(deps.db);
   const discovery = new InstructorDiscovery(new PostgresInstructorOfferingsReader(deps.db), kidsServicesCache(deps, redis));
   const searchParsing = new SearchQueryParsing(repository);
-  const server = await buildSubgraph<CatalogContext>(deps, {
+  return buildSubgraph<CatalogContext>(deps, {
     typeDefs,
     resolvers: resolvers as never,
     context: (caller) => ({ caller, categories: new CategoryQueries(repository), discovery, searchParsing }),
     readiness: { redis: async () => void (await redis.ping()) },
   });
-  if (sharedRedis) return server;
-  return {
-    ...server,
-    async drain() {
-      await server.drain();
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
 }

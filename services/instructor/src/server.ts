@@ -36,11 +36,13 @@ export function instructorContext(domain: InstructorDomainDeps, caller: Caller):
 export function instructorDomain(deps: ServiceDeps, config: InstructorConfig, stripe = createStripeClient(config.stripe)): InstructorDomainDeps {
   const logger = deps.logger.child({ component: 'instructor-domain' });
   const stripeFailed = (err: unknown, operation: string) => logger.error({ err, operation }, 'Stripe call failed');
+  const storage = new S3DocumentStorage(config.s3, (err) => logger.error({ err }, 'object storage failed'));
+  deps.onClose(() => storage.close());
   return {
     repository: new PostgresInstructorRepository(deps.db, deps.outbox),
     geocoder: geocoderFor(config.geocoder, (err) => logger.error({ err }, 'geocoding provider failed')),
     timezones: new TzLookupTimezones(),
-    storage: new S3DocumentStorage(config.s3, (err) => logger.error({ err }, 'object storage failed')),
+    storage,
     identity: new StripeIdentityVerifier(stripe, stripeFailed),
     payouts: new StripeConnectPayoutAccounts(stripe, stripeFailed),
     appUrl: config.appUrl,

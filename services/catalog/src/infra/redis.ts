@@ -2,10 +2,11 @@ import { Redis } from 'ioredis';
 import type { ServiceDeps } from '@instainstru/platform';
 import { RedisKidsServicesCache } from './kids-services.cache';
 
-/** The catalog's Redis connection (discovery caches). */
+/** The catalog's Redis connection (discovery caches), closed with the service. */
 export function createCatalogRedis(deps: ServiceDeps): Redis {
   const redis = new Redis(deps.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (err) => deps.logger.warn({ err }, 'redis connection error'));
+  deps.onClose(() => redis.quit().then(() => undefined, () => redis.disconnect()));
   return redis;
 }
 
