@@ -17,14 +17,9 @@ export const INSTRUCTOR_STATE_EVENTS = [
 interface InstructorStatePayload {
   instructorId: string;
   revision: number;
-  instructor: { displayName: string; isLive: boolean; location: { latitude: number; longitude: number } | null };
-  offeredServices: {
-    offeredServiceId: string;
-    serviceId: string;
-    ageGroups: string[];
-    hourlyRate: { amountMinor: number; currency: string };
-    lessonModes: string[];
-  }[];
+  instructor: Pick<InstructorSnapshot, 'displayName' | 'isLive' | 'location'>;
+  /** The event's offered services carry (at least) every field the read model keeps. */
+  offeredServices: InstructorSnapshot['offeredServices'];
 }
 
 export function snapshotOf(event: EventEnvelope): InstructorSnapshot {
@@ -35,13 +30,7 @@ export function snapshotOf(event: EventEnvelope): InstructorSnapshot {
     displayName: p.instructor.displayName,
     isLive: p.instructor.isLive,
     location: p.instructor.location,
-    offeredServices: p.offeredServices.map((o) => ({
-      offeredServiceId: o.offeredServiceId,
-      serviceId: o.serviceId,
-      ageGroups: o.ageGroups,
-      hourlyRate: o.hourlyRate,
-      lessonModes: o.lessonModes,
-    })),
+    offeredServices: p.offeredServices,
   };
 }
 
