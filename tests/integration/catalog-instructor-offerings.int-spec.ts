@@ -35,6 +35,7 @@ function instructorEvent(options: { instructorId: string; revision: number; isLi
     aggregateId: options.instructorId,
     payload: {
       instructorId: options.instructorId,
+      userId: `user-${options.instructorId}`,
       revision: options.revision,
       instructor: {
         displayName: `Instructor r${options.revision}`,

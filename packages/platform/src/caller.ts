@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ServiceName } from './config';
 
 /**
  * Who is calling, as established by the gateway and trusted by subgraphs only when the
@@ -13,6 +14,8 @@ export interface Caller {
   /** Partner id when the call came in with a partner API key. */
   partnerId?: string;
   scopes?: string[];
+  /** The calling service, for service-to-service calls (see internal-call.ts). */
+  service?: ServiceName;
   requestId: string;
 }
 

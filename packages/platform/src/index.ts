@@ -8,6 +8,7 @@ export * from './event-tables';
 export * from './http-app';
 export * from './http-server';
 export * from './http-utils';
+export * from './internal-call';
 export * from './kafka/event-bus';
 export * from './kafka/kafkajs-event-bus';
 export * from './logger';

@@ -41,6 +41,8 @@ export interface OfferedServiceListing {
  */
 interface InstructorState {
   instructorId: string;
+  /** The account owning the profile, so calendar and booking recognise the instructor as a caller. */
+  userId: string;
   revision: number;
   instructor: InstructorListing;
   offeredServices: OfferedServiceListing[];
@@ -85,7 +87,7 @@ export function offeredServiceListing(offered: OfferedService): OfferedServiceLi
 }
 
 function state(profile: InstructorProfile, offered: OfferedService[]): InstructorState {
-  return { instructorId: profile.id, revision: profile.revision, instructor: listingOf(profile), offeredServices: offered.map(offeredServiceListing) };
+  return { instructorId: profile.id, userId: profile.userId, revision: profile.revision, instructor: listingOf(profile), offeredServices: offered.map(offeredServiceListing) };
 }
 
 const event = <P extends object>(type: string, profile: InstructorProfile, payload: P): NewEvent<P> => ({ type, aggregateId: profile.id, payload });
