@@ -18,7 +18,11 @@ import { mintDevToken } from '../../gateway/src/auth/dev-key';
 import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
 import { buildGateway, type GatewayServer } from '../../gateway/src/server';
 
-export type SubgraphBuilder = (deps: ServiceDeps) => Promise<SubgraphServer>;
+/**
+ * Builds one subgraph. `baseUrlOf` gives the base URL (no path) of a subgraph started before it
+ * (services start in SERVICE_NAMES order: availability is up when booking is built).
+ */
+export type SubgraphBuilder = (deps: ServiceDeps, peers: { baseUrlOf(name: ServiceName): string }) => Promise<SubgraphServer>;
 
 export interface GraphQLResult {
   status: number;
@@ -73,7 +77,13 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
     });
     const serviceDeps = await createServiceDeps(config, []);
     deps[name] = serviceDeps;
-    const server = await build(serviceDeps);
+    const server = await build(serviceDeps, {
+      baseUrlOf: (peer) => {
+        const url = subgraphUrls[peer];
+        if (!url || url === UNUSED_SUBGRAPH) throw new Error(`${peer} must be started (and before ${name}) in this stack`);
+        return url.replace(/\/graphql$/, '');
+      },
+    });
     servers.push(server);
     const http = await server.listen(0, '127.0.0.1');
     subgraphUrls[name] = `http://127.0.0.1:${portOf(http.address())}/graphql`;
