@@ -18,11 +18,19 @@ import { mintDevToken } from '../../gateway/src/auth/dev-key';
 import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
 import { buildGateway, type GatewayServer } from '../../gateway/src/server';
 
-/**
- * Builds one subgraph. `baseUrlOf` gives the base URL (no path) of a subgraph started before it
- * (services start in SERVICE_NAMES order: availability is up when booking is built).
- */
-export type SubgraphBuilder = (deps: ServiceDeps, peers: { baseUrlOf(name: ServiceName): string }) => Promise<SubgraphServer>;
+export interface StackPeers {
+  /** The base URL (no path) of a subgraph started before this one (SERVICE_NAMES order). */
+  baseUrlOf(name: ServiceName): string;
+}
+
+const NEEDS_PEERS = Symbol('needs peers');
+type PeerAwareBuilder = { [NEEDS_PEERS]: (deps: ServiceDeps, peers: StackPeers) => Promise<SubgraphServer> };
+
+/** Builds one subgraph from its deps, or (through `withPeers`) also from the subgraphs started before it. */
+export type SubgraphBuilder = ((deps: ServiceDeps) => Promise<SubgraphServer>) | PeerAwareBuilder;
+
+/** A builder that calls other subgraphs, e.g. booking calling availability. */
+export const withPeers = (build: (deps: ServiceDeps, peers: StackPeers) => Promise<SubgraphServer>): SubgraphBuilder => ({ [NEEDS_PEERS]: build });
 
 export interface GraphQLResult {
   status: number;
@@ -77,13 +85,14 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
     });
     const serviceDeps = await createServiceDeps(config, []);
     deps[name] = serviceDeps;
-    const server = await build(serviceDeps, {
+    const peers: StackPeers = {
       baseUrlOf: (peer) => {
         const url = subgraphUrls[peer];
         if (!url || url === UNUSED_SUBGRAPH) throw new Error(`${peer} must be started (and before ${name}) in this stack`);
         return url.replace(/\/graphql$/, '');
       },
-    });
+    };
+    const server = typeof build === 'function' ? await build(serviceDeps) : await build[NEEDS_PEERS](serviceDeps, peers);
     servers.push(server);
     const http = await server.listen(0, '127.0.0.1');
     subgraphUrls[name] = `http://127.0.0.1:${portOf(http.address())}/graphql`;
