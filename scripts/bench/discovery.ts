@@ -212,12 +212,13 @@ async function kidsAvailable(stack: Stack): Promise<void> {
 
 /** Typical discovery searches: free text with a typo, a ZIP radius, the natural-language sentence, a filtered kids search. */
 const SEARCHES: { name: string; variables: Record<string, unknown> }[] = [
-  { name: 'typo text "pinao"', variables: { input: { text: 'pinao' } } },
-  { name: 'near ZIP 11201, 5 mi', variables: { input: { postalCode: '11201', withinMiles: 5 } } },
-  { name: 'natural language', variables: { input: { text: 'guitar lessons for my 8 year old near 11201 under $50 on saturday mornings' } } },
-  { name: 'kids, music, ≤ $80/h', variables: { input: { categorySlug: 'music', ageGroup: 'KIDS', priceMaxMinor: 8000 } } },
+  { name: 'typo text "pinao"', variables: { text: 'pinao' } },
+  { name: 'near ZIP 11201, 5 mi', variables: { filters: { postalCode: '11201', withinMiles: 5 } } },
+  { name: 'natural language', variables: { text: 'guitar lessons for my 8 year old near 11201 under $50 on saturday mornings' } },
+  { name: 'kids, music, ≤ $80/h', variables: { filters: { categorySlug: 'music', ageGroup: 'KIDS', priceMaxMinor: 8000 } } },
 ];
-const SEARCH_QUERY = 'query Search($input: SearchInstructorsInput!) { searchInstructors(input: $input, first: 20) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }';
+const SEARCH_QUERY =
+  'query Search($text: String, $filters: InstructorSearchFilters) { searchInstructors(text: $text, filters: $filters, first: 20) { edges { cursor distanceMiles node { id } } pageInfo { hasNextPage endCursor } } }';
 
 async function search(stack: Stack): Promise<void> {
   log();

@@ -1,7 +1,11 @@
 /** Helpers for the catalog suites: the event pipeline instructor → Kafka → catalog, and live instructors. */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Redis } from 'ioredis';
+import zipcodes from 'zipcodes';
+import { createEnvelope, topicForEventType, type EventEnvelope } from '@instainstru/events';
 import { OutboxRelay, type Worker } from '@instainstru/platform';
+import { eventually } from '@instainstru/test-harness';
 import { createCatalogRedis, kidsServicesCache } from '../../services/catalog/src/infra/redis';
 import { instructorOfferingsWorker } from '../../services/catalog/src/jobs/instructor-offerings.consumer';
 import { TERMS, accountUpdatedEvent, dataOf, files, identitySessionEvent, sendWebhook, uploadWith } from './instructor';
@@ -69,7 +73,7 @@ export interface TestInstructor {
  */
 export async function liveInstructor(
   stack: TestStack,
-  options: { sub: string; displayName: string; serviceId: string; ageGroups: string[]; postalCode?: string },
+  options: { sub: string; displayName: string; serviceId: string; ageGroups: string[]; postalCode?: string; bio?: string },
 ): Promise<TestInstructor> {
   const token = await stack.token({ sub: options.sub, roles: ['instructor'] });
   const gql = <T>(query: string, variables: Record<string, unknown>, as = token) => stack.graphql(query, { token: as, variables }).then((r) => dataOf<T>(r));
@@ -78,12 +82,12 @@ export async function liveInstructor(
     { input: { displayName: options.displayName, timezone: 'America/New_York' } },
   );
   const id = startInstructorOnboarding.id;
-  if (options.postalCode) {
+  if (options.postalCode || options.bio) {
     const { instructor } = await gql<{ instructor: { privateDetails: { version: number } } }>(`query($id: ID!) { instructor(id: $id) { privateDetails { version } } }`, { id });
     await gql(`mutation($id: ID!, $v: Int!, $input: UpdateInstructorProfileInput!) { updateInstructorProfile(instructorId: $id, expectedVersion: $v, input: $input) { id } }`, {
       id,
       v: instructor.privateDetails.version,
-      input: { address: { line1: '1 Main St', postalCode: options.postalCode } },
+      input: { ...(options.postalCode ? { address: { line1: '1 Main St', postalCode: options.postalCode } } : {}), ...(options.bio ? { bio: options.bio } : {}) },
     });
   }
   const { offerService } = await gql<{ offerService: { id: string; version: number } }>(
@@ -112,4 +116,70 @@ export async function liveInstructor(
   await gql(`mutation($id: ID!) { approveBackgroundCheck(instructorId: $id) { id } }`, { id }, admin);
   await gql(`mutation($id: ID!) { goLive(instructorId: $id) { isLive } }`, { id });
   return { id, token, offeredServiceId: offerService.id, offeredVersion: offerService.version };
+}
+
+/** An instructor as the catalog's search sees it, published as the instructor service would. */
+export interface PublishedInstructor {
+  instructorId: string;
+  revision: number;
+  displayName: string;
+  isLive: boolean;
+  bio?: string | null;
+  /** Placed at this ZIP code's centre, rounded to 0.01 degree as the events carry it; none without. */
+  postalCode?: string | null;
+  offered: { serviceId: string; ageGroups: string[]; rateMinor: number; lessonModes: string[] }[];
+}
+
+/** An instructor state event (valid against its schema) carrying the whole public state. */
+export function instructorStateEvent(i: PublishedInstructor): EventEnvelope {
+  const zip = i.postalCode ? zipcodes.lookup(i.postalCode) : undefined;
+  if (i.postalCode && !zip) throw new Error(`unknown ZIP ${i.postalCode}`);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const type = i.isLive ? 'instructor.went-live' : 'instructor.went-offline';
+  return createEnvelope({
+    type,
+    aggregateId: i.instructorId,
+    payload: {
+      instructorId: i.instructorId,
+      userId: `user-${i.instructorId}`,
+      revision: i.revision,
+      instructor: {
+        displayName: i.displayName,
+        bio: i.bio ?? null,
+        yearsOfExperience: 5,
+        timezone: 'America/New_York',
+        isLive: i.isLive,
+        hasPhoto: false,
+        area: zip ? { city: zip.city, state: zip.state, postalCode: zip.zip } : null,
+        location: zip ? { latitude: round(zip.latitude), longitude: round(zip.longitude) } : null,
+      },
+      offeredServices: i.offered.map((o) => ({
+        offeredServiceId: randomUUID(),
+        serviceId: o.serviceId,
+        hourlyRate: { amountMinor: o.rateMinor, currency: 'USD' },
+        durationsMinutes: [60],
+        ageGroups: o.ageGroups,
+        levels: ['beginner'],
+        lessonModes: o.lessonModes,
+        travelRadiusMiles: o.lessonModes.includes('at_student_place') ? 10 : null,
+      })),
+      ...(i.isLive ? {} : { reason: 'INSTRUCTOR_REQUEST' }),
+    },
+  });
+}
+
+/** Publishes instructor events to the stack's topic, as the instructor's outbox relay does. */
+export async function publishInstructorEvents(stack: TestStack, events: EventEnvelope[]): Promise<void> {
+  const deps = stack.deps.catalog!;
+  await deps.bus.publish(events.map((event) => ({ topic: topicForEventType(event.type, deps.config.kafka.topicPrefix), key: event.aggregateId, value: JSON.stringify(event), headers: {} })));
+}
+
+/** Waits until the catalog's consumer committed each event (applied or dropped as old). */
+export async function eventsProcessed(stack: TestStack, pipeline: CatalogPipeline, events: EventEnvelope[]): Promise<void> {
+  const ids = events.map((e) => e.id);
+  await eventually(
+    async () => (await catalogSql<{ n: number }>(stack, `select count(*)::int as n from inbox where consumer = $1 and event_id = any($2::uuid[])`, [pipeline.groupId, ids]))[0]!.n === ids.length,
+    20_000,
+    `${ids.length} instructor events processed by the catalog`,
+  );
 }

@@ -1,6 +1,7 @@
 import type { Caller } from '@instainstru/platform';
 import type { CategoryQueries } from './domain/category.service';
 import type { InstructorDiscovery } from './domain/instructor-offerings';
+import type { InstructorSearch } from './domain/instructor-search';
 import type { SearchQueryParsing } from './domain/search-query-parser.service';
 
 export interface CatalogContext {
@@ -8,4 +9,5 @@ export interface CatalogContext {
   categories: CategoryQueries;
   discovery: InstructorDiscovery;
   searchParsing: SearchQueryParsing;
+  search: InstructorSearch;
 }

@@ -51,6 +51,12 @@ export type DayOfWeek =
   | 'TUESDAY'
   | 'WEDNESDAY';
 
+/** A point on the globe (WGS 84). */
+export type GeoPointInput = {
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+};
+
 /** An instructor; the instructor subgraph resolves its fields. */
 export type Instructor = {
   __typename?: 'Instructor';
@@ -76,6 +82,74 @@ export type InstructorPageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+export type InstructorSearchConnection = {
+  __typename?: 'InstructorSearchConnection';
+  /**
+   * The filters applied: the explicit ones, and what the text understood where no explicit filter
+   * replaced it. Days of the week and time of day are echoed in `parsed` but not applied (they
+   * depend on availability).
+   */
+  appliedFilters: SearchFilters;
+  /** The place searched around, when there is one. */
+  area?: Maybe<SearchArea>;
+  /** Searched words read as misspelt or unfinished service, synonym or category names. */
+  corrections: Array<SearchCorrection>;
+  edges: Array<InstructorSearchEdge>;
+  orderedBy: InstructorSearchOrder;
+  pageInfo: InstructorPageInfo;
+  /** What the search text was read as; null without text. */
+  parsed?: Maybe<ParsedSearch>;
+  /** The words of the text searched in services, names and bios (at most 10). */
+  searchedWords: Array<Scalars['String']['output']>;
+};
+
+export type InstructorSearchEdge = {
+  __typename?: 'InstructorSearchEdge';
+  /** Opaque; pass it as `after`, with the same search, to continue after this instructor. */
+  cursor: Scalars['String']['output'];
+  /** From the search's place, rounded to 0.1 mile; null without a place or for online-only matches without a location. */
+  distanceMiles?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Null in the moment between an instructor going offline and the catalog learning of it (well
+   * under a second): the instructor service no longer shows them, the search still listed them.
+   */
+  node?: Maybe<Instructor>;
+};
+
+/** Explicit search filters; each replaces what the search text said about the same thing. */
+export type InstructorSearchFilters = {
+  ageGroup?: InputMaybe<AgeGroup>;
+  /** A category's slug. The Kids category means offerings for kids. */
+  categorySlug?: InputMaybe<Scalars['String']['input']>;
+  /** Any of these. */
+  lessonModes?: InputMaybe<Array<LessonMode>>;
+  /** Search around this point; not together with postalCode. */
+  near?: InputMaybe<GeoPointInput>;
+  /** Search around the centre of this 5-digit US ZIP code; not together with near. */
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Minor units (US cents) per hour, inclusive; only USD rates are compared. */
+  priceMaxMinor?: InputMaybe<Scalars['Int']['input']>;
+  /** Minor units (US cents) per hour, inclusive; only USD rates are compared. */
+  priceMinMinor?: InputMaybe<Scalars['Int']['input']>;
+  /** A service's id or slug. */
+  service?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * How far from the point or ZIP code, in miles: more than 0, at most 100 (default 10). Instructors
+   * without a location are left out of a search by place, except for online lessons when ONLINE is
+   * among the lesson modes: online lessons are taken from anywhere.
+   */
+  withinMiles?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** How search results are ordered. */
+export type InstructorSearchOrder =
+  /** Nearest first, then by name. */
+  | 'DISTANCE'
+  /** By display name. */
+  | 'NAME'
+  /** Best match of the searched words first, then nearest, then by name. */
+  | 'RELEVANCE';
 
 /** Where a lesson happens. */
 export type LessonMode =
@@ -124,6 +198,20 @@ export type Query = {
    * characters.
    */
   parseSearch: ParsedSearch;
+  /**
+   * Searches live instructors. `text` is read like parseSearch: what it understands becomes filters,
+   * and its remaining words are searched in service names and synonyms (misspellings tolerated:
+   * "pinao" finds piano), instructors' names (also misspelt) and bios; every remaining word must
+   * match. An explicit filter replaces what the text said about the same thing (service and
+   * category together, age group, both price bounds, the place, lesson modes); the connection
+   * echoes both what the text was read as and the filters applied.
+   * Ordered by relevance when there are words to search, then by distance when there is a place,
+   * then by name. `first` is 1–50 (default 20); `after` is a cursor of the same search.
+   * BAD_USER_INPUT for text over 200 characters, negative or inverted prices, unknown category,
+   * service or ZIP code, coordinates off the globe, a radius outside 0–100 miles, page sizes and
+   * cursors this API did not hand out.
+   */
+  searchInstructors: InstructorSearchConnection;
   /** One service by id; NOT_FOUND when there is none. */
   service: Service;
 };
@@ -147,8 +235,34 @@ export type QueryParseSearchArgs = {
 };
 
 
+export type QuerySearchInstructorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filters?: InputMaybe<InstructorSearchFilters>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryServiceArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Where a search by place looks. */
+export type SearchArea = {
+  __typename?: 'SearchArea';
+  latitude: Scalars['Float']['output'];
+  longitude: Scalars['Float']['output'];
+  /** The ZIP code the point is the centre of, when the place came from one. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+  withinMiles: Scalars['Float']['output'];
+};
+
+/** A search word read as a misspelt or unfinished catalog word. */
+export type SearchCorrection = {
+  __typename?: 'SearchCorrection';
+  /** The service names, synonyms or category names it was read as (did you mean). */
+  suggestions: Array<Scalars['String']['output']>;
+  word: Scalars['String']['output'];
 };
 
 /** Search filters read from text; a null or empty field means that filter was not understood. */
@@ -315,15 +429,23 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DayOfWeek: DayOfWeek;
+  GeoPointInput: GeoPointInput;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Instructor: ResolverTypeWrapper<Instructor>;
   InstructorConnection: ResolverTypeWrapper<InstructorConnection>;
   InstructorEdge: ResolverTypeWrapper<InstructorEdge>;
   InstructorPageInfo: ResolverTypeWrapper<InstructorPageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  InstructorSearchConnection: ResolverTypeWrapper<Omit<InstructorSearchConnection, 'appliedFilters' | 'parsed'> & { appliedFilters: ResolversTypes['SearchFilters'], parsed?: Maybe<ResolversTypes['ParsedSearch']> }>;
+  InstructorSearchEdge: ResolverTypeWrapper<InstructorSearchEdge>;
+  InstructorSearchFilters: InstructorSearchFilters;
+  InstructorSearchOrder: InstructorSearchOrder;
   LessonMode: LessonMode;
   ListingContext: ListingContext;
   ParsedSearch: ResolverTypeWrapper<Omit<ParsedSearch, 'filters'> & { filters: ResolversTypes['SearchFilters'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchArea: ResolverTypeWrapper<SearchArea>;
+  SearchCorrection: ResolverTypeWrapper<SearchCorrection>;
   SearchFilters: ResolverTypeWrapper<Omit<SearchFilters, 'service'> & { service?: Maybe<ResolversTypes['Service']> }>;
   SearchTerm: ResolverTypeWrapper<SearchTerm>;
   SearchTermKind: SearchTermKind;
@@ -337,13 +459,20 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  GeoPointInput: GeoPointInput;
+  Float: Scalars['Float']['output'];
   Instructor: Instructor;
   InstructorConnection: InstructorConnection;
   InstructorEdge: InstructorEdge;
   InstructorPageInfo: InstructorPageInfo;
   Boolean: Scalars['Boolean']['output'];
+  InstructorSearchConnection: Omit<InstructorSearchConnection, 'appliedFilters' | 'parsed'> & { appliedFilters: ResolversParentTypes['SearchFilters'], parsed?: Maybe<ResolversParentTypes['ParsedSearch']> };
+  InstructorSearchEdge: InstructorSearchEdge;
+  InstructorSearchFilters: InstructorSearchFilters;
   ParsedSearch: Omit<ParsedSearch, 'filters'> & { filters: ResolversParentTypes['SearchFilters'] };
   Query: Record<PropertyKey, never>;
+  SearchArea: SearchArea;
+  SearchCorrection: SearchCorrection;
   SearchFilters: Omit<SearchFilters, 'service'> & { service?: Maybe<ResolversParentTypes['Service']> };
   SearchTerm: SearchTerm;
   Service: CatalogServiceModel;
@@ -379,6 +508,23 @@ export type InstructorPageInfoResolvers<ContextType = CatalogContext, ParentType
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type InstructorSearchConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorSearchConnection'] = ResolversParentTypes['InstructorSearchConnection']> = ResolversObject<{
+  appliedFilters?: Resolver<ResolversTypes['SearchFilters'], ParentType, ContextType>;
+  area?: Resolver<Maybe<ResolversTypes['SearchArea']>, ParentType, ContextType>;
+  corrections?: Resolver<Array<ResolversTypes['SearchCorrection']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['InstructorSearchEdge']>, ParentType, ContextType>;
+  orderedBy?: Resolver<ResolversTypes['InstructorSearchOrder'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['InstructorPageInfo'], ParentType, ContextType>;
+  parsed?: Resolver<Maybe<ResolversTypes['ParsedSearch']>, ParentType, ContextType>;
+  searchedWords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type InstructorSearchEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorSearchEdge'] = ResolversParentTypes['InstructorSearchEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  distanceMiles?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Instructor']>, ParentType, ContextType>;
+}>;
+
 export type ParsedSearchResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ParsedSearch'] = ResolversParentTypes['ParsedSearch']> = ResolversObject<{
   filters?: Resolver<ResolversTypes['SearchFilters'], ParentType, ContextType>;
   ignored?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -391,7 +537,20 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   instructorsForService?: Resolver<ResolversTypes['InstructorConnection'], ParentType, ContextType, RequireFields<QueryInstructorsForServiceArgs, 'context' | 'first' | 'serviceId'>>;
   kidsAvailableServices?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   parseSearch?: Resolver<ResolversTypes['ParsedSearch'], ParentType, ContextType, RequireFields<QueryParseSearchArgs, 'text'>>;
+  searchInstructors?: Resolver<ResolversTypes['InstructorSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchInstructorsArgs, 'first'>>;
   service?: Resolver<ResolversTypes['Service'], ParentType, ContextType, RequireFields<QueryServiceArgs, 'id'>>;
+}>;
+
+export type SearchAreaResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['SearchArea'] = ResolversParentTypes['SearchArea']> = ResolversObject<{
+  latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withinMiles?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type SearchCorrectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['SearchCorrection'] = ResolversParentTypes['SearchCorrection']> = ResolversObject<{
+  suggestions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  word?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type SearchFiltersResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['SearchFilters'] = ResolversParentTypes['SearchFilters']> = ResolversObject<{
@@ -428,8 +587,12 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   InstructorConnection?: InstructorConnectionResolvers<ContextType>;
   InstructorEdge?: InstructorEdgeResolvers<ContextType>;
   InstructorPageInfo?: InstructorPageInfoResolvers<ContextType>;
+  InstructorSearchConnection?: InstructorSearchConnectionResolvers<ContextType>;
+  InstructorSearchEdge?: InstructorSearchEdgeResolvers<ContextType>;
   ParsedSearch?: ParsedSearchResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SearchArea?: SearchAreaResolvers<ContextType>;
+  SearchCorrection?: SearchCorrectionResolvers<ContextType>;
   SearchFilters?: SearchFiltersResolvers<ContextType>;
   SearchTerm?: SearchTermResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;

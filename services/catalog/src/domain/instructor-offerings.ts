@@ -8,12 +8,20 @@ export interface InstructorSnapshot {
   displayName: string;
   isLive: boolean;
   location: { latitude: number; longitude: number } | null;
+  bio: string | null;
+  yearsOfExperience: number | null;
+  hasPhoto: boolean;
+  /** Where the instructor teaches, to the ZIP code; never the street address. */
+  area: { city: string; state: string; postalCode: string } | null;
   offeredServices: {
     offeredServiceId: string;
     serviceId: string;
     ageGroups: string[];
     hourlyRate: { amountMinor: number; currency: string };
     lessonModes: string[];
+    durationsMinutes: number[];
+    levels: string[];
+    travelRadiusMiles: number | null;
   }[];
 }
 

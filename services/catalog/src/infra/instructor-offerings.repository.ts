@@ -9,20 +9,29 @@ export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWri
   async applyIfNewer(s: InstructorSnapshot): Promise<boolean> {
     // The row lock taken by the upsert serialises concurrent events of one instructor.
     const stored = await this.tx.execute(
-      `insert into instructor_listing (instructor_id, display_name, is_live, location, revision)
-       values ($1, $2, $3, case when $4::float8 is null then null else st_setsrid(st_makepoint($5::float8, $4::float8), 4326)::geography end, $6)
+      `insert into instructor_listing (instructor_id, display_name, is_live, location, revision, bio, years_of_experience, has_photo, city, state, postal_code)
+       values ($1, $2, $3, case when $4::float8 is null then null else st_setsrid(st_makepoint($5::float8, $4::float8), 4326)::geography end, $6,
+               $7, $8, $9, $10, $11, $12)
        on conflict (instructor_id) do update set display_name = excluded.display_name, is_live = excluded.is_live,
-         location = excluded.location, revision = excluded.revision, updated_at = now()
+         location = excluded.location, revision = excluded.revision, bio = excluded.bio, years_of_experience = excluded.years_of_experience,
+         has_photo = excluded.has_photo, city = excluded.city, state = excluded.state, postal_code = excluded.postal_code, updated_at = now()
        where instructor_listing.revision < excluded.revision`,
-      [s.instructorId, s.displayName, s.isLive, s.location?.latitude ?? null, s.location?.longitude ?? null, s.revision],
+      [
+        s.instructorId, s.displayName, s.isLive, s.location?.latitude ?? null, s.location?.longitude ?? null, s.revision,
+        s.bio, s.yearsOfExperience, s.hasPhoto, s.area?.city ?? null, s.area?.state ?? null, s.area?.postalCode ?? null,
+      ],
     );
     if (stored === 0) return false;
     await this.tx.execute(`delete from offered_service where instructor_id = $1`, [s.instructorId]);
     for (const o of s.offeredServices) {
       await this.tx.execute(
-        `insert into offered_service (offered_service_id, instructor_id, service_id, age_groups, rate_minor, currency, lesson_modes)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
-        [o.offeredServiceId, s.instructorId, o.serviceId, o.ageGroups, o.hourlyRate.amountMinor, o.hourlyRate.currency, o.lessonModes],
+        `insert into offered_service (offered_service_id, instructor_id, service_id, age_groups, rate_minor, currency, lesson_modes,
+           durations_minutes, levels, travel_radius_miles)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          o.offeredServiceId, s.instructorId, o.serviceId, o.ageGroups, o.hourlyRate.amountMinor, o.hourlyRate.currency, o.lessonModes,
+          o.durationsMinutes, o.levels, o.travelRadiusMiles,
+        ],
       );
     }
     return true;

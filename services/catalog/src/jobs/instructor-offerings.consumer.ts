@@ -17,7 +17,7 @@ export const INSTRUCTOR_STATE_EVENTS = [
 interface InstructorStatePayload {
   instructorId: string;
   revision: number;
-  instructor: Pick<InstructorSnapshot, 'displayName' | 'isLive' | 'location'>;
+  instructor: Pick<InstructorSnapshot, 'displayName' | 'isLive' | 'location' | 'bio' | 'yearsOfExperience' | 'hasPhoto' | 'area'>;
   /** The event's offered services carry (at least) every field the read model keeps. */
   offeredServices: InstructorSnapshot['offeredServices'];
 }
@@ -30,7 +30,20 @@ export function snapshotOf(event: EventEnvelope): InstructorSnapshot {
     displayName: p.instructor.displayName,
     isLive: p.instructor.isLive,
     location: p.instructor.location,
-    offeredServices: p.offeredServices,
+    bio: p.instructor.bio ?? null,
+    yearsOfExperience: p.instructor.yearsOfExperience ?? null,
+    hasPhoto: p.instructor.hasPhoto ?? false,
+    area: p.instructor.area ?? null,
+    offeredServices: p.offeredServices.map((o) => ({
+      offeredServiceId: o.offeredServiceId,
+      serviceId: o.serviceId,
+      ageGroups: o.ageGroups,
+      hourlyRate: o.hourlyRate,
+      lessonModes: o.lessonModes,
+      durationsMinutes: o.durationsMinutes ?? [],
+      levels: o.levels ?? [],
+      travelRadiusMiles: o.travelRadiusMiles ?? null,
+    })),
   };
 }
 

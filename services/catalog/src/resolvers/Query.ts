@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
     return discovery.instructorsForService(service.id, context, first, after);
   },
   parseSearch: (_, { text }, { searchParsing }) => searchParsing.parseSearch(text),
+  searchInstructors: (_, args, { search }) => search.search(args),
 };

@@ -1,0 +1,331 @@
+import { createHash } from 'node:crypto';
+import { CatalogError, CatalogErrorCode } from './catalog.errors';
+import type { CatalogRepository, CatalogService, Category } from './catalog.types';
+import { pageSize } from './instructor-offerings';
+import { MAX_SEARCH_TEXT_LENGTH, parseSearchQuery, type AgeGroup, type LessonMode, type ParsedSearch, type SearchFilters, type SearchVocabulary } from './search-query-parser';
+import { ServiceVocabulary } from './service-vocabulary';
+
+export const DEFAULT_WITHIN_MILES = 10;
+export const MAX_WITHIN_MILES = 100;
+export const MAX_SEARCHED_WORDS = 10;
+const METERS_PER_MILE = 1609.344;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ZIP = /^\d{5}$/;
+/** The distance key of a result without a location (online lessons in a search by place): last. */
+export const NO_DISTANCE = 2_147_483_647;
+
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+}
+
+/** The explicit filters of searchInstructors; each replaces what the text said about the same thing. */
+export interface ExplicitSearchFilters {
+  categorySlug?: string | null;
+  service?: string | null;
+  ageGroup?: AgeGroup | null;
+  priceMinMinor?: number | null;
+  priceMaxMinor?: number | null;
+  lessonModes?: LessonMode[] | null;
+  near?: GeoPoint | null;
+  postalCode?: string | null;
+  withinMiles?: number | null;
+}
+
+export interface SearchInstructorsRequest {
+  text?: string | null;
+  filters?: ExplicitSearchFilters | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One searched word: it matches an instructor through a service they offer, their name or their bio. */
+export interface SearchWord {
+  word: string;
+  /** Services the word stands for (empty when it is no catalog word). */
+  serviceIds: string[];
+  /** The word is a misspelt or unfinished catalog word, so a service match counts for less. */
+  corrected: boolean;
+}
+
+/** What the read model is asked: everything already validated and resolved. */
+export interface SearchPlan {
+  /** Offered services must be one of these; null for any. */
+  serviceIds: string[] | null;
+  /** Offered services must include all of these (the read model's words: kids, teens, adults). */
+  ageGroups: string[];
+  priceMinMinor: number | null;
+  priceMaxMinor: number | null;
+  /** Offered services must have one of these (at_studio, at_student_place, online); empty for any. */
+  lessonModes: string[];
+  place: { centre: GeoPoint; radiusMeters: number } | null;
+  words: SearchWord[];
+}
+
+/** The sort key of a result; cursors carry it so the next page starts exactly after it. */
+export interface SearchKey {
+  /** Higher is better; 0 without searched words. */
+  score: number;
+  /** Whole metres from the place; 0 without a place, NO_DISTANCE for a result without a location. */
+  distanceKey: number;
+  displayName: string;
+  instructorId: string;
+}
+
+export interface SearchHit extends SearchKey {
+  distanceMeters: number | null;
+}
+
+export interface InstructorSearchReader {
+  /** Live instructors matching the plan in (score desc, distance, name, id) order, after `after`. */
+  search(plan: SearchPlan, after: SearchKey | null, limit: number): Promise<SearchHit[]>;
+}
+
+/** Centres of US ZIP codes (the dataset the instructor service geocodes with). */
+export interface PostalCodeLocator {
+  centreOf(postalCode: string): GeoPoint | null;
+}
+
+export type SearchOrder = 'RELEVANCE' | 'DISTANCE' | 'NAME';
+
+export interface InstructorSearchPage {
+  edges: { cursor: string; node: { id: string }; distanceMiles: number | null }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  parsed: ParsedSearch | null;
+  appliedFilters: SearchFilters;
+  area: { latitude: number; longitude: number; withinMiles: number; postalCode: string | null } | null;
+  searchedWords: string[];
+  corrections: { word: string; suggestions: string[] }[];
+  orderedBy: SearchOrder;
+}
+
+const bad = (code: CatalogErrorCode, message: string, details: Record<string, unknown> = {}) => new CatalogError(code, message, details);
+
+/** A short digest of the request's search (not its paging), so a cursor only continues its own search. */
+export function searchFingerprint(request: SearchInstructorsRequest): string {
+  const f = request.filters ?? {};
+  const canonical = [
+    request.text?.trim() ?? '',
+    f.categorySlug ?? null,
+    f.service ?? null,
+    f.ageGroup ?? null,
+    f.priceMinMinor ?? null,
+    f.priceMaxMinor ?? null,
+    [...new Set(f.lessonModes ?? [])].sort(),
+    f.near ? [f.near.latitude, f.near.longitude] : null,
+    f.postalCode ?? null,
+    f.withinMiles ?? null,
+  ];
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 12);
+}
+
+export function encodeSearchCursor(fingerprint: string, key: SearchKey): string {
+  return Buffer.from(JSON.stringify([fingerprint, key.score, key.distanceKey, key.displayName, key.instructorId]), 'utf8').toString('base64url');
+}
+
+/** A cursor this search handed out, or BAD_USER_INPUT; never trusted beyond its shape. */
+export function decodeSearchCursor(cursor: string, fingerprint: string): SearchKey {
+  const invalid = () => bad(CatalogErrorCode.InvalidCursor, 'The cursor is not one this search returned');
+  if (cursor.length > 1200) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 5) throw invalid();
+  const [fp, score, distanceKey, displayName, instructorId] = parsed as unknown[];
+  const isInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+  if (fp !== fingerprint || !isInt(score, 1_000_000) || !isInt(distanceKey, NO_DISTANCE)) throw invalid();
+  if (typeof displayName !== 'string' || displayName.length > 200 || typeof instructorId !== 'string' || !UUID.test(instructorId)) throw invalid();
+  return { score, distanceKey, displayName, instructorId };
+}
+
+/** The explicit filters' checks that need no data; BAD_USER_INPUT before any query. */
+export function validateExplicitFilters(f: ExplicitSearchFilters): void {
+  const { priceMinMinor: min, priceMaxMinor: max } = f;
+  if ((min != null && min < 0) || (max != null && max < 0) || (min != null && max != null && min > max)) {
+    throw bad(CatalogErrorCode.InvalidPriceRange, 'Prices must not be negative and the minimum must not exceed the maximum', { priceMinMinor: min ?? null, priceMaxMinor: max ?? null });
+  }
+  if (f.near) {
+    const { latitude, longitude } = f.near;
+    if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+      throw bad(CatalogErrorCode.InvalidLocation, 'Latitude must be within ±90 and longitude within ±180', { latitude, longitude });
+    }
+  }
+  if (f.near && f.postalCode != null) throw bad(CatalogErrorCode.ConflictingPlace, 'Search near a point or a ZIP code, not both');
+  if (f.postalCode != null && !ZIP.test(f.postalCode)) {
+    throw bad(CatalogErrorCode.InvalidPostalCode, 'A ZIP code is 5 digits', { postalCode: f.postalCode.slice(0, 16) });
+  }
+  if (f.withinMiles != null && (!Number.isFinite(f.withinMiles) || f.withinMiles <= 0 || f.withinMiles > MAX_WITHIN_MILES)) {
+    throw bad(CatalogErrorCode.InvalidDistance, `withinMiles must be more than 0 and at most ${MAX_WITHIN_MILES}`, { withinMiles: f.withinMiles, max: MAX_WITHIN_MILES });
+  }
+  if (f.categorySlug != null && (f.categorySlug.length > 64 || !SLUG.test(f.categorySlug))) {
+    throw bad(CatalogErrorCode.InvalidSlug, 'Not a valid category slug', { slug: f.categorySlug.slice(0, 64) });
+  }
+  if (f.service != null && f.service.length > 64) throw bad(CatalogErrorCode.UnknownService, 'No such service', { service: f.service.slice(0, 64) });
+}
+
+/** The text's phrases it did not understand become searched words: letters only, no filter words. */
+export function searchedWordsOf(parsed: ParsedSearch, vocabulary: SearchVocabulary): string[] {
+  const words: string[] = [];
+  for (const phrase of parsed.ignored) {
+    // Malformed prices, ZIP codes and ages ("under $0", "near 123") are no words to search for.
+    if (/[0-9$€£]/.test(phrase)) continue;
+    for (const word of phrase.toLowerCase().split(/[^a-z]+/)) {
+      if (word.length < 2 || words.includes(word)) continue;
+      // A filter word ignored as ambiguous or contradictory ("piano guitar") stays ignored.
+      if (parseSearchQuery(word, vocabulary).understood.length > 0) continue;
+      words.push(word);
+    }
+  }
+  return words.slice(0, MAX_SEARCHED_WORDS);
+}
+
+interface Catalog extends SearchVocabulary {
+  vocabulary: ServiceVocabulary;
+}
+
+/** Search of live instructors over the catalog's read model: text, typos, filters and distance. */
+export class InstructorSearch {
+  constructor(
+    private readonly repository: CatalogRepository,
+    private readonly reader: InstructorSearchReader,
+    private readonly postalCodes: PostalCodeLocator,
+  ) {}
+
+  async search(request: SearchInstructorsRequest): Promise<InstructorSearchPage> {
+    // Everything checkable without data is checked before any query.
+    const limit = pageSize(request.first);
+    const explicit = request.filters ?? {};
+    const rawText = request.text ?? '';
+    if (rawText.length > MAX_SEARCH_TEXT_LENGTH) {
+      throw bad(CatalogErrorCode.SearchTextTooLong, `The search text is longer than ${MAX_SEARCH_TEXT_LENGTH} characters`, { maxLength: MAX_SEARCH_TEXT_LENGTH, length: rawText.length });
+    }
+    validateExplicitFilters(explicit);
+    const fingerprint = searchFingerprint(request);
+    const after = request.after == null ? null : decodeSearchCursor(request.after, fingerprint);
+
+    const catalog = await this.loadCatalog();
+    const parsed = rawText.trim() ? parseSearchQuery(rawText, catalog) : null;
+    const applied = this.applyFilters(explicit, parsed?.filters ?? null, catalog);
+    const place = this.placeOf(explicit, applied.postalCode);
+
+    const words = parsed ? searchedWordsOf(parsed, catalog) : [];
+    const searchWords: SearchWord[] = words.map((word) => {
+      const match = catalog.vocabulary.match(word);
+      return { word, serviceIds: match?.serviceIds ?? [], corrected: match?.corrected ?? false };
+    });
+    const corrections = words.flatMap((word) => {
+      const match = catalog.vocabulary.match(word);
+      return match?.corrected ? [{ word, suggestions: match.suggestions }] : [];
+    });
+
+    const plan: SearchPlan = {
+      ...this.offeringFilters(explicit, applied, catalog),
+      place: place && { centre: place.centre, radiusMeters: place.withinMiles * METERS_PER_MILE },
+      words: searchWords,
+    };
+    const rows = await this.reader.search(plan, after, limit + 1);
+    const edges = rows.slice(0, limit).map((hit) => ({
+      cursor: encodeSearchCursor(fingerprint, hit),
+      node: { id: hit.instructorId },
+      distanceMiles: hit.distanceMeters === null ? null : Math.round((hit.distanceMeters / METERS_PER_MILE) * 10) / 10,
+    }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+      parsed,
+      appliedFilters: applied,
+      area: place && { ...place.centre, withinMiles: place.withinMiles, postalCode: place.postalCode },
+      searchedWords: words,
+      corrections,
+      orderedBy: searchWords.length ? 'RELEVANCE' : place ? 'DISTANCE' : 'NAME',
+    };
+  }
+
+  private async loadCatalog(): Promise<Catalog> {
+    const categories = await this.repository.listCategories();
+    const services = await this.repository.listServicesOfCategories(categories.map((c) => c.id));
+    return { categories, services, vocabulary: new ServiceVocabulary(services, categories) };
+  }
+
+  /**
+   * Explicit filters replace what the text said about the same thing: service and category
+   * together, the age group, both price bounds, the place, the lesson modes. Days and times are
+   * echoed in `parsed` only: they are not applied.
+   */
+  private applyFilters(explicit: ExplicitSearchFilters, fromText: SearchFilters | null, catalog: Catalog): SearchFilters {
+    let service: CatalogService | null = fromText?.service ?? null;
+    let categorySlug: string | null = fromText?.categorySlug ?? null;
+    if (explicit.service != null || explicit.categorySlug != null) {
+      service = explicit.service != null ? resolveService(explicit.service, catalog.services) : null;
+      const ownCategory = service && catalog.categories.find((c) => c.id === service!.categoryId);
+      categorySlug = explicit.categorySlug != null ? resolveCategory(explicit.categorySlug, catalog.categories).slug : (ownCategory?.slug ?? null);
+    }
+    const explicitPrice = explicit.priceMinMinor != null || explicit.priceMaxMinor != null;
+    const priceMinMinor = explicitPrice ? (explicit.priceMinMinor ?? null) : (fromText?.priceMinMinor ?? null);
+    const priceMaxMinor = explicitPrice ? (explicit.priceMaxMinor ?? null) : (fromText?.priceMaxMinor ?? null);
+    const explicitPlace = explicit.near != null || explicit.postalCode != null;
+    const explicitModes = explicit.lessonModes?.length ? [...new Set(explicit.lessonModes)] : null;
+    return {
+      service,
+      categorySlug,
+      ageGroup: explicit.ageGroup ?? fromText?.ageGroup ?? null,
+      priceMinMinor,
+      priceMaxMinor,
+      currency: priceMinMinor !== null || priceMaxMinor !== null ? 'USD' : null,
+      postalCode: explicitPlace ? (explicit.postalCode ?? null) : (fromText?.postalCode ?? null),
+      daysOfWeek: [],
+      timeOfDay: null,
+      lessonModes: explicitModes ?? fromText?.lessonModes ?? [],
+    };
+  }
+
+  private placeOf(explicit: ExplicitSearchFilters, postalCode: string | null): { centre: GeoPoint; withinMiles: number; postalCode: string | null } | null {
+    const withinMiles = explicit.withinMiles ?? DEFAULT_WITHIN_MILES;
+    if (explicit.near) return { centre: { latitude: explicit.near.latitude, longitude: explicit.near.longitude }, withinMiles, postalCode: null };
+    if (postalCode !== null) {
+      const centre = this.postalCodes.centreOf(postalCode);
+      if (!centre) throw bad(CatalogErrorCode.UnknownPostalCode, `No US ZIP code ${postalCode}`, { postalCode });
+      return { centre, withinMiles, postalCode };
+    }
+    if (explicit.withinMiles != null) throw bad(CatalogErrorCode.DistanceWithoutPlace, 'withinMiles needs a place: near, postalCode or a ZIP code in the text');
+    return null;
+  }
+
+  private offeringFilters(explicit: ExplicitSearchFilters, applied: SearchFilters, catalog: Catalog): Pick<SearchPlan, 'serviceIds' | 'ageGroups' | 'priceMinMinor' | 'priceMaxMinor' | 'lessonModes'> {
+    const category = applied.categorySlug === null ? null : (catalog.categories.find((c) => c.slug === applied.categorySlug) ?? null);
+    const ageGroups = new Set<string>();
+    if (applied.ageGroup) ageGroups.add(applied.ageGroup.toLowerCase());
+    // The virtual Kids category is context, not a list of services: offerings for kids.
+    if (category?.isVirtual) ageGroups.add('kids');
+    let serviceIds: string[] | null = null;
+    if (category && !category.isVirtual) serviceIds = catalog.services.filter((s) => s.categoryId === category.id).map((s) => s.id);
+    if (applied.service) {
+      // An explicit service outside the explicit category matches nothing; never a guess between them.
+      const inCategory = serviceIds === null || serviceIds.includes(applied.service.id) || explicit.categorySlug == null;
+      serviceIds = inCategory ? [applied.service.id] : [];
+    }
+    return {
+      serviceIds,
+      ageGroups: [...ageGroups],
+      priceMinMinor: applied.priceMinMinor,
+      priceMaxMinor: applied.priceMaxMinor,
+      lessonModes: applied.lessonModes.map((m) => m.toLowerCase()),
+    };
+  }
+}
+
+function resolveService(idOrSlug: string, services: readonly CatalogService[]): CatalogService {
+  const service = services.find((s) => s.id === idOrSlug.toLowerCase() || s.slug === idOrSlug);
+  if (!service) throw bad(CatalogErrorCode.UnknownService, `No service "${idOrSlug}"`, { service: idOrSlug });
+  return service;
+}
+
+function resolveCategory(slug: string, categories: readonly Category[]): Category {
+  const category = categories.find((c) => c.slug === slug);
+  if (!category) throw bad(CatalogErrorCode.UnknownCategory, `No category "${slug}"`, { categorySlug: slug });
+  return category;
+}
