@@ -1,10 +1,12 @@
 import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
+import { loadAvailabilityConfig } from './availability.config';
 import { migrations } from './migrations';
-import { buildAvailabilityServer } from './server';
+import { availabilityWorkers, buildAvailabilityServer } from './server';
 
 async function main(): Promise<void> {
+  const config = loadAvailabilityConfig();
   const deps = await createServiceDeps(loadServiceConfig('availability'), migrations);
-  await runService({ deps, api: () => buildAvailabilityServer(deps), workers: () => [] });
+  await runService({ deps, api: () => buildAvailabilityServer(deps, { config }), workers: () => availabilityWorkers(deps, { config }) });
 }
 
 main().catch((error: unknown) => {

@@ -18,21 +18,112 @@ export type Scalars = {
 /**
  * One instructor's published availability for one week (Monday to Sunday, instructor's local time).
  * The version is a hash of the week's full contents; saves carry it for optimistic concurrency.
+ *
+ * Local times become real instants in the week's timezone. On a day the clocks change, each slot
+ * runs from the first moment the local clock reads its start to the first moment it reads its end:
+ * a slot inside a spring-forward gap (e.g. 02:00–03:00 in New York on that Sunday) covers no time,
+ * and a slot over a repeated fall-back hour covers both occurrences (01:00–02:00 is two real hours).
  */
 export type AvailabilityWeek = {
   __typename?: 'AvailabilityWeek';
   instructorId: Scalars['ID']['output'];
   slots: Array<TimeSlot>;
+  /**
+   * The IANA zone the slots are in: the instructor's zone when the week was saved; null for a week
+   * never published. When the instructor changes timezone, weeks already published keep theirs (and
+   * their instants) until saved again.
+   */
   timezone?: Maybe<Scalars['String']['output']>;
   version: Scalars['String']['output'];
   /** The Monday that starts the week, YYYY-MM-DD. */
   weekStart: Scalars['String']['output'];
 };
 
+/** A time a lesson of the asked length can start: inside published availability and clear of other lessons and their buffers. */
+export type BookableSlot = {
+  __typename?: 'BookableSlot';
+  /** End instant (exclusive), ISO 8601 in UTC. */
+  endsAt: Scalars['String']['output'];
+  /** The local date of the start in `timezone`, YYYY-MM-DD. */
+  localDate: Scalars['String']['output'];
+  /** The local time of the start in `timezone`, HH:MM. */
+  localStartTime: Scalars['String']['output'];
+  /** The start in `timezone`, ISO 8601 with its offset, e.g. 2027-03-15T09:00:00.000-04:00. */
+  localStartsAt: Scalars['String']['output'];
+  /** Start instant, ISO 8601 in UTC. */
+  startsAt: Scalars['String']['output'];
+  /** The IANA zone of the local fields. */
+  timezone: Scalars['String']['output'];
+};
+
+/** An instructor (owned by the instructor service); availability adds when they can be booked. */
+export type Instructor = {
+  __typename?: 'Instructor';
+  id: Scalars['ID']['output'];
+  /**
+   * The next times a lesson can start, soonest first, shown in the instructor's timezone: from now plus
+   * the minimum notice up to the booking horizon. `first` is 1..50; `durationMinutes` defaults to the
+   * shortest lesson the instructor offers (else 60). Empty for an offline or unknown instructor.
+   */
+  nextAvailableSlots: Array<BookableSlot>;
+};
+
+
+/** An instructor (owned by the instructor service); availability adds when they can be booked. */
+export type InstructorNextAvailableSlotsArgs = {
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Copies the week starting `fromWeekStart` over the `weeks` (1..12) following weeks, replacing each
+   * (as saveAvailabilityWeek with clearExisting: true). All or nothing: if any target week would
+   * remove time under a held or booked lesson, nothing is saved and every such lesson is listed.
+   */
+  copyAvailabilityWeek: Array<AvailabilityWeek>;
+  /**
+   * Replaces one week atomically (the instructor themself or an admin). `expectedVersion` is the
+   * version the edit was based on (an unpublished week has a version too); a stale one fails with
+   * CONFLICT STALE_WEEK_VERSION carrying the current version and slots, and changes nothing.
+   * `clearExisting: true` makes the week exactly `slots` (empty `slots` clear it);
+   * `clearExisting: false` adds `slots` to the week's existing ones (overlapping or touching slots
+   * join into one) and refuses empty `slots` (EMPTY_WEEK_WITHOUT_CLEAR) as a probable mistake.
+   * A save that would remove time under a held or booked lesson fails with CONFLICT
+   * WOULD_REMOVE_BOOKED_TIME listing those lessons. Slots are in the instructor's current timezone.
+   */
+  saveAvailabilityWeek: AvailabilityWeek;
+};
+
+
+export type MutationCopyAvailabilityWeekArgs = {
+  fromWeekStart: Scalars['String']['input'];
+  instructorId: Scalars['ID']['input'];
+  weeks: Scalars['Int']['input'];
+};
+
+
+export type MutationSaveAvailabilityWeekArgs = {
+  clearExisting: Scalars['Boolean']['input'];
+  expectedVersion: Scalars['String']['input'];
+  instructorId: Scalars['ID']['input'];
+  slots: Array<TimeSlotInput>;
+  weekStart: Scalars['String']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** An instructor's week; an empty week when nothing was published. weekStart must be a Monday. */
   availabilityWeek: AvailabilityWeek;
+  /**
+   * When a lesson of `durationMinutes` (a multiple of 15, at most 240) can start on the local days
+   * `from`..`to` (YYYY-MM-DD, inclusive, at most 31 days) in `timezone` (IANA; default the
+   * instructor's). Starts are on the quarter hour, never in the past, at least the minimum notice
+   * ahead and within the booking horizon, and leave the buffer free before the next lesson.
+   * Empty for an offline or unknown instructor.
+   */
+  bookableSlots: Array<BookableSlot>;
 };
 
 
@@ -41,15 +132,36 @@ export type QueryAvailabilityWeekArgs = {
   weekStart: Scalars['String']['input'];
 };
 
+
+export type QueryBookableSlotsArgs = {
+  durationMinutes: Scalars['Int']['input'];
+  from: Scalars['String']['input'];
+  instructorId: Scalars['ID']['input'];
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['String']['input'];
+};
+
 /** A recurring window of availability inside one week, in the instructor's local time. */
 export type TimeSlot = {
   __typename?: 'TimeSlot';
   /** ISO day of week: 1 = Monday … 7 = Sunday. */
   dayOfWeek: Scalars['Int']['output'];
-  /** Local end time, HH:MM (exclusive). */
+  /** Local end time, HH:MM (exclusive); 24:00 is the end of the day. */
   endTime: Scalars['String']['output'];
   /** Local start time, HH:MM. */
   startTime: Scalars['String']['output'];
+};
+
+/**
+ * A window of one week, in the instructor's local time. Times are HH:MM on the 15-minute grid
+ * (00:00 … 23:45); endTime may also be 24:00 (the end of the day) and must be after startTime.
+ * Slots of one day may touch but not overlap; a week has at most 70 slots.
+ */
+export type TimeSlotInput = {
+  /** ISO day of week: 1 = Monday … 7 = Sunday. */
+  dayOfWeek: Scalars['Int']['input'];
+  endTime: Scalars['String']['input'];
+  startTime: Scalars['String']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -134,6 +246,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   AvailabilityWeek: AvailabilityWeek;
+  Instructor: Instructor;
 }>;
 
 /** Mapping of federation reference types */
@@ -141,6 +254,9 @@ export type FederationReferenceTypes = ResolversObject<{
   AvailabilityWeek:
     ( { __typename: 'AvailabilityWeek' }
     & GraphQLRecursivePick<FederationTypes['AvailabilityWeek'], {"instructorId":true,"weekStart":true}> );
+  Instructor:
+    ( { __typename: 'Instructor' }
+    & GraphQLRecursivePick<FederationTypes['Instructor'], {"id":true}> );
 }>;
 
 
@@ -150,10 +266,14 @@ export type ResolversTypes = ResolversObject<{
   AvailabilityWeek: ResolverTypeWrapper<AvailabilityWeekModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  BookableSlot: ResolverTypeWrapper<BookableSlot>;
+  Instructor: ResolverTypeWrapper<Instructor>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimeSlot: ResolverTypeWrapper<TimeSlot>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  TimeSlotInput: TimeSlotInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -161,10 +281,14 @@ export type ResolversParentTypes = ResolversObject<{
   AvailabilityWeek: AvailabilityWeekModel;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  BookableSlot: BookableSlot;
+  Instructor: Instructor | FederationReferenceTypes['Instructor'];
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   TimeSlot: TimeSlot;
-  Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
+  TimeSlotInput: TimeSlotInput;
 }>;
 
 export type AvailabilityWeekResolvers<ContextType = AvailabilityContext, ParentType extends ResolversParentTypes['AvailabilityWeek'] = ResolversParentTypes['AvailabilityWeek'], FederationReferenceType extends FederationReferenceTypes['AvailabilityWeek'] = FederationReferenceTypes['AvailabilityWeek']> = ResolversObject<{
@@ -176,8 +300,29 @@ export type AvailabilityWeekResolvers<ContextType = AvailabilityContext, ParentT
   weekStart?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type BookableSlotResolvers<ContextType = AvailabilityContext, ParentType extends ResolversParentTypes['BookableSlot'] = ResolversParentTypes['BookableSlot']> = ResolversObject<{
+  endsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  localDate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  localStartTime?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  localStartsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type InstructorResolvers<ContextType = AvailabilityContext, ParentType extends ResolversParentTypes['Instructor'] = ResolversParentTypes['Instructor'], FederationReferenceType extends FederationReferenceTypes['Instructor'] = FederationReferenceTypes['Instructor']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Instructor']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nextAvailableSlots?: Resolver<Array<ResolversTypes['BookableSlot']>, ParentType, ContextType, RequireFields<InstructorNextAvailableSlotsArgs, 'first'>>;
+}>;
+
+export type MutationResolvers<ContextType = AvailabilityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  copyAvailabilityWeek?: Resolver<Array<ResolversTypes['AvailabilityWeek']>, ParentType, ContextType, RequireFields<MutationCopyAvailabilityWeekArgs, 'fromWeekStart' | 'instructorId' | 'weeks'>>;
+  saveAvailabilityWeek?: Resolver<ResolversTypes['AvailabilityWeek'], ParentType, ContextType, RequireFields<MutationSaveAvailabilityWeekArgs, 'clearExisting' | 'expectedVersion' | 'instructorId' | 'slots' | 'weekStart'>>;
+}>;
+
 export type QueryResolvers<ContextType = AvailabilityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   availabilityWeek?: Resolver<ResolversTypes['AvailabilityWeek'], ParentType, ContextType, RequireFields<QueryAvailabilityWeekArgs, 'instructorId' | 'weekStart'>>;
+  bookableSlots?: Resolver<Array<ResolversTypes['BookableSlot']>, ParentType, ContextType, RequireFields<QueryBookableSlotsArgs, 'durationMinutes' | 'from' | 'instructorId' | 'to'>>;
 }>;
 
 export type TimeSlotResolvers<ContextType = AvailabilityContext, ParentType extends ResolversParentTypes['TimeSlot'] = ResolversParentTypes['TimeSlot']> = ResolversObject<{
@@ -188,6 +333,9 @@ export type TimeSlotResolvers<ContextType = AvailabilityContext, ParentType exte
 
 export type Resolvers<ContextType = AvailabilityContext> = ResolversObject<{
   AvailabilityWeek?: AvailabilityWeekResolvers<ContextType>;
+  BookableSlot?: BookableSlotResolvers<ContextType>;
+  Instructor?: InstructorResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TimeSlot?: TimeSlotResolvers<ContextType>;
 }>;

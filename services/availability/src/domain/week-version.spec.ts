@@ -1,4 +1,4 @@
-import { assertWeekStart } from './availability-weeks.service';
+import { assertWeekStart } from './week-slots.rules';
 import { weekVersion } from './week-version';
 
 describe('week version', () => {

@@ -1,4 +1,5 @@
 import { AvailabilityInitial1763900000000 } from './1763900000000-availability-initial';
+import { AvailabilityCalendar1764100000000 } from './1764100000000-availability-calendar';
 
 /** Every availability migration, oldest first. */
-export const migrations = [AvailabilityInitial1763900000000];
+export const migrations = [AvailabilityInitial1763900000000, AvailabilityCalendar1764100000000];

@@ -1,0 +1,25 @@
+import type { CalendarRepository, InstructorCalendar } from './availability.types';
+
+/** The part of the instructor events' payload (schemas/events/instructor.*.v1.json) availability reads. */
+export interface InstructorStatePayload {
+  instructorId: string;
+  userId: string;
+  revision: number;
+  instructor: { timezone: string; isLive: boolean };
+  offeredServices: { durationsMinutes: number[] }[];
+}
+
+export function calendarOf(p: InstructorStatePayload): InstructorCalendar {
+  const durations = [...new Set(p.offeredServices.flatMap((o) => o.durationsMinutes))].sort((a, b) => a - b);
+  return { instructorId: p.instructorId, userId: p.userId, timezone: p.instructor.timezone, isLive: p.instructor.isLive, durationsMinutes: durations, revision: p.revision };
+}
+
+/**
+ * Applies one instructor event to the read model; older and redelivered revisions change nothing.
+ * A new timezone applies to weeks saved from then on: weeks already published keep the zone they
+ * were published in (shown on the week) and their instants, so no held or booked lesson ever
+ * falls outside availability because the instructor moved.
+ */
+export function applyInstructorState(repo: CalendarRepository, payload: InstructorStatePayload): Promise<boolean> {
+  return repo.applyCalendarIfNewer(calendarOf(payload));
+}

@@ -1,0 +1,205 @@
+import type { Database, Sql } from '@instainstru/platform';
+import type { AvailabilityWeek, CalendarRepository, CalendarStore, InstructorCalendar, Interval, SlotHold, TimeSlot } from '../domain/availability.types';
+
+interface CalendarRow {
+  instructor_id: string;
+  user_id: string;
+  timezone: string;
+  is_live: boolean;
+  durations_minutes: number[];
+  revision: number;
+}
+
+interface WeekRow {
+  instructor_id: string;
+  week_start: string;
+  timezone: string;
+  slots: TimeSlot[];
+  version: string;
+}
+
+interface HoldRow {
+  booking_id: string;
+  instructor_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  status: SlotHold['status'];
+  expires_at: Date | null;
+}
+
+interface RangeRow {
+  lower: Date;
+  upper: Date;
+}
+
+const CALENDAR_COLUMNS = `instructor_id, user_id, timezone, is_live, durations_minutes, revision`;
+const HOLD_COLUMNS = `booking_id, instructor_id, starts_at, ends_at, status, expires_at`;
+/** A hold blocks while confirmed, or while held and not yet expired at $now. */
+const ACTIVE = (now: string) => `(h.status = 'CONFIRMED' or h.expires_at > ${now})`;
+
+const calendarOf = (r: CalendarRow): InstructorCalendar => ({
+  instructorId: r.instructor_id,
+  userId: r.user_id,
+  timezone: r.timezone,
+  isLive: r.is_live,
+  durationsMinutes: r.durations_minutes,
+  revision: r.revision,
+});
+
+const holdOf = (r: HoldRow): SlotHold => ({
+  bookingId: r.booking_id,
+  instructorId: r.instructor_id,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  status: r.status,
+  expiresAt: r.expires_at,
+});
+
+const intervalOf = (r: RangeRow): Interval => ({ start: r.lower, end: r.upper });
+
+/** The calendar tables of the availability schema, through a pool or a transaction. */
+export class PostgresCalendarRepository implements CalendarRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async findCalendar(instructorId: string): Promise<InstructorCalendar | null> {
+    const [row] = await this.sql.query<CalendarRow>(`select ${CALENDAR_COLUMNS} from instructor_calendar where instructor_id = $1`, [instructorId]);
+    return row ? calendarOf(row) : null;
+  }
+
+  async lockCalendar(instructorId: string): Promise<InstructorCalendar | null> {
+    const [row] = await this.sql.query<CalendarRow>(`select ${CALENDAR_COLUMNS} from instructor_calendar where instructor_id = $1 for update`, [instructorId]);
+    return row ? calendarOf(row) : null;
+  }
+
+  async applyCalendarIfNewer(c: InstructorCalendar): Promise<boolean> {
+    const stored = await this.sql.execute(
+      `insert into instructor_calendar (instructor_id, user_id, timezone, is_live, durations_minutes, revision)
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (instructor_id) do update set user_id = excluded.user_id, timezone = excluded.timezone, is_live = excluded.is_live,
+         durations_minutes = excluded.durations_minutes, revision = excluded.revision, updated_at = now()
+       where instructor_calendar.revision < excluded.revision`,
+      [c.instructorId, c.userId, c.timezone, c.isLive, c.durationsMinutes, c.revision],
+    );
+    return stored > 0;
+  }
+
+  async findWeek(instructorId: string, weekStart: string): Promise<AvailabilityWeek | null> {
+    const [row] = await this.sql.query<WeekRow>(
+      `select instructor_id, to_char(week_start, 'YYYY-MM-DD') as week_start, timezone, slots, version
+         from availability_week where instructor_id = $1 and week_start = $2::date`,
+      [instructorId, weekStart],
+    );
+    return row ? { instructorId: row.instructor_id, weekStart: row.week_start, timezone: row.timezone, slots: row.slots, version: row.version } : null;
+  }
+
+  async replaceWeek(week: AvailabilityWeek & { timezone: string }, windows: Interval[]): Promise<void> {
+    await this.sql.execute(
+      `insert into availability_week (instructor_id, week_start, timezone, slots, version) values ($1, $2::date, $3, $4::jsonb, $5)
+       on conflict (instructor_id, week_start) do update set timezone = excluded.timezone, slots = excluded.slots, version = excluded.version, updated_at = now()`,
+      [week.instructorId, week.weekStart, week.timezone, JSON.stringify(week.slots), week.version],
+    );
+    await this.sql.execute(`delete from availability_window where instructor_id = $1 and week_start = $2::date`, [week.instructorId, week.weekStart]);
+    if (windows.length === 0) return;
+    await this.sql.execute(
+      `insert into availability_window (instructor_id, week_start, during)
+       select $1, $2::date, tstzrange(s, e, '[)') from unnest($3::timestamptz[], $4::timestamptz[]) as w(s, e)`,
+      [week.instructorId, week.weekStart, windows.map((w) => w.start.toISOString()), windows.map((w) => w.end.toISOString())],
+    );
+  }
+
+  async activeHoldsInWeek(instructorId: string, weekStart: string, now: Date): Promise<SlotHold[]> {
+    const rows = await this.sql.query<HoldRow>(
+      `select ${HOLD_COLUMNS.split(', ').map((c) => `h.${c}`).join(', ')} from slot_hold h
+        where h.instructor_id = $1 and ${ACTIVE('$3')}
+          and exists (select 1 from availability_window w
+                       where w.instructor_id = $1 and w.week_start = $2::date and w.during && tstzrange(h.starts_at, h.ends_at))
+        order by h.starts_at`,
+      [instructorId, weekStart, now],
+    );
+    return rows.map(holdOf);
+  }
+
+  async holdsOutsideWindows(instructorId: string, bookingIds: string[]): Promise<SlotHold[]> {
+    if (bookingIds.length === 0) return [];
+    const rows = await this.sql.query<HoldRow>(
+      `select ${HOLD_COLUMNS} from slot_hold h
+        where h.instructor_id = $1 and h.booking_id = any($2::uuid[])
+          and not coalesce((select range_agg(w.during) from availability_window w
+                             where w.instructor_id = $1 and w.during && tstzrange(h.starts_at, h.ends_at)) @> tstzrange(h.starts_at, h.ends_at), false)
+        order by h.starts_at`,
+      [instructorId, bookingIds],
+    );
+    return rows.map(holdOf);
+  }
+
+  async isInsideWindows(instructorId: string, range: Interval): Promise<boolean> {
+    const [row] = await this.sql.query<{ inside: boolean | null }>(
+      `select range_agg(during) @> tstzrange($2, $3) as inside from availability_window where instructor_id = $1 and during && tstzrange($2, $3)`,
+      [instructorId, range.start, range.end],
+    );
+    return row?.inside === true;
+  }
+
+  async windowsOverlapping(instructorId: string, range: Interval): Promise<Interval[]> {
+    const rows = await this.sql.query<RangeRow>(
+      `select lower(r) as lower, upper(r) as upper
+         from unnest((select range_agg(during) from availability_window where instructor_id = $1 and during && tstzrange($2, $3))) as r
+        order by lower(r)`,
+      [instructorId, range.start, range.end],
+    );
+    return rows.map(intervalOf);
+  }
+
+  async activeBlocksOverlapping(instructorId: string, range: Interval, now: Date): Promise<Interval[]> {
+    const rows = await this.sql.query<RangeRow>(
+      `select lower(h.blocked) as lower, upper(h.blocked) as upper from slot_hold h
+        where h.instructor_id = $1 and h.blocked && tstzrange($2, $3) and ${ACTIVE('$4')}
+        order by lower(h.blocked)`,
+      [instructorId, range.start, range.end, now],
+    );
+    return rows.map(intervalOf);
+  }
+
+  async findHold(bookingId: string): Promise<SlotHold | null> {
+    const [row] = await this.sql.query<HoldRow>(`select ${HOLD_COLUMNS} from slot_hold where booking_id = $1`, [bookingId]);
+    return row ? holdOf(row) : null;
+  }
+
+  async insertHold(hold: SlotHold, bufferMinutes: number): Promise<boolean> {
+    // The exclusion constraint is the arbiter: a hold overlapping another (buffers included) is not inserted.
+    const inserted = await this.sql.execute(
+      `insert into slot_hold (booking_id, instructor_id, starts_at, ends_at, blocked, status, expires_at)
+       values ($1, $2, $3, $4, tstzrange($3, $4::timestamptz + make_interval(mins => $5), '[)'), $6, $7)
+       on conflict do nothing`,
+      [hold.bookingId, hold.instructorId, hold.startsAt, hold.endsAt, bufferMinutes, hold.status, hold.expiresAt],
+    );
+    return inserted > 0;
+  }
+
+  async deleteHold(bookingId: string): Promise<boolean> {
+    return (await this.sql.execute(`delete from slot_hold where booking_id = $1`, [bookingId])) > 0;
+  }
+
+  async deleteExpiredHolds(now: Date, instructorId?: string): Promise<number> {
+    return this.sql.execute(
+      `delete from slot_hold where status = 'HELD' and expires_at <= $1 and ($2::uuid is null or instructor_id = $2::uuid)`,
+      [now, instructorId ?? null],
+    );
+  }
+
+  async confirmHold(bookingId: string): Promise<boolean> {
+    return (await this.sql.execute(`update slot_hold set status = 'CONFIRMED', expires_at = null where booking_id = $1`, [bookingId])) > 0;
+  }
+}
+
+export class PostgresCalendarStore implements CalendarStore {
+  readonly read: CalendarRepository;
+
+  constructor(private readonly db: Database) {
+    this.read = new PostgresCalendarRepository(db);
+  }
+
+  transaction<T>(work: (repository: CalendarRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PostgresCalendarRepository(tx)));
+  }
+}
