@@ -26,6 +26,9 @@ for app in "${APPS[@]}"; do
   fi
 done
 
+log "publishing demo availability"
+node --import tsx scripts/seed-calendar.ts
+
 cat <<MSG
 
 InstaInstru is up in $((SECONDS - started))s.

@@ -69,7 +69,10 @@ export interface CalendarRepository {
   findCalendar(instructorId: string): Promise<InstructorCalendar | null>;
   /** The instructor's calendar row, locked until the transaction ends: saves and holds of one instructor serialise on it. */
   lockCalendar(instructorId: string): Promise<InstructorCalendar | null>;
-  /** Stores the snapshot when its revision is newer than the stored one; false when it was dropped. */
+  /**
+   * Stores the snapshot unless the stored revision is newer (false then). The same revision is
+   * applied again: it carries the same state, and a republished state backfills new columns.
+   */
   applyCalendarIfNewer(calendar: InstructorCalendar): Promise<boolean>;
 
   findWeek(instructorId: string, weekStart: string): Promise<AvailabilityWeek | null>;

@@ -77,7 +77,7 @@ export class PostgresCalendarRepository implements CalendarRepository {
        values ($1, $2, $3, $4, $5, $6)
        on conflict (instructor_id) do update set user_id = excluded.user_id, timezone = excluded.timezone, is_live = excluded.is_live,
          durations_minutes = excluded.durations_minutes, revision = excluded.revision, updated_at = now()
-       where instructor_calendar.revision < excluded.revision`,
+       where instructor_calendar.revision <= excluded.revision`,
       [c.instructorId, c.userId, c.timezone, c.isLive, c.durationsMinutes, c.revision],
     );
     return stored > 0;

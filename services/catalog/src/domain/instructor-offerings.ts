@@ -27,7 +27,10 @@ export interface InstructorSnapshot {
 
 /** Writes of the read model, inside the consumer's transaction. */
 export interface InstructorOfferingsWriter {
-  /** Stores the snapshot when its revision is newer than the stored one; false when it was dropped. */
+  /**
+   * Stores the snapshot unless the stored revision is newer (false then). The same revision is
+   * applied again: it carries the same state, and a republished state backfills new columns.
+   */
   applyIfNewer(snapshot: InstructorSnapshot): Promise<boolean>;
 }
 
@@ -58,7 +61,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Applies one instructor event to the read model; old and redelivered revisions change nothing. */
+/** Applies one instructor event to the read model; older revisions change nothing. */
 export function applyInstructorSnapshot(writer: InstructorOfferingsWriter, snapshot: InstructorSnapshot): Promise<boolean> {
   return writer.applyIfNewer(snapshot);
 }

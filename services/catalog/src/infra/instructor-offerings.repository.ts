@@ -15,7 +15,7 @@ export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWri
        on conflict (instructor_id) do update set display_name = excluded.display_name, is_live = excluded.is_live,
          location = excluded.location, revision = excluded.revision, bio = excluded.bio, years_of_experience = excluded.years_of_experience,
          has_photo = excluded.has_photo, city = excluded.city, state = excluded.state, postal_code = excluded.postal_code, updated_at = now()
-       where instructor_listing.revision < excluded.revision`,
+       where instructor_listing.revision <= excluded.revision`,
       [
         s.instructorId, s.displayName, s.isLive, s.location?.latitude ?? null, s.location?.longitude ?? null, s.revision,
         s.bio, s.yearsOfExperience, s.hasPhoto, s.area?.city ?? null, s.area?.state ?? null, s.area?.postalCode ?? null,

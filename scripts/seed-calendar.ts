@@ -1,0 +1,38 @@
+/**
+ * Demo availability for the seeded instructors, published through the availability service's own
+ * code and role. Runs once the services are up (npm start does it): the calendar learns the
+ * instructors from the instructor events, so it first waits until it knows every live one.
+ *   SEED_CALENDAR_WEEKS=4     weeks published per instructor, from the current one
+ */
+import { Database, loadServiceConfig } from '@instainstru/platform';
+import { seedAvailability } from '../services/availability/src/infra/seed/seed-availability';
+
+const WAIT_MS = Number(process.env.SEED_CALENDAR_WAIT_MS ?? 90_000);
+
+async function main(): Promise<void> {
+  const weeks = Number(process.env.SEED_CALENDAR_WEEKS ?? 4);
+  if (!Number.isInteger(weeks) || weeks < 0 || weeks > 12) throw new Error('SEED_CALENDAR_WEEKS must be 0 to 12');
+  const instructor = await new Database({ url: loadServiceConfig('instructor').database.url, schema: 'instructor', poolMax: 1 }).connect();
+  const availability = await new Database({ url: loadServiceConfig('availability').database.url, schema: 'availability', poolMax: 1 }).connect();
+  try {
+    const [{ live }] = (await instructor.query<{ live: number }>(`select count(*)::int as live from instructor_profile where is_live`)) as [{ live: number }];
+    const deadline = Date.now() + WAIT_MS;
+    let known = 0;
+    for (;;) {
+      [{ known }] = (await availability.query<{ known: number }>(`select count(*)::int as known from instructor_calendar where is_live`)) as [{ known: number }];
+      if (known >= live || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (known < live) console.warn(`calendar: knows ${known} of ${live} live instructors after ${WAIT_MS / 1000} s (is the availability worker running?); seeding those`);
+    const result = await seedAvailability(availability, { weeks });
+    console.log(`availability: ${result.weeksPublished} weeks published for ${result.instructors} live instructors, ${result.weeksKept} already there`);
+  } finally {
+    await instructor.close();
+    await availability.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('calendar seed failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
