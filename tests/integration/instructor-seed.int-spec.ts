@@ -6,6 +6,7 @@ import { PostgresCatalogRepository } from '../../services/catalog/src/infra/cata
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { factsOf, onboardingStatus } from '../../services/instructor/src/domain/onboarding';
 import { PostgresInstructorRepository } from '../../services/instructor/src/infra/instructor.repository';
+import { republishInstructorState } from '../../services/instructor/src/infra/maintenance/republish-state';
 import { demoInstructors, seedInstructors, type SeedCatalogService } from '../../services/instructor/src/infra/seed/seed-instructors';
 import { S3DocumentStorage } from '../../services/instructor/src/infra/storage/s3-document-storage';
 import { ensureBucket, instructorConfig, keysUnder, objectExists } from '../support/instructor';
@@ -114,5 +115,24 @@ describe('demo instructor seed', () => {
     } finally {
       await collector.stop();
     }
+  });
+});
+
+describe('republishing instructor state', () => {
+  it('appends one valid profile-updated per instructor at its current revision, changing nothing else', async () => {
+    const profiles = await instructorDb.query<{ id: string; user_id: string; revision: number; version: number; xmin: string }>(
+      `select id, user_id, revision::int as revision, version, xmin::text from instructor_profile order by id`,
+    );
+    const lastSeq = Number((await instructorDb.query<{ seq: string }>(`select coalesce(max(seq), 0) as seq from outbox`))[0]!.seq);
+    expect(await republishInstructorState(instructorDb, outbox, 3)).toBe(COUNT);
+    const rows = await instructorDb.query<{ type: string; envelope: EventEnvelope }>(`select type, envelope from outbox where seq > $1 order by seq`, [lastSeq]);
+    expect(rows.map((r) => r.type)).toEqual(Array(COUNT).fill('instructor.profile-updated'));
+    const payloads = rows.map((r) => {
+      expect(() => registry.validate(r.envelope)).not.toThrow();
+      return r.envelope.payload as { instructorId: string; userId: string; revision: number; changed: string[] };
+    });
+    expect(payloads.map((p) => ({ id: p.instructorId, user_id: p.userId, revision: p.revision }))).toEqual(profiles.map((p) => ({ id: p.id, user_id: p.user_id, revision: p.revision })));
+    expect(payloads.every((p) => p.changed.length === 0)).toBe(true);
+    expect(await instructorDb.query(`select id, user_id, revision::int as revision, version, xmin::text from instructor_profile order by id`)).toEqual(profiles);
   });
 });
