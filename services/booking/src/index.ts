@@ -1,10 +1,11 @@
 import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
 import { migrations } from './migrations';
-import { buildBookingServer } from './server';
+import { bookingWorkers, buildBookingServer, createBookingModule } from './server';
 
 async function main(): Promise<void> {
   const deps = await createServiceDeps(loadServiceConfig('booking'), migrations);
-  await runService({ deps, api: () => buildBookingServer(deps), workers: () => [] });
+  const parts = createBookingModule(deps);
+  await runService({ deps, api: () => buildBookingServer(deps, parts), workers: () => bookingWorkers(deps, parts) });
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { Booking as BookingModel } from '../domain/booking.types';
 import { BookingContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -18,14 +19,71 @@ export type Scalars = {
 /** A lesson booked by a student in an instructor's calendar. */
 export type Booking = {
   __typename?: 'Booking';
-  /** End instant, ISO 8601 in UTC. */
+  cancellation?: Maybe<BookingCancellation>;
+  completion?: Maybe<BookingCompletion>;
+  /** ISO 8601 instant in UTC. */
+  createdAt: Scalars['String']['output'];
+  durationMinutes: Scalars['Int']['output'];
+  /** End instant, ISO 8601 in UTC (exclusive). */
   endsAt: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   instructor: Instructor;
+  lessonMode: LessonMode;
+  /** When the instructor marked that the student did not show up, ISO 8601 in UTC. */
+  noShowMarkedAt?: Maybe<Scalars['String']['output']>;
+  /** The student's notes for the instructor; only the two of them see them (null for anyone else). */
+  notes?: Maybe<Scalars['String']['output']>;
+  paymentStatus: PaymentStatus;
+  /** Computed by the server: hourly rate × duration, rounded half up to a whole minor unit. */
+  price: BookingPrice;
+  /** The catalog service booked. */
+  service: Service;
   /** Start instant, ISO 8601 in UTC. */
   startsAt: Scalars['String']['output'];
   status: BookingStatus;
+  /** The student's account id. */
   studentId: Scalars['ID']['output'];
+};
+
+export type BookingCancellation = {
+  __typename?: 'BookingCancellation';
+  /** ISO 8601 instant in UTC. */
+  cancelledAt: Scalars['String']['output'];
+  cancelledBy: CancelledBy;
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+export type BookingCompletion = {
+  __typename?: 'BookingCompletion';
+  /** ISO 8601 instant in UTC. */
+  completedAt: Scalars['String']['output'];
+  completedBy: CompletedBy;
+};
+
+export type BookingConnection = {
+  __typename?: 'BookingConnection';
+  edges: Array<BookingEdge>;
+  pageInfo: BookingPageInfo;
+};
+
+export type BookingEdge = {
+  __typename?: 'BookingEdge';
+  cursor: Scalars['String']['output'];
+  node: Booking;
+};
+
+export type BookingPageInfo = {
+  __typename?: 'BookingPageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** An amount in minor units (cents for USD). */
+export type BookingPrice = {
+  __typename?: 'BookingPrice';
+  amountMinor: Scalars['Int']['output'];
+  /** ISO 4217 code, e.g. USD. */
+  currency: Scalars['String']['output'];
 };
 
 export type BookingStatus =
@@ -33,7 +91,38 @@ export type BookingStatus =
   | 'COMPLETED'
   | 'CONFIRMED'
   | 'NO_SHOW'
+  /** Being created: the slot is being held (never visible for long). */
   | 'REQUESTED';
+
+export type BookingWhen =
+  /** Ended, latest first. */
+  | 'PAST'
+  /** Not yet ended, soonest first. */
+  | 'UPCOMING';
+
+export type CancelledBy =
+  | 'ADMIN'
+  | 'INSTRUCTOR'
+  | 'STUDENT'
+  | 'SYSTEM';
+
+export type CompletedBy =
+  | 'INSTRUCTOR'
+  /** Automatically, a while after the lesson ended. */
+  | 'SYSTEM';
+
+export type CreateBookingInput = {
+  /** One of the durations the instructor offers for this service. */
+  durationMinutes: Scalars['Int']['input'];
+  instructorId: Scalars['ID']['input'];
+  lessonMode: LessonMode;
+  /** For the instructor; at most 1000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The catalog service to book; the instructor must offer it. */
+  serviceId: Scalars['ID']['input'];
+  /** ISO 8601 instant WITH its offset, e.g. 2030-05-04T14:00:00Z or 2030-05-04T10:00:00-04:00; local times are refused. */
+  startsAt: Scalars['String']['input'];
+};
 
 /** An instructor, owned by the instructor service; booking only knows its id. */
 export type Instructor = {
@@ -41,15 +130,87 @@ export type Instructor = {
   id: Scalars['ID']['output'];
 };
 
+export type LessonMode =
+  /** At the student's place, within the travel radius (needs an address). */
+  | 'AT_STUDENT_PLACE'
+  /** At the instructor's studio (needs an address). */
+  | 'AT_STUDIO'
+  | 'ONLINE';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Cancels a confirmed booking: its student or instructor before the start, an admin at any time. Releases the slot. */
+  cancelBooking: Booking;
+  /** The instructor marks a confirmed lesson completed once it ended. */
+  completeBooking: Booking;
+  /** Books a lesson for the signed-in student; the price is computed by the server and the slot held in the instructor's calendar. */
+  createBooking: Booking;
+  /** The instructor marks that the student did not show up, once the lesson started. */
+  markNoShow: Booking;
+};
+
+
+export type MutationCancelBookingArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCompleteBookingArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateBookingArgs = {
+  input: CreateBookingInput;
+};
+
+
+export type MutationMarkNoShowArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** Where the booking's payment stands. NOT_STARTED until payments are taken for bookings. */
+export type PaymentStatus =
+  | 'NOT_STARTED';
+
 export type Query = {
   __typename?: 'Query';
   /** One booking; visible only to its student, its instructor and admins (NOT_FOUND otherwise). */
   booking: Booking;
+  /**
+   * An instructor's bookings overlapping [from, to) (ISO 8601 instants with offsets, at most 93 days apart),
+   * by start; for the instructor themself and admins. Cancelled bookings only with includeCancelled.
+   */
+  instructorSchedule: Array<Booking>;
+  /** The signed-in student's bookings of every status (cancelled ones included); at most 50 a page. */
+  myBookings: BookingConnection;
 };
 
 
 export type QueryBookingArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryInstructorScheduleArgs = {
+  from: Scalars['String']['input'];
+  includeCancelled?: InputMaybe<Scalars['Boolean']['input']>;
+  instructorId: Scalars['ID']['input'];
+  to: Scalars['String']['input'];
+};
+
+
+export type QueryMyBookingsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  when: BookingWhen;
+};
+
+/** A service of the catalog (e.g. Piano), owned by the catalog; booking only knows its id. */
+export type Service = {
+  __typename?: 'Service';
+  id: Scalars['ID']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -149,44 +310,131 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Booking: ResolverTypeWrapper<BookingModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  BookingStatus: BookingStatus;
-  Instructor: ResolverTypeWrapper<Instructor>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  BookingCancellation: ResolverTypeWrapper<BookingCancellation>;
+  BookingCompletion: ResolverTypeWrapper<BookingCompletion>;
+  BookingConnection: ResolverTypeWrapper<Omit<BookingConnection, 'edges'> & { edges: Array<ResolversTypes['BookingEdge']> }>;
+  BookingEdge: ResolverTypeWrapper<Omit<BookingEdge, 'node'> & { node: ResolversTypes['Booking'] }>;
+  BookingPageInfo: ResolverTypeWrapper<BookingPageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BookingPrice: ResolverTypeWrapper<BookingPrice>;
+  BookingStatus: BookingStatus;
+  BookingWhen: BookingWhen;
+  CancelledBy: CancelledBy;
+  CompletedBy: CompletedBy;
+  CreateBookingInput: CreateBookingInput;
+  Instructor: ResolverTypeWrapper<Instructor>;
+  LessonMode: LessonMode;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PaymentStatus: PaymentStatus;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Service: ResolverTypeWrapper<Service>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Booking: BookingModel;
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
-  Instructor: Instructor;
-  Query: Record<PropertyKey, never>;
+  BookingCancellation: BookingCancellation;
+  BookingCompletion: BookingCompletion;
+  BookingConnection: Omit<BookingConnection, 'edges'> & { edges: Array<ResolversParentTypes['BookingEdge']> };
+  BookingEdge: Omit<BookingEdge, 'node'> & { node: ResolversParentTypes['Booking'] };
+  BookingPageInfo: BookingPageInfo;
   Boolean: Scalars['Boolean']['output'];
+  BookingPrice: BookingPrice;
+  CreateBookingInput: CreateBookingInput;
+  Instructor: Instructor;
+  Mutation: Record<PropertyKey, never>;
+  Query: Record<PropertyKey, never>;
+  Service: Service;
 }>;
 
 export type BookingResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Booking'] = ResolversParentTypes['Booking'], FederationReferenceType extends FederationReferenceTypes['Booking'] = FederationReferenceTypes['Booking']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Booking']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cancellation?: Resolver<Maybe<ResolversTypes['BookingCancellation']>, ParentType, ContextType>;
+  completion?: Resolver<Maybe<ResolversTypes['BookingCompletion']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instructor?: Resolver<ResolversTypes['Instructor'], ParentType, ContextType>;
+  lessonMode?: Resolver<ResolversTypes['LessonMode'], ParentType, ContextType>;
+  noShowMarkedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['BookingPrice'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['BookingStatus'], ParentType, ContextType>;
   studentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type BookingCancellationResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingCancellation'] = ResolversParentTypes['BookingCancellation']> = ResolversObject<{
+  cancelledAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cancelledBy?: Resolver<ResolversTypes['CancelledBy'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type BookingCompletionResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingCompletion'] = ResolversParentTypes['BookingCompletion']> = ResolversObject<{
+  completedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  completedBy?: Resolver<ResolversTypes['CompletedBy'], ParentType, ContextType>;
+}>;
+
+export type BookingConnectionResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingConnection'] = ResolversParentTypes['BookingConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['BookingEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['BookingPageInfo'], ParentType, ContextType>;
+}>;
+
+export type BookingEdgeResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingEdge'] = ResolversParentTypes['BookingEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Booking'], ParentType, ContextType>;
+}>;
+
+export type BookingPageInfoResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingPageInfo'] = ResolversParentTypes['BookingPageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type BookingPriceResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingPrice'] = ResolversParentTypes['BookingPrice']> = ResolversObject<{
+  amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type InstructorResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Instructor'] = ResolversParentTypes['Instructor']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCancelBookingArgs, 'id'>>;
+  completeBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCompleteBookingArgs, 'id'>>;
+  createBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCreateBookingArgs, 'input'>>;
+  markNoShow?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationMarkNoShowArgs, 'id'>>;
+}>;
+
 export type QueryResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<QueryBookingArgs, 'id'>>;
+  instructorSchedule?: Resolver<Array<ResolversTypes['Booking']>, ParentType, ContextType, RequireFields<QueryInstructorScheduleArgs, 'from' | 'includeCancelled' | 'instructorId' | 'to'>>;
+  myBookings?: Resolver<ResolversTypes['BookingConnection'], ParentType, ContextType, RequireFields<QueryMyBookingsArgs, 'first' | 'when'>>;
+}>;
+
+export type ServiceResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = BookingContext> = ResolversObject<{
   Booking?: BookingResolvers<ContextType>;
+  BookingCancellation?: BookingCancellationResolvers<ContextType>;
+  BookingCompletion?: BookingCompletionResolvers<ContextType>;
+  BookingConnection?: BookingConnectionResolvers<ContextType>;
+  BookingEdge?: BookingEdgeResolvers<ContextType>;
+  BookingPageInfo?: BookingPageInfoResolvers<ContextType>;
+  BookingPrice?: BookingPriceResolvers<ContextType>;
   Instructor?: InstructorResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Service?: ServiceResolvers<ContextType>;
 }>;
 

@@ -2,7 +2,29 @@ import { ApiErrorCode, ServiceError } from '@instainstru/platform';
 
 export enum BookingErrorCode {
   BookingNotFound = 'BOOKING_NOT_FOUND',
+  InstructorNotFound = 'INSTRUCTOR_NOT_FOUND',
   SignInRequired = 'SIGN_IN_REQUIRED',
+  StudentRoleRequired = 'STUDENT_ROLE_REQUIRED',
+  NotBookingInstructor = 'NOT_BOOKING_INSTRUCTOR',
+  NotScheduleOwner = 'NOT_SCHEDULE_OWNER',
+  InvalidStartTime = 'INVALID_START_TIME',
+  InvalidDuration = 'INVALID_DURATION',
+  NotesTooLong = 'NOTES_TOO_LONG',
+  ReasonTooLong = 'REASON_TOO_LONG',
+  InvalidTimeRange = 'INVALID_TIME_RANGE',
+  InvalidPageSize = 'INVALID_PAGE_SIZE',
+  InvalidCursor = 'INVALID_CURSOR',
+  CannotBookSelf = 'CANNOT_BOOK_SELF',
+  InstructorNotLive = 'INSTRUCTOR_NOT_LIVE',
+  ServiceNotOffered = 'SERVICE_NOT_OFFERED',
+  DurationNotOffered = 'DURATION_NOT_OFFERED',
+  LessonModeNotOffered = 'LESSON_MODE_NOT_OFFERED',
+  SlotUnavailable = 'SLOT_UNAVAILABLE',
+  InvalidTransition = 'INVALID_TRANSITION',
+  LessonAlreadyStarted = 'LESSON_ALREADY_STARTED',
+  LessonNotStarted = 'LESSON_NOT_STARTED',
+  LessonNotEnded = 'LESSON_NOT_ENDED',
+  AvailabilityUnavailable = 'AVAILABILITY_UNAVAILABLE',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -10,9 +32,35 @@ export class BookingError extends ServiceError<BookingErrorCode> {
   get apiCode(): ApiErrorCode {
     switch (this.code) {
       case BookingErrorCode.BookingNotFound:
+      case BookingErrorCode.InstructorNotFound:
         return ApiErrorCode.NotFound;
       case BookingErrorCode.SignInRequired:
         return ApiErrorCode.Unauthenticated;
+      case BookingErrorCode.StudentRoleRequired:
+      case BookingErrorCode.NotBookingInstructor:
+      case BookingErrorCode.NotScheduleOwner:
+        return ApiErrorCode.Forbidden;
+      case BookingErrorCode.InvalidStartTime:
+      case BookingErrorCode.InvalidDuration:
+      case BookingErrorCode.NotesTooLong:
+      case BookingErrorCode.ReasonTooLong:
+      case BookingErrorCode.InvalidTimeRange:
+      case BookingErrorCode.InvalidPageSize:
+      case BookingErrorCode.InvalidCursor:
+      case BookingErrorCode.CannotBookSelf:
+      case BookingErrorCode.InstructorNotLive:
+      case BookingErrorCode.ServiceNotOffered:
+      case BookingErrorCode.DurationNotOffered:
+      case BookingErrorCode.LessonModeNotOffered:
+        return ApiErrorCode.BadUserInput;
+      case BookingErrorCode.SlotUnavailable:
+      case BookingErrorCode.InvalidTransition:
+      case BookingErrorCode.LessonAlreadyStarted:
+      case BookingErrorCode.LessonNotStarted:
+      case BookingErrorCode.LessonNotEnded:
+        return ApiErrorCode.Conflict;
+      case BookingErrorCode.AvailabilityUnavailable:
+        return ApiErrorCode.ServiceUnavailable;
     }
   }
 }

@@ -1,4 +1,21 @@
+import type { NewEvent } from '@instainstru/events';
+import type { CancelledByValue, CompletedByValue, LessonModeValue } from './booking.events';
+
 export type BookingStatus = 'REQUESTED' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
+export type LessonMode = LessonModeValue;
+export type CancelledBy = CancelledByValue;
+export type CompletedBy = CompletedByValue;
+
+/**
+ * Where the booking's money stands. Only NOT_STARTED exists until payments (authorisation, capture)
+ * drive it; events carry it so consumers see it move.
+ */
+export type PaymentStatus = 'NOT_STARTED';
+
+export interface Price {
+  amountMinor: number;
+  currency: string;
+}
 
 export interface Booking {
   id: string;
@@ -6,10 +23,104 @@ export interface Booking {
   instructorId: string;
   instructorUserId: string;
   studentId: string;
+  serviceId: string;
+  /** Instants, ISO 8601 in UTC; the end is exclusive. */
   startsAt: string;
   endsAt: string;
+  durationMinutes: number;
+  lessonMode: LessonMode;
+  price: Price;
+  paymentStatus: PaymentStatus;
+  notes: string | null;
+  createdAt: string;
+  confirmedAt: string | null;
+  cancellation: { cancelledBy: CancelledBy; reason: string | null; cancelledAt: string } | null;
+  completion: { completedBy: CompletedBy; completedAt: string } | null;
+  noShowMarkedAt: string | null;
+}
+
+/** A new booking as the create use case inserts it (status REQUESTED). */
+export interface NewBooking {
+  id: string;
+  instructorId: string;
+  instructorUserId: string;
+  studentId: string;
+  serviceId: string;
+  startsAt: Date;
+  endsAt: Date;
+  durationMinutes: number;
+  lessonMode: LessonMode;
+  price: Price;
+  notes: string | null;
+}
+
+/** What booking knows of one instructor, from instructor events (applied only when newer). */
+export interface InstructorOffering {
+  instructorId: string;
+  userId: string;
+  isLive: boolean;
+  timezone: string;
+  revision: number;
+  offeredServices: OfferedServiceTerms[];
+}
+
+export interface OfferedServiceTerms {
+  serviceId: string;
+  hourlyRate: Price;
+  durationsMinutes: number[];
+  lessonModes: LessonMode[];
+}
+
+export type BookingWhen = 'UPCOMING' | 'PAST';
+
+/** Keyset position in a student's bookings (ordered by start, then id). */
+export interface BookingPageKey {
+  startsAt: string;
+  id: string;
+}
+
+/** A transition's compare-and-set: the status it requires and what it records. */
+export type BookingTransition =
+  | { to: 'CONFIRMED'; from: 'REQUESTED'; at: Date }
+  | { to: 'CANCELLED'; from: 'CONFIRMED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
+  | { to: 'COMPLETED'; from: 'CONFIRMED'; at: Date; completedBy: CompletedBy }
+  | { to: 'NO_SHOW'; from: 'CONFIRMED'; at: Date };
+
+/**
+ * Everything written in one database transaction; events published here commit with the change
+ * or not at all (transactional outbox).
+ */
+export interface BookingWriter {
+  /**
+   * The instructor's terms, locked until the transaction ends: every write that puts an active
+   * booking of the instructor into the exclusion constraint's check (insert, confirm) takes this
+   * lock first, so those writes run one after the other per instructor and a clash is an immediate
+   * SLOT_UNAVAILABLE, never a deadlock inside the constraint check.
+   */
+  lockInstructorOffering(instructorId: string): Promise<InstructorOffering | null>;
+  /** Throws SLOT_UNAVAILABLE when it overlaps another active booking of the instructor. */
+  insertRequested(booking: NewBooking): Promise<Booking>;
+  /** Compare-and-set on status; null when the booking is not (or no longer) in `from`. */
+  transition(id: string, change: BookingTransition): Promise<Booking | null>;
+  /** Deletes a booking still REQUESTED (a create that did not go through); true when deleted. */
+  deleteRequested(id: string): Promise<boolean>;
+  findById(id: string): Promise<Booking | null>;
+  /** CONFIRMED bookings ended before `endedBefore`, locked for this transaction (others skip them). */
+  lockEndedConfirmed(endedBefore: Date, limit: number): Promise<Booking[]>;
+  /** Appends an event to the outbox: committed with the change or not at all. */
+  publish(event: NewEvent<object>): Promise<void>;
 }
 
 export interface BookingRepository {
   findById(id: string): Promise<Booking | null>;
+  instructorOffering(instructorId: string): Promise<InstructorOffering | null>;
+  /** One page of a student's bookings, ordered by start (ascending for UPCOMING, descending for PAST). */
+  studentBookings(studentId: string, when: BookingWhen, now: Date, after: BookingPageKey | null, limit: number): Promise<Booking[]>;
+  /** An instructor's bookings overlapping [from, to), by start. */
+  instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]>;
+  /** REQUESTED bookings created before `createdBefore`, oldest first: creates that never finished. */
+  requestedBefore(createdBefore: Date, limit: number): Promise<Booking[]>;
+  transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T>;
 }
+
+export type Clock = () => Date;

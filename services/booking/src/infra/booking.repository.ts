@@ -1,5 +1,22 @@
-import type { Database } from '@instainstru/platform';
-import type { Booking, BookingRepository, BookingStatus } from '../domain/booking.types';
+import type { NewEvent } from '@instainstru/events';
+import type { Database, Outbox, Sql } from '@instainstru/platform';
+import { BookingError, BookingErrorCode } from '../domain/booking.errors';
+import type {
+  Booking,
+  BookingPageKey,
+  BookingRepository,
+  BookingStatus,
+  BookingTransition,
+  BookingWhen,
+  BookingWriter,
+  CancelledBy,
+  CompletedBy,
+  InstructorOffering,
+  LessonMode,
+  NewBooking,
+  OfferedServiceTerms,
+  PaymentStatus,
+} from '../domain/booking.types';
 
 interface BookingRow {
   id: string;
@@ -7,28 +24,224 @@ interface BookingRow {
   instructor_id: string;
   instructor_user_id: string;
   student_user_id: string;
+  service_id: string;
   starts_at: Date;
   ends_at: Date;
+  duration_minutes: number;
+  lesson_mode: LessonMode;
+  price_minor: number;
+  currency: string;
+  payment_status: PaymentStatus;
+  notes: string | null;
+  created_at: Date;
+  confirmed_at: Date | null;
+  cancelled_by: CancelledBy | null;
+  cancel_reason: string | null;
+  cancelled_at: Date | null;
+  completed_by: CompletedBy | null;
+  completed_at: Date | null;
+  no_show_marked_at: Date | null;
+}
+
+interface OfferingRow {
+  instructor_id: string;
+  user_id: string;
+  is_live: boolean;
+  timezone: string;
+  offered_services: OfferedServiceTerms[];
+  revision: number;
+}
+
+const COLUMNS = `id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at, duration_minutes,
+  lesson_mode, price_minor, currency, payment_status, notes, created_at, confirmed_at, cancelled_by, cancel_reason, cancelled_at,
+  completed_by, completed_at, no_show_marked_at`;
+
+/** Postgres' answer when a row breaks an exclusion constraint (here: overlapping active bookings). */
+const EXCLUSION_VIOLATION = '23P01';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function bookingOf(row: BookingRow): Booking {
+  return {
+    id: row.id,
+    status: row.status,
+    instructorId: row.instructor_id,
+    instructorUserId: row.instructor_user_id,
+    studentId: row.student_user_id,
+    serviceId: row.service_id,
+    startsAt: row.starts_at.toISOString(),
+    endsAt: row.ends_at.toISOString(),
+    durationMinutes: row.duration_minutes,
+    lessonMode: row.lesson_mode,
+    price: { amountMinor: row.price_minor, currency: row.currency },
+    paymentStatus: row.payment_status,
+    notes: row.notes,
+    createdAt: row.created_at.toISOString(),
+    confirmedAt: iso(row.confirmed_at),
+    cancellation: row.cancelled_by && row.cancelled_at ? { cancelledBy: row.cancelled_by, reason: row.cancel_reason, cancelledAt: row.cancelled_at.toISOString() } : null,
+    completion: row.completed_by && row.completed_at ? { completedBy: row.completed_by, completedAt: row.completed_at.toISOString() } : null,
+    noShowMarkedAt: iso(row.no_show_marked_at),
+  };
+}
+
+const offeringOf = (row: OfferingRow): InstructorOffering => ({
+  instructorId: row.instructor_id,
+  userId: row.user_id,
+  isLive: row.is_live,
+  timezone: row.timezone,
+  revision: row.revision,
+  offeredServices: row.offered_services,
+});
+
+function sqlStateOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+async function findOffering(sql: Sql, instructorId: string, lock: boolean): Promise<InstructorOffering | null> {
+  const [row] = await sql.query<OfferingRow>(
+    `select instructor_id, user_id, is_live, timezone, offered_services, revision from instructor_offering where instructor_id = $1${lock ? ' for no key update' : ''}`,
+    [instructorId],
+  );
+  return row ? offeringOf(row) : null;
+}
+
+async function findBooking(sql: Sql, id: string): Promise<Booking | null> {
+  const [row] = await sql.query<BookingRow>(`select ${COLUMNS} from booking where id = $1`, [id]);
+  return row ? bookingOf(row) : null;
+}
+
+/** The SQL of one transition's compare-and-set (status `from` → `to`, recording its details). */
+function transitionStatement(id: string, change: BookingTransition): [string, unknown[]] {
+  const where = `where id = $1 and status = $2 returning ${COLUMNS}`;
+  switch (change.to) {
+    case 'CONFIRMED':
+      return [`update booking set status = 'CONFIRMED', confirmed_at = $3, updated_at = now() ${where}`, [id, change.from, change.at]];
+    case 'CANCELLED':
+      return [
+        `update booking set status = 'CANCELLED', cancelled_by = $3, cancel_reason = $4, cancelled_at = $5, updated_at = now() ${where}`,
+        [id, change.from, change.cancelledBy, change.reason, change.at],
+      ];
+    case 'COMPLETED':
+      return [`update booking set status = 'COMPLETED', completed_by = $3, completed_at = $4, updated_at = now() ${where}`, [id, change.from, change.completedBy, change.at]];
+    case 'NO_SHOW':
+      return [`update booking set status = 'NO_SHOW', no_show_marked_at = $3, updated_at = now() ${where}`, [id, change.from, change.at]];
+  }
+}
+
+/** The booking statements of one create: the insert of step (a) (also used by the benchmark). */
+export async function insertRequestedBooking(sql: Sql, b: NewBooking): Promise<Booking> {
+  try {
+    const [row] = await sql.query<BookingRow>(
+      `insert into booking (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
+         duration_minutes, lesson_mode, price_minor, currency, notes)
+       values ($1, 'REQUESTED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       returning ${COLUMNS}`,
+      [b.id, b.instructorId, b.instructorUserId, b.studentId, b.serviceId, b.startsAt, b.endsAt, b.durationMinutes, b.lessonMode, b.price.amountMinor, b.price.currency, b.notes],
+    );
+    return bookingOf(row!);
+  } catch (error) {
+    if (sqlStateOf(error) === EXCLUSION_VIOLATION) {
+      throw new BookingError(BookingErrorCode.SlotUnavailable, 'The instructor already has a lesson booked at that time', {
+        instructorId: b.instructorId,
+        startsAt: b.startsAt.toISOString(),
+        endsAt: b.endsAt.toISOString(),
+      });
+    }
+    throw error;
+  }
+}
+
+export class PostgresBookingWriter implements BookingWriter {
+  constructor(
+    private readonly tx: Sql,
+    private readonly outbox: Outbox,
+  ) {}
+
+  lockInstructorOffering(instructorId: string): Promise<InstructorOffering | null> {
+    return findOffering(this.tx, instructorId, true);
+  }
+
+  insertRequested(booking: NewBooking): Promise<Booking> {
+    return insertRequestedBooking(this.tx, booking);
+  }
+
+  async transition(id: string, change: BookingTransition): Promise<Booking | null> {
+    const [text, params] = transitionStatement(id, change);
+    const [row] = await this.tx.query<BookingRow>(text, params);
+    return row ? bookingOf(row) : null;
+  }
+
+  async deleteRequested(id: string): Promise<boolean> {
+    return (await this.tx.execute(`delete from booking where id = $1 and status = 'REQUESTED'`, [id])) > 0;
+  }
+
+  findById(id: string): Promise<Booking | null> {
+    return findBooking(this.tx, id);
+  }
+
+  async lockEndedConfirmed(endedBefore: Date, limit: number): Promise<Booking[]> {
+    const rows = await this.tx.query<BookingRow>(
+      `select ${COLUMNS} from booking where status = 'CONFIRMED' and ends_at < $1 order by ends_at limit $2 for update skip locked`,
+      [endedBefore, limit],
+    );
+    return rows.map(bookingOf);
+  }
+
+  async publish(event: NewEvent<object>): Promise<void> {
+    await this.outbox.append(this.tx, event);
+  }
 }
 
 export class PostgresBookingRepository implements BookingRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: Outbox,
+  ) {}
 
-  async findById(id: string): Promise<Booking | null> {
-    const [row] = await this.db.query<BookingRow>(
-      `select id, status, instructor_id, instructor_user_id, student_user_id, starts_at, ends_at from booking where id = $1`,
-      [id],
+  findById(id: string): Promise<Booking | null> {
+    return findBooking(this.db, id);
+  }
+
+  instructorOffering(instructorId: string): Promise<InstructorOffering | null> {
+    return findOffering(this.db, instructorId, false);
+  }
+
+  async studentBookings(studentId: string, when: BookingWhen, now: Date, after: BookingPageKey | null, limit: number): Promise<Booking[]> {
+    const upcoming = when === 'UPCOMING';
+    const rows = await this.db.query<BookingRow>(
+      `select ${COLUMNS} from booking
+        where student_user_id = $1 and status <> 'REQUESTED'
+          and ${upcoming ? 'ends_at > $2' : 'ends_at <= $2'}
+          and ($3::timestamptz is null or (starts_at, id) ${upcoming ? '>' : '<'} ($3::timestamptz, $4::uuid))
+        order by starts_at ${upcoming ? 'asc' : 'desc'}, id ${upcoming ? 'asc' : 'desc'}
+        limit $5`,
+      [studentId, now, after?.startsAt ?? null, after?.id ?? null, limit],
     );
-    return row
-      ? {
-          id: row.id,
-          status: row.status,
-          instructorId: row.instructor_id,
-          instructorUserId: row.instructor_user_id,
-          studentId: row.student_user_id,
-          startsAt: row.starts_at.toISOString(),
-          endsAt: row.ends_at.toISOString(),
-        }
-      : null;
+    return rows.map(bookingOf);
+  }
+
+  async instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]> {
+    const rows = await this.db.query<BookingRow>(
+      `select ${COLUMNS} from booking
+        where instructor_id = $1 and starts_at < $3 and ends_at > $2
+          and status <> 'REQUESTED' and ($4::boolean or status <> 'CANCELLED')
+        order by starts_at, id`,
+      [instructorId, from, to, includeCancelled],
+    );
+    return rows.map(bookingOf);
+  }
+
+  async requestedBefore(createdBefore: Date, limit: number): Promise<Booking[]> {
+    const rows = await this.db.query<BookingRow>(
+      `select ${COLUMNS} from booking where status = 'REQUESTED' and created_at < $1 order by created_at limit $2`,
+      [createdBefore, limit],
+    );
+    return rows.map(bookingOf);
+  }
+
+  transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PostgresBookingWriter(tx, this.outbox)));
   }
 }

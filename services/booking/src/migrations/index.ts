@@ -1,4 +1,5 @@
 import { BookingInitial1763900000000 } from './1763900000000-booking-initial';
+import { BookingCalendar1764200000000 } from './1764200000000-booking-calendar';
 
 /** Every booking migration, oldest first. */
-export const migrations = [BookingInitial1763900000000];
+export const migrations = [BookingInitial1763900000000, BookingCalendar1764200000000];

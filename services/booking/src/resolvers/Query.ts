@@ -2,4 +2,6 @@ import type { QueryResolvers } from '../__generated__/resolvers-types';
 
 export const Query: QueryResolvers = {
   booking: (_, { id }, { bookings }) => bookings.requireVisibleBooking(id),
+  myBookings: (_, { when, first, after }, { bookings }) => bookings.myBookings(when, first, after),
+  instructorSchedule: (_, { instructorId, from, to, includeCancelled }, { bookings }) => bookings.instructorSchedule(instructorId, from, to, includeCancelled ?? false),
 };

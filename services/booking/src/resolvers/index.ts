@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Booking } from './Booking';
+import { Mutation } from './Mutation';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { Query, Booking };
+export const resolvers: Resolvers = { Query, Mutation, Booking };

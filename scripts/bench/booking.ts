@@ -1,0 +1,402 @@
+/**
+ * createBooking throughput, as ratios against baselines measured in the same run (the machine is
+ * noisy; absolute numbers mean little).
+ *
+ *   npx tsx scripts/bench/booking.ts
+ *
+ * It starts its own stack in this process, like the tests do: the availability and booking
+ * subgraphs (each on a throwaway database migrated like production, dropped afterwards) and the
+ * real gateway over the committed supergraph. Instructors are seeded through the services' own
+ * domain code (read models from an instructor state, ten published weeks). Four targets book
+ * lessons, in interleaved rounds with the order rotated each round:
+ *
+ *   gateway   the createBooking mutation through the gateway (JWT, query planning, signed hop)
+ *   subgraph  the same mutation straight to the booking subgraph (signed caller headers)
+ *   core      the database core of one booking: BookingCreation.createBooking in this process,
+ *             with availability's hold called in-process (transaction a, the hold's SQL,
+ *             transaction c with the outbox row)
+ *   insert    the floor: one plain INSERT of the same row into a copy of the booking table
+ *             (no constraints, no indexes)
+ *
+ * Two scenarios: low contention (every call books a free slot of one of many instructors; every
+ * call must succeed) and high contention (BENCH_CONTENDERS consecutive calls aim at the same slot of
+ * a few instructors: one wins, the others must get CONFLICT SLOT_UNAVAILABLE). Any other answer
+ * fails the run. At the end it counts overlapping active bookings and overlapping active holds
+ * (buffers included); both must be 0.
+ *
+ * Needs Postgres (superuser access to create the throwaway databases, as scripts/db-bootstrap.ts)
+ * and Kafka is not used (no relay runs; outbox rows stay unpublished in the throwaway database).
+ * Knobs: BENCH_ROUNDS=3  BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=1  BENCH_CONNECTIONS=16
+ *        BENCH_INSTRUCTORS=60  BENCH_CONTENDED_INSTRUCTORS=2  BENCH_CONTENDERS=8
+ *        BENCH_SCENARIOS=low,high
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  closeServiceDeps,
+  createLogger,
+  createServiceDeps,
+  loadServiceConfig,
+  PlatformMetrics,
+  RemoteServiceError,
+  ServiceError,
+  signCaller,
+  type Caller,
+  type ServiceDeps,
+  type ServiceName,
+  type SubgraphServer,
+} from '@instainstru/platform';
+import { applyInstructorState as applyAvailabilityInstructor } from '../../services/availability/src/domain/instructor-calendar';
+import { AvailabilityWeeks } from '../../services/availability/src/domain/availability-weeks.service';
+import { SlotHolds as AvailabilityHolds } from '../../services/availability/src/domain/slot-holds.service';
+import { loadAvailabilityConfig } from '../../services/availability/src/availability.config';
+import { PostgresCalendarStore } from '../../services/availability/src/infra/calendar.repository';
+import { buildAvailabilityServer } from '../../services/availability/src/server';
+import { loadBookingConfig } from '../../services/booking/src/booking.config';
+import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
+import { lessonPrice } from '../../services/booking/src/domain/booking.rules';
+import { applyInstructorState as applyBookingInstructor } from '../../services/booking/src/domain/instructor-offerings';
+import type { SlotHolds } from '../../services/booking/src/domain/slot-holds';
+import { PostgresBookingRepository } from '../../services/booking/src/infra/booking.repository';
+import { PostgresInstructorOfferingsWriter } from '../../services/booking/src/infra/instructor-offerings.repository';
+import { buildBookingServer, createBookingModule } from '../../services/booking/src/server';
+import { mintDevToken } from '../../gateway/src/auth/dev-key';
+import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
+import { buildGateway } from '../../gateway/src/server';
+import { serviceMigrations } from '../services';
+import { createBenchDatabase } from './lib/bench-database';
+import { onCleanup, runCleanup } from './lib/cleanup';
+import { runClosedLoop, type LoopResult } from './lib/closed-loop';
+import { fmt, fmtInt, median, table } from './lib/stats';
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const SETTINGS = {
+  rounds: envInt('BENCH_ROUNDS', 3),
+  roundSeconds: envInt('BENCH_ROUND_SECONDS', 3),
+  warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 1),
+  connections: envInt('BENCH_CONNECTIONS', 16),
+  instructors: envInt('BENCH_INSTRUCTORS', 60),
+  contendedInstructors: envInt('BENCH_CONTENDED_INSTRUCTORS', 2),
+  contenders: envInt('BENCH_CONTENDERS', 8),
+};
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'low,high').split(',').map((s) => s.trim()));
+const TARGETS = ['gateway', 'subgraph', 'core', 'insert'] as const;
+type Target = (typeof TARGETS)[number];
+
+const log = (line = '') => console.log(line);
+const ISSUER = 'https://auth.instainstru.bench';
+const AUDIENCE = 'instainstru-api';
+const SUPERGRAPH = join(__dirname, '../../schemas/supergraph.graphql');
+const SERVICE_ID = randomUUID();
+/** Lessons of 30 minutes, one every 45 (the default 15-minute buffer after each). */
+const LESSON_MINUTES = 30;
+const STEP_MINUTES = 45;
+const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
+const WEEKS = 10;
+const CREATE = JSON.stringify({
+  query: 'mutation Book($input: CreateBookingInput!) { createBooking(input: $input) { id status } }',
+  operationName: 'Book',
+});
+
+/** The Monday 00:00 UTC two weeks ahead: beyond the minimum notice, the ten weeks within the horizon. */
+function firstMonday(): Date {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7) + 7);
+  return d;
+}
+
+interface Slot {
+  instructorId: string;
+  startsAt: string;
+}
+
+/** Hands out slots: the n-th call of a scenario aims at slot floor(n / contenders) (contenders = 1: always a free one). */
+class SlotPlan {
+  private n = 0;
+  constructor(
+    private readonly instructorIds: string[],
+    private readonly monday: Date,
+    private readonly contenders: number,
+  ) {}
+
+  next(): Slot {
+    const k = Math.floor(this.n++ / this.contenders);
+    const instructorId = this.instructorIds[k % this.instructorIds.length]!;
+    const perInstructor = Math.floor(k / this.instructorIds.length);
+    const day = Math.floor(perInstructor / SLOTS_PER_DAY);
+    if (day >= WEEKS * 7) throw new Error('The bench ran out of seeded slots; lower BENCH_ROUND_SECONDS or raise BENCH_INSTRUCTORS');
+    const minutes = day * 24 * 60 + (perInstructor % SLOTS_PER_DAY) * STEP_MINUTES;
+    return { instructorId, startsAt: new Date(this.monday.getTime() + minutes * 60_000).toISOString() };
+  }
+}
+
+interface Stack {
+  deps: Record<'availability' | 'booking', ServiceDeps>;
+  gatewayUrl: string;
+  bookingUrl: string;
+  signingSecret: string;
+  privateJwk: JWK;
+}
+
+async function startStack(): Promise<Stack> {
+  const prefix = `bench-${Date.now()}.`;
+  const deps = {} as Record<'availability' | 'booking', ServiceDeps>;
+  const urls: Partial<Record<ServiceName, string>> = {};
+  const servers: SubgraphServer[] = [];
+  for (const name of ['availability', 'booking'] as const) {
+    const database = await createBenchDatabase(name, serviceMigrations[name]);
+    const config = loadServiceConfig(name, { ...process.env, DATABASE_URL: database.url, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DB_POOL_MAX: '20' });
+    deps[name] = await createServiceDeps(config, []);
+    onCleanup(`close ${name}`, () => closeServiceDeps(deps[name]));
+    const server =
+      name === 'availability'
+        ? await buildAvailabilityServer(deps[name])
+        : await buildBookingServer(deps[name], createBookingModule(deps[name], { config: { ...loadBookingConfig(), availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 } } }));
+    servers.push(server);
+    onCleanup(`drain ${name}`, () => server.drain());
+    const http = await server.listen(0, '127.0.0.1');
+    urls[name] = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
+  }
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'bench-1' };
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'EdDSA' };
+  const signingSecret = deps.booking.config.signingSecret;
+  const gateway = await buildGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
+    subgraphUrls: { ...Object.fromEntries((['catalog', 'instructor', 'reviews'] as const).map((n) => [n, 'http://127.0.0.1:9/graphql'])), ...urls },
+    resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk] }),
+    signingSecret,
+    logger: createLogger('gateway', 'warn'),
+    metrics: new PlatformMetrics('gateway'),
+  });
+  onCleanup('drain gateway', () => gateway.drain());
+  const gatewayHttp = await gateway.listen(0, '127.0.0.1');
+  return {
+    deps,
+    gatewayUrl: `http://127.0.0.1:${(gatewayHttp.address() as AddressInfo).port}/graphql`,
+    bookingUrl: urls.booking!,
+    signingSecret,
+    privateJwk,
+  };
+}
+
+/** Seeds instructors into both read models and publishes ten whole weeks (00:00–24:00 UTC) for each. */
+async function seedInstructors(stack: Stack, count: number, monday: Date): Promise<string[]> {
+  const store = new PostgresCalendarStore(stack.deps.availability.db);
+  const weeks = new AvailabilityWeeks(store, () => new Date());
+  const ids: string[] = [];
+  const weekStart = monday.toISOString().slice(0, 10);
+  const slots = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '00:00', endTime: '24:00' }));
+  for (let i = 0; i < count; i += 1) {
+    const instructorId = randomUUID();
+    const userId = `bench-teacher-${instructorId.slice(0, 8)}`;
+    const payload = {
+      instructorId,
+      userId,
+      revision: 1,
+      instructor: { timezone: 'UTC', isLive: true },
+      offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: { amountMinor: 6000, currency: 'USD' }, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
+    };
+    await store.transaction((repo) => applyAvailabilityInstructor(repo, payload));
+    await stack.deps.booking.db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), payload));
+    const caller: Caller = { userId, roles: ['instructor'], requestId: randomUUID() };
+    const { version } = await weeks.week(instructorId, weekStart);
+    await weeks.save(caller, { instructorId, weekStart, slots, expectedVersion: version, clearExisting: true });
+    await weeks.copy(caller, instructorId, weekStart, WEEKS - 1);
+    ids.push(instructorId);
+  }
+  return ids;
+}
+
+type Outcome = 'won' | 'conflict';
+
+/** The four ways to book one slot, each answering whether it won the slot or met a conflict. */
+async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, student: number) => Promise<Outcome>>> {
+  const tokens = await Promise.all(
+    Array.from({ length: 64 }, (_, i) => mintDevToken(stack.privateJwk, { sub: `bench-student-${i}`, roles: ['student'], issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 3600 })),
+  );
+  const variables = (slot: Slot) => ({ instructorId: slot.instructorId, serviceId: SERVICE_ID, startsAt: slot.startsAt, durationMinutes: LESSON_MINUTES, lessonMode: 'ONLINE' });
+  const body = (slot: Slot) => JSON.stringify({ ...(JSON.parse(CREATE) as object), variables: { input: variables(slot) } });
+  const answer = async (response: Response): Promise<Outcome> => {
+    const json = (await response.json()) as { data?: { createBooking?: { status: string } }; errors?: { extensions?: { code?: string; reason?: string } }[] };
+    if (json.data?.createBooking?.status === 'CONFIRMED') return 'won';
+    const ext = json.errors?.[0]?.extensions;
+    if (ext?.code === 'CONFLICT' && ext.reason === 'SLOT_UNAVAILABLE') return 'conflict';
+    throw new Error(`unexpected answer (HTTP ${response.status}): ${JSON.stringify(json).slice(0, 500)}`);
+  };
+
+  // Availability's hold in this process: the same SQL the internal route runs, without HTTP.
+  const availabilityHolds = new AvailabilityHolds(new PostgresCalendarStore(stack.deps.availability.db), loadAvailabilityConfig(), () => new Date());
+  const inProcessHolds: SlotHolds = {
+    async hold(request) {
+      try {
+        const held = await availabilityHolds.hold({ ...request, startsAt: new Date(request.startsAt), endsAt: new Date(request.endsAt) });
+        return held;
+      } catch (error) {
+        if (error instanceof ServiceError) throw new RemoteServiceError('availability', { code: error.apiCode, reason: error.code, message: error.message });
+        throw error;
+      }
+    },
+    release: async (bookingId) => (await availabilityHolds.release(bookingId)).released,
+  };
+  const repository = new PostgresBookingRepository(stack.deps.booking.db, stack.deps.booking.outbox);
+  const creation = new BookingCreation(repository, inProcessHolds, () => new Date(), stack.deps.booking.logger);
+
+  const db = stack.deps.booking.db;
+  await db.execute(`create table booking_bench_copy (like booking including defaults)`);
+  const price = lessonPrice({ amountMinor: 6000, currency: 'USD' }, LESSON_MINUTES);
+
+  return {
+    gateway: async (slot, student) =>
+      answer(await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[student % tokens.length]}` }, body: body(slot) })),
+    subgraph: async (slot, student) => {
+      const caller: Caller = { userId: `bench-student-${student % tokens.length}`, roles: ['student'], requestId: randomUUID() };
+      return answer(await fetch(stack.bookingUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signCaller(caller, stack.signingSecret) }, body: body(slot) }));
+    },
+    core: async (slot, student) => {
+      try {
+        await creation.createBooking({ userId: `bench-student-${student % tokens.length}`, roles: ['student'], requestId: randomUUID() }, { ...variables(slot), lessonMode: 'online' });
+        return 'won';
+      } catch (error) {
+        if (error instanceof ServiceError && error.code === 'SLOT_UNAVAILABLE') return 'conflict';
+        throw error;
+      }
+    },
+    insert: async (slot, student) => {
+      const startsAt = new Date(slot.startsAt);
+      await db.execute(
+        `insert into booking_bench_copy (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
+           duration_minutes, lesson_mode, price_minor, currency, notes)
+         values ($1, 'REQUESTED', $2, $3, $4, $5, $6, $7, $8, 'online', $9, $10, null)`,
+        [randomUUID(), slot.instructorId, 'bench-teacher', `bench-student-${student}`, SERVICE_ID, startsAt, new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), LESSON_MINUTES, price.amountMinor, price.currency],
+      );
+      return 'won';
+    },
+  };
+}
+
+interface RoundResult extends LoopResult {
+  won: number;
+  conflicts: number;
+}
+
+async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, plan: SlotPlan, seconds: number): Promise<RoundResult> {
+  let won = 0;
+  let conflicts = 0;
+  let student = 0;
+  const result = await runClosedLoop(
+    async () => {
+      if ((await book(plan.next(), student++)) === 'won') won += 1;
+      else conflicts += 1;
+    },
+    SETTINGS.connections,
+    seconds,
+  );
+  return { ...result, won, conflicts };
+}
+
+async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
+  const contenders = name === 'low' ? 1 : SETTINGS.contenders;
+  // Each target books its own slots (its own plan over its own share of the instructors), so no
+  // target finds slots another one took; the plain INSERT has no constraint to meet anyway.
+  const share = Math.floor(instructorIds.length / 3);
+  const plans: Record<Target, SlotPlan> = {
+    gateway: new SlotPlan(instructorIds.slice(0, share), monday, contenders),
+    subgraph: new SlotPlan(instructorIds.slice(share, 2 * share), monday, contenders),
+    core: new SlotPlan(instructorIds.slice(2 * share), monday, contenders),
+    insert: new SlotPlan(instructorIds, monday, contenders),
+  };
+  for (const target of TARGETS) await measure(book[target], plans[target], SETTINGS.warmupSeconds);
+  const rounds: Record<Target, RoundResult>[] = [];
+  for (let r = 0; r < SETTINGS.rounds; r += 1) {
+    const order = TARGETS.map((_, i) => TARGETS[(i + r) % TARGETS.length]!);
+    const round = {} as Record<Target, RoundResult>;
+    for (const target of order) round[target] = await measure(book[target], plans[target], SETTINGS.roundSeconds);
+    rounds.push(round);
+    log(`  round ${r + 1}: ${order.map((t) => `${t} ${fmtInt(round[t].ops)}/s`).join(', ')}`);
+  }
+  if (name === 'low') {
+    for (const round of rounds) for (const t of TARGETS) if (round[t].conflicts > 0) throw new Error(`${t} met ${round[t].conflicts} conflicts on free slots`);
+  }
+  const med = (t: Target, f: (r: RoundResult) => number) => median(rounds.map((r) => f(r[t])));
+  log();
+  log(
+    table(
+      ['target', 'calls/s', 'booked/s', 'conflicts/s', 'p50 ms', 'p99 ms', '× insert'],
+      TARGETS.map((t) => [
+        t,
+        fmtInt(med(t, (r) => r.ops)),
+        fmtInt(med(t, (r) => (r.won * r.ops) / Math.max(1, r.count))),
+        fmtInt(med(t, (r) => (r.conflicts * r.ops) / Math.max(1, r.count))),
+        fmt(med(t, (r) => r.p50)),
+        fmt(med(t, (r) => r.p99)),
+        fmt(median(rounds.map((r) => r[t].ops / r.insert.ops))),
+      ]),
+    ),
+  );
+  const ratio = (a: Target, b: Target) => median(rounds.map((r) => r[a].ops / r[b].ops));
+  log();
+  log(`  core / plain INSERT   ${fmt(ratio('core', 'insert'))}×   (goal ≥ 0.60×)`);
+  log(`  subgraph / core       ${fmt(ratio('subgraph', 'core'))}×`);
+  log(`  gateway / subgraph    ${fmt(ratio('gateway', 'subgraph'))}×`);
+  log(`  gateway / core        ${fmt(ratio('gateway', 'core'))}×`);
+}
+
+async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number }> {
+  const [b] = await stack.deps.booking.db.query<{ n: string }>(
+    `select count(*) as n from booking a join booking b on a.instructor_id = b.instructor_id and a.id < b.id
+      where a.status in ('REQUESTED', 'CONFIRMED') and b.status in ('REQUESTED', 'CONFIRMED')
+        and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
+  );
+  const buffer = loadAvailabilityConfig().bufferMinutes;
+  const [h] = await stack.deps.availability.db.query<{ n: string }>(
+    `select count(*) as n from slot_hold a join slot_hold b on a.instructor_id = b.instructor_id and a.booking_id < b.booking_id
+      where (a.status = 'CONFIRMED' or a.expires_at > now()) and (b.status = 'CONFIRMED' or b.expires_at > now())
+        and tstzrange(a.starts_at, a.ends_at + make_interval(mins => $1)) && tstzrange(b.starts_at, b.ends_at + make_interval(mins => $1))`,
+    [buffer],
+  );
+  return { bookings: Number(b!.n), holds: Number(h!.n) };
+}
+
+async function main(): Promise<void> {
+  log(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].join(',')}`);
+  const stack = await startStack();
+  const monday = firstMonday();
+  const t0 = Date.now();
+  const low = await seedInstructors(stack, SETTINGS.instructors, monday);
+  const high = await seedInstructors(stack, SETTINGS.contendedInstructors * 3, monday);
+  log(`seeded ${low.length + high.length} instructors with ${WEEKS} published weeks each in ${fmtInt(Date.now() - t0)} ms`);
+  const book = await bookers(stack);
+  if (SCENARIOS.has('low')) {
+    log();
+    log(`Low contention: ${low.length} instructors, every call books a free slot, ${SETTINGS.connections} clients`);
+    await scenario('low', book, low, monday);
+  }
+  if (SCENARIOS.has('high')) {
+    log();
+    log(`High contention: ${high.length} instructors, ${SETTINGS.contenders} consecutive calls per slot, ${SETTINGS.connections} clients`);
+    await scenario('high', book, high, monday);
+  }
+  const found = await overlaps(stack);
+  log();
+  log(`overlapping active bookings: ${found.bookings}   overlapping active holds (buffer included): ${found.holds}`);
+  if (found.bookings !== 0 || found.holds !== 0) throw new Error('overlaps found');
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => runCleanup());

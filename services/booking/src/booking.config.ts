@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { DEFAULT_PORTS } from '@instainstru/platform';
+
+const envSchema = z.object({
+  AVAILABILITY_URL: z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS.availability}`),
+  /** How long booking waits for availability to hold or release a slot before the outcome counts as unknown. */
+  AVAILABILITY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  BOOKING_AUTO_COMPLETE_AFTER_MINUTES: z.coerce.number().int().min(0).default(1440),
+  /** How often the worker settles unfinished creates and auto-completes ended lessons. */
+  BOOKING_JOB_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export interface BookingConfig {
+  availability: { url: string; timeoutMs: number };
+  autoCompleteAfterMinutes: number;
+  jobIntervalMs: number;
+}
+
+/** The booking service's own settings, on top of the platform's. */
+export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): BookingConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration for booking: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    availability: { url: e.AVAILABILITY_URL, timeoutMs: e.AVAILABILITY_TIMEOUT_MS },
+    autoCompleteAfterMinutes: e.BOOKING_AUTO_COMPLETE_AFTER_MINUTES,
+    jobIntervalMs: e.BOOKING_JOB_INTERVAL_MS,
+  };
+}

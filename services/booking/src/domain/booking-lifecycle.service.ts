@@ -1,0 +1,119 @@
+import { hasRole, type Caller } from '@instainstru/platform';
+import { BookingError, BookingErrorCode } from './booking.errors';
+import { bookingEventFor } from './booking.events';
+import { normaliseReason, UUID } from './booking.rules';
+import type { Booking, BookingRepository, BookingTransition, BookingWriter, CancelledBy, Clock } from './booking.types';
+import { isParty } from './bookings.service';
+
+const notFound = (id: string) => new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${id.slice(0, 64)}"`, { id: id.slice(0, 64) });
+
+/** Who is cancelling, as the booking records it; null when the caller may not see the booking. */
+function cancellingParty(caller: Caller, booking: Booking): CancelledBy | null {
+  if (caller.userId === booking.studentId) return 'STUDENT';
+  if (caller.userId === booking.instructorUserId) return 'INSTRUCTOR';
+  return hasRole(caller, 'admin') ? 'ADMIN' : null;
+}
+
+/**
+ * A booking's life after confirmation: cancelled (by its student, its instructor or an admin),
+ * completed (by its instructor after the lesson, or automatically), or marked no-show (by its
+ * instructor after the start). Each transition is a compare-and-set on the status inside one
+ * transaction with its event, so of two racing transitions exactly one wins; the other gets
+ * INVALID_TRANSITION with the status it found.
+ */
+export class BookingLifecycle {
+  constructor(
+    private readonly repository: BookingRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Students and instructors cancel before the lesson starts; admins at any time while it is
+   * confirmed. The cancellation policy's money side comes with payments.
+   */
+  cancelBooking(caller: Caller, id: string, reasonRaw: string | null | undefined): Promise<Booking> {
+    const reason = normaliseReason(reasonRaw);
+    return this.transition(caller, id, (booking, now) => {
+      const cancelledBy = cancellingParty(caller, booking);
+      if (!cancelledBy) throw notFound(id);
+      requireConfirmed(booking, 'CANCELLED');
+      if (cancelledBy !== 'ADMIN' && now >= new Date(booking.startsAt)) {
+        throw new BookingError(BookingErrorCode.LessonAlreadyStarted, 'The lesson has already started; it can no longer be cancelled', { startsAt: booking.startsAt });
+      }
+      return { from: 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy, reason };
+    });
+  }
+
+  completeBooking(caller: Caller, id: string): Promise<Booking> {
+    return this.transition(caller, id, (booking, now) => {
+      this.requireInstructor(caller, booking, id);
+      requireConfirmed(booking, 'COMPLETED');
+      if (now < new Date(booking.endsAt)) {
+        throw new BookingError(BookingErrorCode.LessonNotEnded, 'A lesson can be completed only after it ended', { endsAt: booking.endsAt });
+      }
+      return { from: 'CONFIRMED', to: 'COMPLETED', at: now, completedBy: 'INSTRUCTOR' };
+    });
+  }
+
+  markNoShow(caller: Caller, id: string): Promise<Booking> {
+    return this.transition(caller, id, (booking, now) => {
+      this.requireInstructor(caller, booking, id);
+      requireConfirmed(booking, 'NO_SHOW');
+      if (now < new Date(booking.startsAt)) {
+        throw new BookingError(BookingErrorCode.LessonNotStarted, 'A no-show can be marked only after the lesson started', { startsAt: booking.startsAt });
+      }
+      return { from: 'CONFIRMED', to: 'NO_SHOW', at: now };
+    });
+  }
+
+  /** Completes (completedBy SYSTEM) confirmed bookings that ended more than `afterMinutes` ago; returns how many. */
+  async autoCompleteEndedBookings(afterMinutes: number, batchSize = 200): Promise<number> {
+    const now = this.clock();
+    return this.repository.transaction(async (writer) => {
+      const ended = await writer.lockEndedConfirmed(new Date(now.getTime() - afterMinutes * 60_000), batchSize);
+      let completed = 0;
+      for (const booking of ended) {
+        const done = await writer.transition(booking.id, { from: 'CONFIRMED', to: 'COMPLETED', at: now, completedBy: 'SYSTEM' });
+        if (!done) continue;
+        await writer.publish(bookingEventFor(done)!);
+        completed += 1;
+      }
+      return completed;
+    });
+  }
+
+  private requireInstructor(caller: Caller, booking: Booking, id: string): void {
+    if (caller.userId === booking.instructorUserId) return;
+    if (isParty(caller, booking)) throw new BookingError(BookingErrorCode.NotBookingInstructor, "Only the booking's instructor can do this", { id });
+    throw notFound(id);
+  }
+
+  private async transition(caller: Caller, id: string, decide: (booking: Booking, now: Date) => BookingTransition): Promise<Booking> {
+    if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to change bookings');
+    if (!UUID.test(id)) throw notFound(id);
+    return this.repository.transaction(async (writer: BookingWriter) => {
+      const booking = await writer.findById(id);
+      if (!booking || !isParty(caller, booking)) throw notFound(id);
+      const change = decide(booking, this.clock());
+      const changed = await writer.transition(id, change);
+      if (!changed) {
+        // Another transition committed between the read and the compare-and-set.
+        const current = await writer.findById(id);
+        throw invalidTransition(current ?? booking, change.to);
+      }
+      await writer.publish(bookingEventFor(changed)!);
+      return changed;
+    });
+  }
+}
+
+function requireConfirmed(booking: Booking, to: BookingTransition['to']): void {
+  if (booking.status !== 'CONFIRMED') throw invalidTransition(booking, to);
+}
+
+function invalidTransition(booking: Booking, to: string): BookingError {
+  return new BookingError(BookingErrorCode.InvalidTransition, `A ${booking.status.toLowerCase().replace('_', '-')} booking cannot become ${to.toLowerCase().replace('_', '-')}`, {
+    status: booking.status,
+    requested: to,
+  });
+}

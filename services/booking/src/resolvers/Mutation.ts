@@ -1,0 +1,9 @@
+import type { MutationResolvers } from '../__generated__/resolvers-types';
+import { lessonModeOf } from './enums';
+
+export const Mutation: MutationResolvers = {
+  createBooking: (_, { input }, { caller, creation }) => creation.createBooking(caller, { ...input, lessonMode: lessonModeOf(input.lessonMode) }),
+  cancelBooking: (_, { id, reason }, { caller, lifecycle }) => lifecycle.cancelBooking(caller, id, reason),
+  completeBooking: (_, { id }, { caller, lifecycle }) => lifecycle.completeBooking(caller, id),
+  markNoShow: (_, { id }, { caller, lifecycle }) => lifecycle.markNoShow(caller, id),
+};
