@@ -1,2 +1,3 @@
 export * from './envelope';
 export * from './schema-registry';
+export * from './instructor-state';

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaseContext } from '@apollo/server';
-import { EventSchemaRegistry } from '@instainstru/events';
+import { EventSchemaRegistry, topicForEventType, type EventEnvelope } from '@instainstru/events';
 import { parse, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from './config';
+import { IdempotentConsumer, type EventHandler } from './consumer';
 import { Database, type MigrationClass } from './database';
 import type { ReadinessChecks } from './http-app';
 import { createSubgraphServer, type SubgraphServer, type SubgraphServerOptions } from './http-server';
@@ -76,6 +77,44 @@ export function outboxRelayWorker(deps: ServiceDeps): Worker {
     pollMs: deps.config.outboxPollMs,
   });
   return { name: 'outbox-relay', start: () => relay.start(), stop: () => relay.stop() };
+}
+
+export interface EventConsumerWorkerOptions {
+  /** The worker's name, also the logger component. */
+  name: string;
+  /** The consumer group without the environment's topic prefix, e.g. `catalog.instructor-offerings`. */
+  group: string;
+  /** Handlers by event type; the topics are those of the types' owning services. */
+  handlers: Record<string, EventHandler>;
+  /** Runs after the transaction that applied an event committed (see IdempotentConsumer). */
+  afterCommit?(event: EventEnvelope): Promise<void>;
+}
+
+/** A worker consuming other services' events through an IdempotentConsumer (inbox, retries, dead letters). */
+export function eventConsumerWorker(deps: ServiceDeps, options: EventConsumerWorkerOptions): Worker {
+  const prefix = deps.config.kafka.topicPrefix;
+  const topics = [...new Set(Object.keys(options.handlers).map((type) => topicForEventType(type, prefix)))];
+  const consumer = new IdempotentConsumer({
+    db: deps.db,
+    bus: deps.bus,
+    schemas: deps.schemas,
+    logger: deps.logger.child({ component: options.name }),
+    metrics: deps.metrics,
+    groupId: `${prefix}${options.group}`,
+    topics,
+    handlers: options.handlers,
+    maxAttempts: deps.config.consumerMaxAttempts,
+    topicPrefix: prefix,
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+  });
+  return {
+    name: options.name,
+    async start() {
+      await deps.bus.ensureTopics(topics);
+      await consumer.start();
+    },
+    stop: () => consumer.stop(),
+  };
 }
 
 export interface RunServiceOptions {

@@ -1,15 +1,13 @@
+import type { InstructorStatePayload, OfferedServiceState } from '@instainstru/events';
 import type { CalendarRepository, InstructorCalendar } from './availability.types';
 
-/** The part of the instructor events' payload (schemas/events/instructor.*.v1.json) availability reads. */
-export interface InstructorStatePayload {
-  instructorId: string;
-  userId: string;
-  revision: number;
-  instructor: { timezone: string; isLive: boolean };
-  offeredServices: { durationsMinutes: number[] }[];
-}
+/** The part of an instructor event's state availability reads. */
+export type CalendarState = Pick<InstructorStatePayload, 'instructorId' | 'userId' | 'revision'> & {
+  instructor: Pick<InstructorStatePayload['instructor'], 'timezone' | 'isLive'>;
+  offeredServices: Pick<OfferedServiceState, 'durationsMinutes'>[];
+};
 
-export function calendarOf(p: InstructorStatePayload): InstructorCalendar {
+export function calendarOf(p: CalendarState): InstructorCalendar {
   const durations = [...new Set(p.offeredServices.flatMap((o) => o.durationsMinutes))].sort((a, b) => a - b);
   return { instructorId: p.instructorId, userId: p.userId, timezone: p.instructor.timezone, isLive: p.instructor.isLive, durationsMinutes: durations, revision: p.revision };
 }
@@ -20,6 +18,6 @@ export function calendarOf(p: InstructorStatePayload): InstructorCalendar {
  * were published in (shown on the week) and their instants, so no held or booked lesson ever
  * falls outside availability because the instructor moved.
  */
-export function applyInstructorState(repo: CalendarRepository, payload: InstructorStatePayload): Promise<boolean> {
+export function applyInstructorState(repo: CalendarRepository, payload: CalendarState): Promise<boolean> {
   return repo.applyCalendarIfNewer(calendarOf(payload));
 }
