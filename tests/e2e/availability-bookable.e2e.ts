@@ -1,38 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
-  availabilityBuilder,
-  holdClient,
   knownInstructor,
   publishWeek,
-  startAvailabilityWorkers,
-  testClock,
-  type AvailabilityWorkers,
   type HoldAnswer,
+  useCalendarTestbed,
 } from '../support/availability';
 import { dataOf, errorOf } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 /** Monday 2027-03-01 07:00 in New York. */
 const NOW = '2027-03-01T12:00:00.000Z';
-const clock = testClock(NOW);
-
-let stack: TestStack;
-let workers: AvailabilityWorkers;
-let client: ReturnType<typeof holdClient>;
-
-beforeAll(async () => {
-  stack = await startStack({ availability: availabilityBuilder({ clock: clock.now }) });
-  workers = await startAvailabilityWorkers(stack, { clock: clock.now });
-  client = holdClient(stack);
-});
-
-afterAll(async () => {
-  client?.close();
-  await workers?.stop();
-  await stack?.stop();
-});
-
-beforeEach(() => clock.set(NOW));
+const bed = useCalendarTestbed(NOW);
 
 interface Slot {
   startsAt: string;
@@ -48,7 +25,7 @@ const BOOKABLE = `query($id: ID!, $d: Int!, $from: String!, $to: String!, $tz: S
 }`;
 
 const query = (id: string, from: string, to: string, durationMinutes = 60, timezone?: string) =>
-  stack.graphql(BOOKABLE, { variables: { id, d: durationMinutes, from, to, ...(timezone ? { tz: timezone } : {}) } });
+  bed.stack.graphql(BOOKABLE, { variables: { id, d: durationMinutes, from, to, ...(timezone ? { tz: timezone } : {}) } });
 
 const bookable = async (id: string, from: string, to: string, durationMinutes = 60, timezone?: string) =>
   dataOf<{ bookableSlots: Slot[] }>(await query(id, from, to, durationMinutes, timezone)).bookableSlots;
@@ -59,13 +36,13 @@ const times = (slots: Slot[]) => slots.map((s) => s.localStartTime);
 async function teacherWith(weekStart: string, slots: { dayOfWeek: number; startTime: string; endTime: string }[], options: { isLive?: boolean; timezone?: string } = {}): Promise<string> {
   const instructorId = randomUUID();
   const userId = `bookable-${instructorId}`;
-  await knownInstructor(stack, { instructorId, userId, timezone: options.timezone ?? 'America/New_York', isLive: options.isLive ?? true });
-  await publishWeek(stack, await stack.token({ sub: userId, roles: ['instructor'] }), instructorId, weekStart, slots);
+  await knownInstructor(bed.stack, { instructorId, userId, timezone: options.timezone ?? 'America/New_York', isLive: options.isLive ?? true });
+  await publishWeek(bed.stack, await bed.stack.token({ sub: userId, roles: ['instructor'] }), instructorId, weekStart, slots);
   return instructorId;
 }
 
 const hold = (instructorId: string, startsAt: string, endsAt: string) =>
-  client.post<HoldAnswer>('/internal/holds/hold', { bookingId: randomUUID(), instructorId, startsAt, endsAt });
+  bed.client.post<HoldAnswer>('/internal/holds/hold', { bookingId: randomUUID(), instructorId, startsAt, endsAt });
 
 describe('successful bookable slots', () => {
   it('starts on the quarter hour, the whole lesson inside availability, never inside the minimum notice or in the past', async () => {
@@ -92,7 +69,7 @@ describe('successful bookable slots', () => {
 
   it('stops at the booking horizon (90 days)', async () => {
     const id = await teacherWith('2027-05-24', [{ dayOfWeek: 7, startTime: '06:00', endTime: '12:00' }]);
-    await publishWeek(stack, await stack.token({ sub: `bookable-${id}`, roles: ['instructor'] }), id, '2027-05-31', [{ dayOfWeek: 1, startTime: '06:00', endTime: '12:00' }]);
+    await publishWeek(bed.stack, await bed.stack.token({ sub: `bookable-${id}`, roles: ['instructor'] }), id, '2027-05-31', [{ dayOfWeek: 1, startTime: '06:00', endTime: '12:00' }]);
     // The horizon ends Sunday 2027-05-30 12:00Z, 08:00 in New York (EDT).
     expect(times(await bookable(id, '2027-05-30', '2027-05-31'))).toEqual(['06:00', '06:15', '06:30', '06:45', '07:00', '07:15', '07:30', '07:45', '08:00']);
   });
@@ -105,7 +82,7 @@ describe('successful bookable slots', () => {
     expect(times(slots)).toEqual(['11:15', '11:30', '11:45', '12:00']);
     await expect(hold(id, slots[0]!.startsAt, slots[0]!.endsAt)).resolves.toMatchObject({ status: 'HELD' });
     expect(times(await bookable(id, '2027-03-08', '2027-03-08'))).toEqual([]);
-    await client.post('/internal/holds/release', { bookingId: held.bookingId });
+    await bed.client.post('/internal/holds/release', { bookingId: held.bookingId });
     // The second hold (11:15–12:15, blocking to 12:30) still stands.
     expect(times(await bookable(id, '2027-03-08', '2027-03-08', 30))).toEqual(['09:00', '09:15', '09:30', '09:45', '10:00', '10:15', '10:30', '12:30']);
   });
@@ -119,7 +96,7 @@ describe('successful bookable slots', () => {
     expect(times(await bookable(id, '2027-03-09', '2027-03-09', 60, 'Asia/Tokyo'))).toEqual(['00:00', '00:15', '00:30', '00:45', '01:00', '01:15', '01:30', '01:45', '02:00']);
   });
 
-  it('on the spring-forward Sunday, the local clock skips 02:00–03:00', async () => {
+  it('on the spring-forward Sunday, the local bed.clock skips 02:00–03:00', async () => {
     const id = await teacherWith('2027-03-08', [{ dayOfWeek: 7, startTime: '01:00', endTime: '04:00' }]);
     const slots = await bookable(id, '2027-03-14', '2027-03-14');
     expect(slots.map((s) => [s.startsAt, s.localStartsAt])).toEqual([

@@ -4,7 +4,6 @@ import { RemoteServiceError } from '@instainstru/platform';
 import { eventually } from '@instainstru/test-harness';
 import { loadAvailabilityConfig } from '../../services/availability/src/availability.config';
 import {
-  availabilityBuilder,
   availabilitySql,
   bookingEvent,
   bookingHoldsGroup,
@@ -13,44 +12,23 @@ import {
   processedBy,
   publishEvent,
   publishWeek,
-  startAvailabilityWorkers,
-  testClock,
-  type AvailabilityWorkers,
   type HoldAnswer,
+  useCalendarTestbed,
 } from '../support/availability';
-import { startStack, type TestStack } from '../support/stack';
 
 /** Monday 2027-03-01 07:00 in New York; the published week below is the next one. */
 const NOW = '2027-03-01T12:00:00.000Z';
 const WEEK = '2027-03-08';
-const clock = testClock(NOW);
 const config = { ...loadAvailabilityConfig({}), holdSweepIntervalMs: 200 };
-
-let stack: TestStack;
-let workers: AvailabilityWorkers;
-let client: ReturnType<typeof holdClient>;
-
-beforeAll(async () => {
-  stack = await startStack({ availability: availabilityBuilder({ config, clock: clock.now }) });
-  workers = await startAvailabilityWorkers(stack, { config, clock: clock.now });
-  client = holdClient(stack);
-});
-
-afterAll(async () => {
-  client?.close();
-  await workers?.stop();
-  await stack?.stop();
-});
-
-beforeEach(() => clock.set(NOW));
+const bed = useCalendarTestbed(NOW, config);
 
 /** A live New York instructor with Monday 09:00–17:00 and Tuesday 09:00–12:00 + 12:00–15:00 published for WEEK. */
 async function instructorWithWeek(): Promise<string> {
   const instructorId = randomUUID();
   const userId = `holds-${instructorId}`;
-  await knownInstructor(stack, { instructorId, userId, timezone: 'America/New_York' });
-  const token = await stack.token({ sub: userId, roles: ['instructor'] });
-  await publishWeek(stack, token, instructorId, WEEK, [
+  await knownInstructor(bed.stack, { instructorId, userId, timezone: 'America/New_York' });
+  const token = await bed.stack.token({ sub: userId, roles: ['instructor'] });
+  await publishWeek(bed.stack, token, instructorId, WEEK, [
     { dayOfWeek: 1, startTime: '09:00', endTime: '17:00' },
     { dayOfWeek: 2, startTime: '09:00', endTime: '12:00' },
     { dayOfWeek: 2, startTime: '12:00', endTime: '15:00' },
@@ -63,7 +41,7 @@ const monday = (hhmm: string) => new Date(`2027-03-08T${hhmm}:00.000-05:00`).toI
 const tuesday = (hhmm: string) => new Date(`2027-03-09T${hhmm}:00.000-05:00`).toISOString();
 
 const hold = (instructorId: string, startsAt: string, endsAt: string, bookingId: string = randomUUID()) =>
-  client.post<HoldAnswer>('/internal/holds/hold', { bookingId, instructorId, startsAt, endsAt });
+  bed.client.post<HoldAnswer>('/internal/holds/hold', { bookingId, instructorId, startsAt, endsAt });
 
 /** The refusal of a call, as the booking service sees it. */
 async function refusal(call: Promise<unknown>): Promise<{ code: string; reason: string; details?: Record<string, unknown> }> {
@@ -76,7 +54,7 @@ async function refusal(call: Promise<unknown>): Promise<{ code: string; reason: 
 }
 
 const holdRow = async (bookingId: string) =>
-  (await availabilitySql<{ status: string; expires_at: Date | null }>(stack, `select status, expires_at from slot_hold where booking_id = $1`, [bookingId]))[0];
+  (await availabilitySql<{ status: string; expires_at: Date | null }>(bed.stack, `select status, expires_at from slot_hold where booking_id = $1`, [bookingId]))[0];
 
 describe('successful holds', () => {
   it('holds a slot inside availability until the hold expires, and answers the same hold for the same booking', async () => {
@@ -91,9 +69,9 @@ describe('successful holds', () => {
       status: 'HELD',
       expiresAt: new Date(Date.parse(NOW) + config.holdTtlSeconds * 1000).toISOString(),
     });
-    clock.advance(60_000);
+    bed.clock.advance(60_000);
     expect(await hold(instructorId, monday('10:00'), monday('11:00'), bookingId)).toEqual(first);
-    expect(await availabilitySql(stack, `select 1 from slot_hold where booking_id = $1`, [bookingId])).toHaveLength(1);
+    expect(await availabilitySql(bed.stack, `select 1 from slot_hold where booking_id = $1`, [bookingId])).toHaveLength(1);
   });
 
   it('adjacent windows join: a lesson may span two touching slots', async () => {
@@ -105,9 +83,9 @@ describe('successful holds', () => {
     const instructorId = await instructorWithWeek();
     const bookingId = randomUUID();
     await hold(instructorId, monday('10:00'), monday('11:00'), bookingId);
-    expect(await client.post('/internal/holds/release', { bookingId })).toEqual({ released: true });
-    expect(await client.post('/internal/holds/release', { bookingId })).toEqual({ released: false });
-    expect(await client.post('/internal/holds/release', { bookingId: randomUUID() })).toEqual({ released: false });
+    expect(await bed.client.post('/internal/holds/release', { bookingId })).toEqual({ released: true });
+    expect(await bed.client.post('/internal/holds/release', { bookingId })).toEqual({ released: false });
+    expect(await bed.client.post('/internal/holds/release', { bookingId: randomUUID() })).toEqual({ released: false });
     await expect(hold(instructorId, monday('10:00'), monday('11:00'))).resolves.toMatchObject({ status: 'HELD' });
   });
 });
@@ -118,7 +96,7 @@ describe('failing holds', () => {
     const bookingId = randomUUID();
     await hold(instructorId, monday('10:00'), monday('11:00'), bookingId);
     expect(await refusal(hold(instructorId, monday('10:00'), monday('11:30'), bookingId))).toMatchObject({ code: 'CONFLICT', reason: 'HOLD_MISMATCH' });
-    expect(await availabilitySql(stack, `select ends_at from slot_hold where booking_id = $1`, [bookingId])).toEqual([{ ends_at: new Date(monday('11:00')) }]);
+    expect(await availabilitySql(bed.stack, `select ends_at from slot_hold where booking_id = $1`, [bookingId])).toEqual([{ ends_at: new Date(monday('11:00')) }]);
   });
 
   it('of concurrent holds of overlapping ranges of different lengths, exactly one wins', async () => {
@@ -137,21 +115,21 @@ describe('failing holds', () => {
     for (const o of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) {
       expect(o.reason).toMatchObject({ apiCode: 'CONFLICT', code: 'SLOT_UNAVAILABLE' });
     }
-    expect(await availabilitySql(stack, `select 1 from slot_hold where instructor_id = $1`, [instructorId])).toHaveLength(1);
+    expect(await availabilitySql(bed.stack, `select 1 from slot_hold where instructor_id = $1`, [instructorId])).toHaveLength(1);
   });
 
   it('the database itself refuses overlapping holds of one instructor (exclusion constraint)', async () => {
     const instructorId = randomUUID();
     const insert = (start: string, end: string) =>
       availabilitySql(
-        stack,
+        bed.stack,
         `insert into slot_hold (booking_id, instructor_id, starts_at, ends_at, blocked, status) values ($1, $2, $3, $4, tstzrange($3, $4), 'CONFIRMED')`,
         [randomUUID(), instructorId, start, end],
       );
     await insert(monday('10:00'), monday('11:00'));
     await expect(insert(monday('10:59'), monday('12:00'))).rejects.toMatchObject({ code: '23P01', constraint: 'slot_hold_no_overlap' } satisfies Partial<pg.DatabaseError>);
     await expect(insert(monday('11:00'), monday('12:00'))).resolves.toBeDefined();
-    await expect(availabilitySql(stack, `insert into slot_hold (booking_id, instructor_id, starts_at, ends_at, blocked, status) values ($1, $2, $3, $3, tstzrange($3, $3), 'CONFIRMED')`, [randomUUID(), randomUUID(), monday('12:00')])).rejects.toMatchObject({ code: '23514' });
+    await expect(availabilitySql(bed.stack, `insert into slot_hold (booking_id, instructor_id, starts_at, ends_at, blocked, status) values ($1, $2, $3, $3, tstzrange($3, $3), 'CONFIRMED')`, [randomUUID(), randomUUID(), monday('12:00')])).rejects.toMatchObject({ code: '23514' });
   });
 
   it('keeps the buffer after each lesson free', async () => {
@@ -170,7 +148,7 @@ describe('failing holds', () => {
     expect(outside).toMatchObject({ code: 'CONFLICT', reason: 'OUTSIDE_AVAILABILITY' });
     expect(await refusal(hold(instructorId, tuesday('14:30'), tuesday('15:30')))).toMatchObject({ reason: 'OUTSIDE_AVAILABILITY' });
 
-    clock.set('2027-03-08T15:30:00.000Z'); // Monday 10:30 in New York
+    bed.clock.set('2027-03-08T15:30:00.000Z'); // Monday 10:30 in New York
     expect(await refusal(hold(instructorId, monday('10:00'), monday('11:00')))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'SLOT_IN_PAST' });
     expect(await refusal(hold(instructorId, monday('12:00'), monday('13:00')))).toEqual({
       code: 'BAD_USER_INPUT',
@@ -179,7 +157,7 @@ describe('failing holds', () => {
     });
     await expect(hold(instructorId, monday('12:30'), monday('13:30'))).resolves.toMatchObject({ status: 'HELD' });
 
-    clock.set('2026-12-08T12:00:00.000Z'); // 90 days before Monday 2027-03-08 12:00Z
+    bed.clock.set('2026-12-08T12:00:00.000Z'); // 90 days before Monday 2027-03-08 12:00Z
     expect(await refusal(hold(instructorId, tuesday('09:00'), tuesday('10:00')))).toEqual({
       code: 'BAD_USER_INPUT',
       reason: 'BEYOND_BOOKING_HORIZON',
@@ -191,11 +169,11 @@ describe('failing holds', () => {
     expect(await refusal(hold(randomUUID(), monday('10:00'), monday('11:00')))).toMatchObject({ code: 'NOT_FOUND', reason: 'INSTRUCTOR_NOT_FOUND' });
     const instructorId = await instructorWithWeek();
     expect(await refusal(hold(instructorId, monday('11:00'), monday('10:00')))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_HOLD_RANGE' });
-    expect(await refusal(client.post('/internal/holds/hold', { bookingId: 'nope', instructorId, startsAt: monday('10:00'), endsAt: monday('11:00') }))).toMatchObject({
+    expect(await refusal(bed.client.post('/internal/holds/hold', { bookingId: 'nope', instructorId, startsAt: monday('10:00'), endsAt: monday('11:00') }))).toMatchObject({
       code: 'BAD_USER_INPUT',
       reason: 'INVALID_REQUEST',
     });
-    expect(await refusal(client.post('/internal/holds/hold', { bookingId: randomUUID(), instructorId, startsAt: 'Monday 10am', endsAt: monday('11:00') }))).toMatchObject({
+    expect(await refusal(bed.client.post('/internal/holds/hold', { bookingId: randomUUID(), instructorId, startsAt: 'Monday 10am', endsAt: monday('11:00') }))).toMatchObject({
       reason: 'INVALID_REQUEST',
     });
   });
@@ -207,7 +185,7 @@ describe('expiry', () => {
     const first = randomUUID();
     await hold(instructorId, monday('10:00'), monday('11:00'), first);
     expect(await refusal(hold(instructorId, monday('10:30'), monday('11:30')))).toMatchObject({ reason: 'SLOT_UNAVAILABLE' });
-    clock.advance(config.holdTtlSeconds * 1000);
+    bed.clock.advance(config.holdTtlSeconds * 1000);
     await eventually(async () => (await holdRow(first)) === undefined, 10_000, 'the sweeper to delete the expired hold');
     await expect(hold(instructorId, monday('10:30'), monday('11:30'))).resolves.toMatchObject({ status: 'HELD' });
   });
@@ -215,7 +193,7 @@ describe('expiry', () => {
   it('an expired hold does not block, whether or not the sweeper ran yet', async () => {
     const instructorId = await instructorWithWeek();
     await hold(instructorId, monday('13:00'), monday('14:00'));
-    clock.advance(config.holdTtlSeconds * 1000 + 1);
+    bed.clock.advance(config.holdTtlSeconds * 1000 + 1);
     // No waiting for the sweeper: the expired hold is deleted in the transaction that inserts the new one.
     await expect(hold(instructorId, monday('13:00'), monday('14:00'))).resolves.toMatchObject({ status: 'HELD' });
   });
@@ -224,9 +202,9 @@ describe('expiry', () => {
     const instructorId = await instructorWithWeek();
     const bookingId = randomUUID();
     await hold(instructorId, monday('15:00'), monday('16:00'), bookingId);
-    clock.advance(config.holdTtlSeconds * 1000 + 1);
+    bed.clock.advance(config.holdTtlSeconds * 1000 + 1);
     const again = await hold(instructorId, monday('15:00'), monday('16:00'), bookingId);
-    expect(again.expiresAt).toBe(new Date(clock.now().getTime() + config.holdTtlSeconds * 1000).toISOString());
+    expect(again.expiresAt).toBe(new Date(bed.clock.now().getTime() + config.holdTtlSeconds * 1000).toISOString());
   });
 });
 
@@ -237,17 +215,17 @@ describe('booking events', () => {
     await hold(instructorId, lesson.startsAt, lesson.endsAt, lesson.bookingId);
 
     const confirmed = bookingEvent('booking.confirmed', lesson);
-    await publishEvent(stack, confirmed);
-    await processedBy(stack, bookingHoldsGroup(stack), confirmed);
+    await publishEvent(bed.stack, confirmed);
+    await processedBy(bed.stack, bookingHoldsGroup(bed.stack), confirmed);
     expect(await holdRow(lesson.bookingId)).toEqual({ status: 'CONFIRMED', expires_at: null });
 
-    clock.advance(config.holdTtlSeconds * 1000 * 10);
+    bed.clock.advance(config.holdTtlSeconds * 1000 * 10);
     expect(await refusal(hold(instructorId, monday('10:30'), monday('11:30')))).toMatchObject({ reason: 'SLOT_UNAVAILABLE' });
     expect(await hold(instructorId, lesson.startsAt, lesson.endsAt, lesson.bookingId)).toMatchObject({ status: 'CONFIRMED', expiresAt: null });
 
     const cancelled = bookingEvent('booking.cancelled', lesson);
-    await publishEvent(stack, cancelled);
-    await processedBy(stack, bookingHoldsGroup(stack), cancelled);
+    await publishEvent(bed.stack, cancelled);
+    await processedBy(bed.stack, bookingHoldsGroup(bed.stack), cancelled);
     expect(await holdRow(lesson.bookingId)).toBeUndefined();
     await expect(hold(instructorId, monday('10:30'), monday('11:30'))).resolves.toMatchObject({ status: 'HELD' });
   });
@@ -256,14 +234,14 @@ describe('booking events', () => {
     const instructorId = await instructorWithWeek();
     const lesson = { bookingId: randomUUID(), instructorId, startsAt: monday('14:00'), endsAt: monday('15:00') };
     const confirmed = bookingEvent('booking.confirmed', lesson);
-    await publishEvent(stack, confirmed);
-    await processedBy(stack, bookingHoldsGroup(stack), confirmed);
+    await publishEvent(bed.stack, confirmed);
+    await processedBy(bed.stack, bookingHoldsGroup(bed.stack), confirmed);
     expect(await holdRow(lesson.bookingId)).toEqual({ status: 'CONFIRMED', expires_at: null });
   });
 });
 
 describe('the hold routes are for the booking service only', () => {
-  const url = () => `${stack.subgraphUrls.availability!.replace(/\/graphql$/, '')}/internal/holds/hold`;
+  const url = () => `${bed.stack.subgraphUrls.availability!.replace(/\/graphql$/, '')}/internal/holds/hold`;
   const body = () => JSON.stringify({ bookingId: randomUUID(), instructorId: randomUUID(), startsAt: monday('10:00'), endsAt: monday('11:00') });
 
   it('refuses an unsigned caller', async () => {
@@ -273,7 +251,7 @@ describe('the hold routes are for the booking service only', () => {
   });
 
   it.each(['catalog', 'instructor', 'reviews'] as const)('refuses the %s service', async (service) => {
-    const other = holdClient(stack, service);
+    const other = holdClient(bed.stack, service);
     try {
       expect(await refusal(other.post('/internal/holds/release', { bookingId: randomUUID() }))).toMatchObject({ code: 'FORBIDDEN', reason: 'SERVICE_NOT_ALLOWED' });
     } finally {
@@ -282,7 +260,7 @@ describe('the hold routes are for the booking service only', () => {
   });
 
   it('is not reachable through the gateway', async () => {
-    const response = await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/internal/holds/hold'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
+    const response = await fetch(bed.stack.gatewayUrl.replace(/\/graphql$/, '/internal/holds/hold'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
     expect(response.status).toBe(404);
     await response.arrayBuffer();
   });

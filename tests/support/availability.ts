@@ -7,7 +7,8 @@ import { eventually } from '@instainstru/test-harness';
 import type { AvailabilityOptions } from '../../services/availability/src/server';
 import { availabilityWorkers, buildAvailabilityServer } from '../../services/availability/src/server';
 import { dataOf } from './instructor';
-import type { GraphQLResult, SubgraphBuilder, TestStack } from './stack';
+import type { AvailabilityConfig } from '../../services/availability/src/availability.config';
+import { startStack, type GraphQLResult, type SubgraphBuilder, type TestStack } from './stack';
 
 export interface WeekSlot {
   dayOfWeek: number;
@@ -241,3 +242,34 @@ export async function holdsOutsideAvailability(stack: TestStack, instructorId: s
     [instructorId, now],
   );
 }
+
+export interface CalendarTestbed {
+  readonly stack: TestStack;
+  readonly workers: AvailabilityWorkers;
+  /** Booking's side of the internal hold routes. */
+  readonly client: InternalClient;
+  readonly clock: TestClock;
+}
+
+/**
+ * Registers the hooks of a test file running availability alone behind the gateway, with its
+ * workers and a moved clock (reset to `now` before each test). Read the fields inside tests.
+ */
+export function useCalendarTestbed(now: string, config?: AvailabilityConfig): CalendarTestbed {
+  const clock = testClock(now);
+  const options: AvailabilityOptions = { clock: clock.now, ...(config ? { config } : {}) };
+  const bed = { clock } as { stack: TestStack; workers: AvailabilityWorkers; client: InternalClient; clock: TestClock };
+  beforeAll(async () => {
+    bed.stack = await startStack({ availability: availabilityBuilder(options) });
+    bed.workers = await startAvailabilityWorkers(bed.stack, options);
+    bed.client = holdClient(bed.stack);
+  });
+  afterAll(async () => {
+    bed.client?.close();
+    await bed.workers?.stop();
+    await bed.stack?.stop();
+  });
+  beforeEach(() => clock.set(now));
+  return bed;
+}
+
