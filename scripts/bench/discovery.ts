@@ -34,18 +34,11 @@ import { startChild, waitForHttp, type ChildHandle } from './lib/children';
 import { onCleanup, runCleanup } from './lib/cleanup';
 import { runClosedLoop } from './lib/closed-loop';
 import { captureResponse, loadFailures, runHttpLoad, type HttpLoadResult } from './lib/http-load';
+import { benchParts, envInt } from './lib/env';
 import { freePorts } from './lib/ports';
 import { fmt, fmtInt, median, percentileSorted, table } from './lib/stats';
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'kids,search,invalidation').split(',').map((p) => p.trim()));
+const PARTS = benchParts(['kids', 'search', 'invalidation']);
 const SETTINGS = {
   rounds: envInt('BENCH_ROUNDS', 5),
   roundSeconds: envInt('BENCH_ROUND_SECONDS', 3),

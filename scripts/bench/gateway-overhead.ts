@@ -39,19 +39,12 @@ import { onCleanup, runCleanup } from './lib/cleanup';
 import { captureResponse, loadFailures, runHttpLoad, type HttpLoadResult } from './lib/http-load';
 import { RawKafka, toKafkaMessages } from './lib/kafka';
 import { countUnpublished, deleteBenchRows, insertBenchRows, messagesFor } from './lib/outbox-rows';
+import { benchParts, envInt } from './lib/env';
 import { freePorts } from './lib/ports';
 import { measureCpu } from './lib/proc-cpu';
 import { fmt, fmtInt, median, minMax, table } from './lib/stats';
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'gateway,outbox').split(',').map((p) => p.trim()));
+const PARTS = benchParts(['gateway', 'outbox']);
 const SETTINGS = {
   rounds: envInt('BENCH_ROUNDS', 5),
   roundSeconds: envInt('BENCH_ROUND_SECONDS', 4),
