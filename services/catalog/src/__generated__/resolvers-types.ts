@@ -74,7 +74,11 @@ export type InstructorEdge = {
   __typename?: 'InstructorEdge';
   /** Opaque; pass it as `after` to continue after this instructor. */
   cursor: Scalars['String']['output'];
-  node: Instructor;
+  /**
+   * Null in the moment between an instructor going offline and the catalog learning of it (well
+   * under a second): the instructor service no longer shows them, the listing still had them.
+   */
+  node?: Maybe<Instructor>;
 };
 
 export type InstructorPageInfo = {
@@ -500,7 +504,7 @@ export type InstructorConnectionResolvers<ContextType = CatalogContext, ParentTy
 
 export type InstructorEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorEdge'] = ResolversParentTypes['InstructorEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['Instructor'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Instructor']>, ParentType, ContextType>;
 }>;
 
 export type InstructorPageInfoResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InstructorPageInfo'] = ResolversParentTypes['InstructorPageInfo']> = ResolversObject<{
