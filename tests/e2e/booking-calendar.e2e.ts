@@ -5,17 +5,31 @@ import { collectMessages, eventually } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { resumeRequestedBookings } from '../../services/booking/src/domain/booking-creation.service';
+import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
+import type { SlotHolds } from '../../services/booking/src/domain/slot-holds';
 import { buildBookingServer, createBookingModule, type BookingModule } from '../../services/booking/src/server';
-import { availabilityBuilder, availabilitySql, publishWeek, startAvailabilityWorkers, waitForCalendar, type AvailabilityWorkers } from '../support/availability';
+import {
+  availabilityBuilder,
+  availabilitySql,
+  holdClient,
+  publishWeek,
+  startAvailabilityWorkers,
+  waitForCalendar,
+  type AvailabilityWorkers,
+  type HoldAnswer,
+} from '../support/availability';
 import {
   BOOKING_FIELDS,
   CREATE_BOOKING,
   bookingFootprint,
   bookingOutbox,
+  bookingProcessed,
+  bookingReadModelRevision,
   bookingSql,
   insertBookingRow,
+  instructorStateEvent,
   overlappingActiveBookings,
+  publishInstructorEvents,
   startBookingPipeline,
 } from '../support/booking';
 import { liveInstructor, type TestInstructor } from '../support/catalog';
@@ -44,6 +58,12 @@ let pianoId: string;
 let monday: DateTime;
 /** The booking service's clock runs this far ahead (to complete lessons that have not happened yet). */
 let clockOffsetMs = 0;
+/** Availability's clock runs this far ahead (to let unconfirmed holds expire). */
+let calendarOffsetMs = 0;
+const calendarClock = () => new Date(Date.now() + calendarOffsetMs);
+/** The hold TTL of availability's default configuration (AVAILABILITY_HOLD_TTL_SECONDS). */
+const HOLD_TTL_SECONDS = 600;
+const WHOLE_DAYS = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '08:00', endTime: '20:00' }));
 
 /** An instant of the published week: ISO day 1..7 at local HH:MM in the instructor's zone, as UTC ISO. */
 const at = (day: number, hhmm: string): string => {
@@ -55,7 +75,7 @@ beforeAll(async () => {
   stack = await startStack({
     catalog: buildCatalogServer,
     instructor: buildInstructorServer,
-    availability: availabilityBuilder(),
+    availability: availabilityBuilder({ clock: calendarClock }),
     booking: withPeers((deps, peers) => {
       bookingParts = createBookingModule(deps, {
         config: { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
@@ -67,7 +87,7 @@ beforeAll(async () => {
   await seedCatalog(stack.deps.catalog!.db);
   s3 = s3Client();
   await ensureBucket(s3);
-  availabilityWorkers = await startAvailabilityWorkers(stack);
+  availabilityWorkers = await startAvailabilityWorkers(stack, { clock: calendarClock });
   bookingPipeline = await startBookingPipeline(stack, { instructorRelay: false });
   const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
   pianoId = categories.flatMap((c) => c.services).find((s) => s.name === 'Piano')!.id;
@@ -76,8 +96,7 @@ beforeAll(async () => {
   await liveInBooking(teacher.id, true);
   await waitForCalendar(stack, teacher.id);
   monday = DateTime.now().setZone(ZONE).plus({ weeks: 2 }).startOf('week');
-  const days = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '08:00', endTime: '20:00' }));
-  await publishWeek(stack, teacher.token, teacher.id, monday.toISODate()!, days);
+  await publishWeek(stack, teacher.token, teacher.id, monday.toISODate()!, WHOLE_DAYS);
 }, 120_000);
 
 afterAll(async () => {
@@ -90,6 +109,7 @@ afterAll(async () => {
 
 afterEach(() => {
   clockOffsetMs = 0;
+  calendarOffsetMs = 0;
 });
 
 /** Waits until booking's read model holds the instructor with this live status. */
@@ -205,7 +225,6 @@ describe('racing for slots', () => {
     // Booked lessons keep the buffer between them, as availability requires.
     const booked = won.map((r) => (r.body.data!.createBooking as BookingView)).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
     for (let i = 1; i < booked.length; i += 1) expect(Date.parse(booked[i]!.startsAt)).toBeGreaterThanOrEqual(Date.parse(booked[i - 1]!.endsAt) + BUFFER_MINUTES * 60_000);
-    await eventually(async () => (await bookingSql(stack, `select 1 from booking where status = 'REQUESTED'`)).length === 0, 10_000, 'no create in flight');
     expect(await overlappingActiveBookings(stack)).toBe(0);
     expect(await overlappingActiveHolds()).toBe(0);
   });
@@ -306,25 +325,78 @@ describe('lifecycle', () => {
   });
 });
 
-describe('a create that crashed before confirming', () => {
-  it('is confirmed by the resume job when availability holds the slot, and removed when it refuses', async () => {
-    const startsAt = new Date(at(6, '10:00'));
-    const crashed = await insertBookingRow(stack, { instructorId: teacher.id, instructorUserId: teacherSub, studentId: 'student-crash', serviceId: pianoId, startsAt, status: 'REQUESTED', createdSecondsAgo: 120 });
-    const refused = await insertBookingRow(stack, {
-      instructorId: teacher.id,
-      instructorUserId: teacherSub,
-      studentId: 'student-crash',
-      serviceId: pianoId,
-      startsAt: new Date(at(6, '21:00')),
-      status: 'REQUESTED',
-      createdSecondsAgo: 120,
+describe('after the hold: a create that dies or fails leaves no booking and, soon or at once, a free slot', () => {
+  const plusMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+  it('a hold whose booking was never written (the process died after holding) blocks the slot only until it expires', async () => {
+    const startsAt = at(6, '10:00');
+    const client = holdClient(stack);
+    try {
+      const crashed = randomUUID();
+      await client.post<HoldAnswer>('/internal/holds/hold', { bookingId: crashed, instructorId: teacher.id, startsAt, endsAt: plusMinutes(startsAt, 60) });
+      const token = await studentToken('student-after-crash');
+      expect(errorOf(await book(token, startsAt))).toMatchObject({ code: 'CONFLICT', reason: 'SLOT_UNAVAILABLE' });
+      expect(await bookingSql(stack, `select 1 from booking where id = $1`, [crashed])).toHaveLength(0);
+
+      calendarOffsetMs = (HOLD_TTL_SECONDS + 1) * 1000;
+      const { createBooking } = dataOf<{ createBooking: BookingView }>(await book(token, startsAt));
+      expect(createBooking.status).toBe('CONFIRMED');
+      expect(await holdOf(crashed)).toBeUndefined();
+      await eventually(async () => (await holdOf(createBooking.id))?.status === 'CONFIRMED', 20_000, 'the new hold confirmed at availability');
+      expect(await overlappingActiveHolds()).toBe(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('the instructor going offline between the hold and the transaction: refused as offline, nothing written, the hold released', async () => {
+    const sub = `teacher-${randomUUID().slice(0, 8)}`;
+    const other = await liveInstructor(stack, { sub, displayName: 'Vanishing Teacher', serviceId: pianoId, ageGroups: ['ADULTS'] });
+    await liveInBooking(other.id, true);
+    await waitForCalendar(stack, other.id);
+    await publishWeek(stack, other.token, other.id, monday.toISODate()!, WHOLE_DAYS);
+    // The real hold, then an instructor event taking them offline reaches booking's read model.
+    const holds: SlotHolds = {
+      async hold(request) {
+        const held = await bookingParts.holds.hold(request);
+        const offline = instructorStateEvent({ instructorId: other.id, userId: sub, revision: (await bookingReadModelRevision(stack, other.id)) + 1, isLive: false, services: [{ serviceId: pianoId }] });
+        await publishInstructorEvents(stack, [offline]);
+        await bookingProcessed(stack, [offline]);
+        return held;
+      },
+      release: (bookingId) => bookingParts.holds.release(bookingId),
+    };
+    const creation = new BookingCreation(bookingParts.repository, holds, bookingParts.clock, stack.deps.booking!.logger);
+    const startsAt = at(6, '12:00');
+    const before = await bookingFootprint(stack);
+    await expect(
+      creation.createBooking({ userId: 'student-late', roles: ['student'], requestId: randomUUID() }, { instructorId: other.id, serviceId: pianoId, startsAt, durationMinutes: 60, lessonMode: 'online' }),
+    ).rejects.toMatchObject({ code: 'INSTRUCTOR_NOT_LIVE', apiCode: 'BAD_USER_INPUT' });
+    expect(await bookingFootprint(stack)).toEqual(before);
+    expect(await availabilitySql(stack, `select booking_id from slot_hold where instructor_id = $1`, [other.id])).toEqual([]);
+    // The slot is bookable again at availability.
+    const client = holdClient(stack);
+    try {
+      const bookingId = randomUUID();
+      expect(await client.post<HoldAnswer>('/internal/holds/hold', { bookingId, instructorId: other.id, startsAt, endsAt: plusMinutes(startsAt, 60) })).toMatchObject({ status: 'HELD' });
+      await client.post('/internal/holds/release', { bookingId });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a booking that overlaps an active one in booking (its own constraint) is refused and its hold released', async () => {
+    const existing = at(6, '15:00');
+    await insertBookingRow(stack, { instructorId: teacher.id, instructorUserId: teacherSub, studentId: 'student-first', serviceId: pianoId, startsAt: new Date(existing) });
+    const startsAt = plusMinutes(existing, 30);
+    const before = await bookingFootprint(stack);
+    expect(errorOf(await book(await studentToken('student-second'), startsAt, { durationMinutes: 30 }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'SLOT_UNAVAILABLE',
+      details: { instructorId: teacher.id, startsAt: new Date(startsAt).toISOString(), endsAt: plusMinutes(startsAt, 30) },
     });
-    expect(await resumeRequestedBookings(bookingParts.repository, bookingParts.creation, bookingParts.clock)).toEqual({ confirmed: 1, removed: 1, pending: 0 });
-    const rows = await bookingSql<{ id: string; status: string }>(stack, `select id, status from booking where id = any($1::uuid[])`, [[crashed, refused]]);
-    expect(rows).toEqual([{ id: crashed, status: 'CONFIRMED' }]);
-    expect((await bookingOutbox(stack, crashed)).map((e) => e.type)).toEqual(['booking.confirmed']);
-    await eventually(async () => (await holdOf(crashed))?.status === 'CONFIRMED', 20_000, 'the resumed hold confirmed at availability');
+    expect(await bookingFootprint(stack)).toEqual(before);
+    expect(await availabilitySql(stack, `select booking_id from slot_hold where instructor_id = $1 and starts_at = $2`, [teacher.id, startsAt])).toEqual([]);
     expect(await overlappingActiveBookings(stack)).toBe(0);
-    expect(await overlappingActiveHolds()).toBe(0);
   });
 });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InternalClient } from '@instainstru/platform';
-import { resumeRequestedBookings } from '../../services/booking/src/domain/booking-creation.service';
 import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
+import type { NewBooking } from '../../services/booking/src/domain/booking.types';
 import { AvailabilitySlotHolds } from '../../services/booking/src/infra/availability.client';
 import { buildBookingServer, createBookingModule, type BookingModule } from '../../services/booking/src/server';
 import {
@@ -25,10 +25,11 @@ import { startStack, type TestStack } from '../support/stack';
 
 /**
  * Booking on real Postgres and Kafka: the instructor read model, every refusal of createBooking
- * (nothing written), availability failing to answer (compensation and the resume job), the
- * exclusion constraint, lifecycle transitions and their races, and the read queries. Holding a
- * slot for real is covered end to end with the availability service (tests/e2e/booking-*.e2e.ts);
- * here availability is either unreachable or a listener that never answers a hold.
+ * (no hold asked, nothing written), availability failing to answer (the hold released, nothing
+ * written), the exclusion constraint, lifecycle transitions and their races, and the read queries.
+ * Holding a slot for real is covered end to end with the availability service
+ * (tests/e2e/booking-*.e2e.ts); here availability is either unreachable or a listener that never
+ * answers a hold.
  */
 
 const SERVICE = randomUUID();
@@ -40,6 +41,8 @@ const offlineInstructorId = randomUUID();
 /** A listener on availability's internal paths that never answers a hold and answers releases when told to. */
 class SilentCalendar {
   readonly released: string[] = [];
+  /** Booking ids of the holds asked for (never answered). */
+  readonly holdsAsked: string[] = [];
   answerReleases = true;
   private readonly pending: ServerResponse[] = [];
   readonly server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -50,6 +53,7 @@ class SilentCalendar {
         this.released.push((JSON.parse(body) as { bookingId: string }).bookingId);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { released: true } }));
       } else {
+        if (req.url === '/internal/holds/hold') this.holdsAsked.push((JSON.parse(body) as { bookingId: string }).bookingId);
         this.pending.push(res);
       }
     });
@@ -147,7 +151,7 @@ describe('booking read model from instructor events', () => {
   });
 });
 
-describe('failing createBooking: a clear reason and nothing written', () => {
+describe('failing createBooking: a clear reason, no hold asked and nothing written', () => {
   const cases: [string, () => Promise<string | undefined>, Record<string, unknown>, string, string][] = [
     ['not signed in', async () => undefined, {}, 'UNAUTHENTICATED', 'SIGN_IN_REQUIRED'],
     ['an instructor account books', () => as('someone', ['instructor']), {}, 'FORBIDDEN', 'STUDENT_ROLE_REQUIRED'],
@@ -165,9 +169,11 @@ describe('failing createBooking: a clear reason and nothing written', () => {
 
   it.each(cases)('refuses %s', async (_, token, input, code, reason) => {
     const before = await bookingFootprint(stack);
+    const holdsAsked = calendar.holdsAsked.length;
     const result = await stack.graphql(CREATE_BOOKING, { token: await token(), variables: { input: createInput(input) } });
     expect(errorOf(result)).toMatchObject({ code, reason });
     expect(await bookingFootprint(stack)).toEqual(before);
+    expect(calendar.holdsAsked).toHaveLength(holdsAsked);
   });
 });
 
@@ -183,15 +189,15 @@ describe('when availability does not answer', () => {
     holds.close();
   });
 
-  it('releases the hold and removes the booking when the hold times out', async () => {
+  it('releases the hold it asked for and writes nothing when the hold times out', async () => {
     const before = await bookingFootprint(stack);
     const result = await stack.graphql(CREATE_BOOKING, { token: await student(), variables: { input: createInput({ startsAt: hoursFromNow(60).toISOString() }) } });
     expect(errorOf(result)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'AVAILABILITY_UNAVAILABLE' });
     expect(await bookingFootprint(stack)).toEqual(before);
-    expect(calendar.released).toHaveLength(1);
+    expect(calendar.released).toEqual([calendar.holdsAsked.at(-1)]);
   });
 
-  it('removes the booking even when the release fails too (an unconfirmed hold expires at availability)', async () => {
+  it('writes nothing even when the release fails too (an unconfirmed hold expires at availability)', async () => {
     calendar.answerReleases = false;
     const before = await bookingFootprint(stack);
     const result = await stack.graphql(CREATE_BOOKING, { token: await student(), variables: { input: createInput({ startsAt: hoursFromNow(72).toISOString() }) } });
@@ -199,15 +205,64 @@ describe('when availability does not answer', () => {
     expect(errorOf(result)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'AVAILABILITY_UNAVAILABLE' });
     expect(await bookingFootprint(stack)).toEqual(before);
   });
+});
 
-  it('keeps a crashed create pending while availability cannot answer, and leaves fresh creates alone', async () => {
-    const id = await insertBookingRow(stack, { instructorId, instructorUserId: TEACHER, studentId: 's-crash', serviceId: SERVICE, startsAt: hoursFromNow(80), status: 'REQUESTED', createdSecondsAgo: 120 });
-    const fresh = await insertBookingRow(stack, { instructorId, instructorUserId: TEACHER, studentId: 's-crash', serviceId: SERVICE, startsAt: hoursFromNow(82), status: 'REQUESTED', createdSecondsAgo: 5 });
-    expect(await resumeRequestedBookings(bookingModule.repository, bookingModule.creation, () => new Date())).toEqual({ confirmed: 0, removed: 0, pending: 1 });
-    await bookingSql(stack, `delete from booking where id = $1`, [fresh]);
-    const [row] = await bookingSql<{ status: string }>(stack, `select status from booking where id = $1`, [id]);
-    expect(row!.status).toBe('REQUESTED');
-    await bookingSql(stack, `delete from booking where id = $1`, [id]);
+describe("booking's transaction after the hold re-checks every rule against the read model", () => {
+  /** A booking as createBooking made it from the read model, before its transaction. */
+  const held = (hours: number, overrides: Partial<NewBooking> = {}): NewBooking => {
+    const startsAt = hoursFromNow(hours);
+    return {
+      id: randomUUID(),
+      instructorId,
+      instructorUserId: TEACHER,
+      studentId: 'student-tx',
+      serviceId: SERVICE,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 60 * 60_000),
+      durationMinutes: 60,
+      lessonMode: 'online',
+      price: { amountMinor: 6500, currency: 'USD' },
+      notes: null,
+      ...overrides,
+    };
+  };
+
+  it('writes the booking CONFIRMED and booking.confirmed together while the read model is at the revision checked', async () => {
+    const b = held(24 * 25);
+    const booking = await bookingModule.creation.bookHeldSlot(b, 2);
+    expect(booking).toMatchObject({ id: b.id, status: 'CONFIRMED', studentId: 'student-tx', startsAt: b.startsAt.toISOString(), price: { amountMinor: 6500, currency: 'USD' } });
+    expect(booking.confirmedAt).toBe(booking.createdAt);
+    const [row] = await bookingSql<{ status: string; confirmed_at: Date }>(stack, `select status, confirmed_at from booking where id = $1`, [b.id]);
+    expect(row).toEqual({ status: 'CONFIRMED', confirmed_at: new Date(booking.confirmedAt!) });
+    const events = await bookingOutbox(stack, b.id);
+    expect(events.map((e) => e.type)).toEqual(['booking.confirmed']);
+    expect(events[0]!.payload).toMatchObject({ bookingId: b.id, status: 'CONFIRMED', startsAt: booking.startsAt, endsAt: booking.endsAt, price: { amountMinor: 6500, currency: 'USD' } });
+  });
+
+  it('when the read model moved on, checks the rules again against the locked row: its price, and an offline instructor books nothing', async () => {
+    // Made from an older revision at another rate: the current terms decide.
+    const b = held(24 * 26, { price: { amountMinor: 1, currency: 'USD' } });
+    const booking = await bookingModule.creation.bookHeldSlot(b, 1);
+    expect(booking.price).toEqual({ amountMinor: 6500, currency: 'USD' });
+    expect((await bookingOutbox(stack, b.id))[0]!.payload).toMatchObject({ price: { amountMinor: 6500, currency: 'USD' } });
+
+    const before = await bookingFootprint(stack);
+    await expect(bookingModule.creation.bookHeldSlot(held(24 * 27, { instructorId: offlineInstructorId }), 0)).rejects.toMatchObject({ code: 'INSTRUCTOR_NOT_LIVE' });
+    await expect(bookingModule.creation.bookHeldSlot(held(24 * 27, { instructorId: randomUUID() }), 1)).rejects.toMatchObject({ code: 'INSTRUCTOR_NOT_FOUND' });
+    expect(await bookingFootprint(stack)).toEqual(before);
+  });
+
+  it('answers SLOT_UNAVAILABLE and writes nothing when the booking overlaps an active one', async () => {
+    const first = held(24 * 28);
+    await bookingModule.creation.bookHeldSlot(first, 2);
+    const before = await bookingFootprint(stack);
+    const overlapping = held(24 * 28, { startsAt: new Date(first.startsAt.getTime() + 30 * 60_000), endsAt: new Date(first.startsAt.getTime() + 60 * 60_000), durationMinutes: 30 });
+    await expect(bookingModule.creation.bookHeldSlot({ ...overlapping, price: { amountMinor: 3250, currency: 'USD' } }, 2)).rejects.toMatchObject({
+      code: 'SLOT_UNAVAILABLE',
+      apiCode: 'CONFLICT',
+      details: { instructorId, startsAt: overlapping.startsAt.toISOString(), endsAt: overlapping.endsAt.toISOString() },
+    });
+    expect(await bookingFootprint(stack)).toEqual(before);
   });
 });
 
@@ -224,15 +279,6 @@ describe('the database refuses overlapping active bookings of one instructor', (
     await insert(start, 60, offlineInstructorId);
     await bookingSql(stack, `update booking set status = 'CANCELLED', cancelled_by = 'ADMIN', cancelled_at = now() where id = $1`, [first]);
     await insert(start, 30);
-  });
-
-  it('is reported as SLOT_UNAVAILABLE by the create transaction', async () => {
-    const startsAt = hoursFromNow(24 * 21);
-    await insert(startsAt, 60);
-    const before = await bookingFootprint(stack);
-    const result = await stack.graphql(CREATE_BOOKING, { token: await student(), variables: { input: createInput({ startsAt: new Date(startsAt.getTime() + 30 * 60_000).toISOString(), durationMinutes: 30 }) } });
-    expect(errorOf(result)).toMatchObject({ code: 'CONFLICT', reason: 'SLOT_UNAVAILABLE' });
-    expect(await bookingFootprint(stack)).toEqual(before);
   });
 });
 

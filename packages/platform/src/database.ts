@@ -1,10 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement: each connection parses and plans the text once and reuses
+   * it. For hot statements whose text does not vary (only their parameters do).
+   */
+  prepare?: boolean;
+}
 
 /** The narrow SQL surface repositories use; a transaction and the pool both provide it. */
 export interface Sql {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a statement and returns the number of rows it touched. */
-  execute(text: string, params?: readonly unknown[]): Promise<number>;
+  execute(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<number>;
+}
+
+const statementNames = new Map<string, string>();
+
+/** A stable name per statement text (pg keeps prepared statements per connection by name). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `s_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 export type MigrationClass = new () => MigrationInterface;
@@ -18,12 +40,19 @@ export interface DatabaseOptions {
 }
 
 function sqlOn(runner: QueryRunner): Sql {
+  const prepared = async (text: string, params: readonly unknown[]) => {
+    // TypeORM's Postgres runner hands out its pg client; TypeORM itself cannot name a statement.
+    const client = (await runner.connect()) as PoolClient;
+    return client.query({ name: statementName(text), text, values: params as unknown[] });
+  };
   return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
+    async query<Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      if (options?.prepare) return (await prepared(text, params)).rows as Row[];
       const result = await runner.query(text, params as unknown[], true);
       return result.records as Row[];
     },
-    async execute(text: string, params: readonly unknown[] = []) {
+    async execute(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      if (options?.prepare) return (await prepared(text, params)).rowCount ?? 0;
       const result = await runner.query(text, params as unknown[], true);
       return result.affected ?? 0;
     },
@@ -67,12 +96,12 @@ export class Database {
     return applied.map((m) => m.name);
   }
 
-  async query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return this.withRunner((sql) => sql.query<Row>(text, params));
+  async query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
+    return this.withRunner((sql) => sql.query<Row>(text, params, options));
   }
 
-  async execute(text: string, params: readonly unknown[] = []): Promise<number> {
-    return this.withRunner((sql) => sql.execute(text, params));
+  async execute(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<number> {
+    return this.withRunner((sql) => sql.execute(text, params, options));
   }
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */

@@ -20,16 +20,49 @@ export class Outbox {
   ) {}
 
   async append<Payload>(tx: Sql, event: NewEvent<Payload>): Promise<EventEnvelope<Payload>> {
+    const envelope = this.envelopeOf(event);
+    await tx.query(
+      `insert into outbox (id, topic, aggregate_id, type, version, envelope) values ($1, $2, $3, $4, $5, $6)`,
+      this.rowOf(envelope),
+    );
+    await tx.query(`select pg_notify($1, '')`, [NOTIFY_CHANNEL]);
+    return envelope;
+  }
+
+  /**
+   * Runs `write` — one data-modifying statement with RETURNING, parameters $1..$n of its `params`
+   * — and appends `event` in the same SQL statement, so both commit together or not at all (a
+   * single statement is one transaction even outside `transaction()`) in one round trip. The event
+   * is appended only when `write` returned a row; answers the rows `write` returned. With
+   * `prepare`, the combined statement is a named prepared statement (for a constant `text`).
+   */
+  async appendWith<Row, Payload>(sql: Sql, write: { text: string; params: readonly unknown[]; prepare?: boolean }, event: NewEvent<Payload>): Promise<Row[]> {
+    const envelope = this.envelopeOf(event);
+    const p = (i: number) => `$${write.params.length + i}`;
+    return sql.query<Row>(
+      `with written as (${write.text}),
+       appended as (
+         insert into outbox (id, topic, aggregate_id, type, version, envelope)
+         select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
+         returning pg_notify('${NOTIFY_CHANNEL}', '')
+       )
+       select * from written`,
+      [...write.params, ...this.rowOf(envelope)],
+      { prepare: write.prepare ?? false },
+    );
+  }
+
+  /** The envelope of a new event, with the current trace, validated against its schema. */
+  private envelopeOf<Payload>(event: NewEvent<Payload>): EventEnvelope<Payload> {
     const envelope = createEnvelope(event);
     const trace = injectContext();
     if (trace.traceparent) envelope.trace = { traceparent: trace.traceparent, ...(trace.tracestate ? { tracestate: trace.tracestate } : {}) };
     this.schemas.validate(envelope);
-    await tx.query(
-      `insert into outbox (id, topic, aggregate_id, type, version, envelope) values ($1, $2, $3, $4, $5, $6)`,
-      [envelope.id, topicForEventType(envelope.type, this.topicPrefix), envelope.aggregateId, envelope.type, envelope.version, JSON.stringify(envelope)],
-    );
-    await tx.query(`select pg_notify($1, '')`, [NOTIFY_CHANNEL]);
     return envelope;
+  }
+
+  private rowOf(envelope: EventEnvelope<unknown>): unknown[] {
+    return [envelope.id, topicForEventType(envelope.type, this.topicPrefix), envelope.aggregateId, envelope.type, envelope.version, JSON.stringify(envelope)];
   }
 }
 

@@ -6,7 +6,7 @@ const envSchema = z.object({
   /** How long booking waits for availability to hold or release a slot before the outcome counts as unknown. */
   AVAILABILITY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   BOOKING_AUTO_COMPLETE_AFTER_MINUTES: z.coerce.number().int().min(0).default(1440),
-  /** How often the worker settles unfinished creates and auto-completes ended lessons. */
+  /** How often the worker auto-completes ended lessons. */
   BOOKING_JOB_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
 });
 

@@ -11,7 +11,6 @@ import { AvailabilitySlotHolds } from './infra/availability.client';
 import { PostgresBookingRepository } from './infra/booking.repository';
 import { autoCompleteBookingsJob } from './jobs/auto-complete-bookings.job';
 import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
-import { resumeRequestedBookingsJob } from './jobs/resume-requested-bookings.job';
 import { resolvers } from './resolvers';
 
 export const typeDefs = loadTypeDefs(join(__dirname, '..'));
@@ -55,12 +54,11 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   return { config, clock, repository, holds, creation, lifecycle };
 }
 
-/** The worker role's jobs besides the outbox relay: the instructor read model and the two schedulers. */
+/** The worker role's jobs besides the outbox relay: the instructor read model and the auto-complete scheduler. */
 export function bookingWorkers(deps: ServiceDeps, module: BookingModule): Worker[] {
   const logger = deps.logger.child({ component: 'booking-jobs' });
   return [
     instructorOfferingsWorker(deps),
-    resumeRequestedBookingsJob(module.repository, module.creation, module.clock, module.config.jobIntervalMs, logger),
     autoCompleteBookingsJob(module.lifecycle, module.config.autoCompleteAfterMinutes, module.config.jobIntervalMs, logger),
   ];
 }

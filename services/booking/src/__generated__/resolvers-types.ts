@@ -89,9 +89,10 @@ export type BookingPrice = {
 export type BookingStatus =
   | 'CANCELLED'
   | 'COMPLETED'
+  /** Booked: the slot is the student's (what createBooking answers). */
   | 'CONFIRMED'
   | 'NO_SHOW'
-  /** Being created: the slot is being held (never visible for long). */
+  /** Reserved: a booking whose slot is held while its payment is authorised (not produced yet; never listed). */
   | 'REQUESTED';
 
 export type BookingWhen =
@@ -143,7 +144,12 @@ export type Mutation = {
   cancelBooking: Booking;
   /** The instructor marks a confirmed lesson completed once it ended. */
   completeBooking: Booking;
-  /** Books a lesson for the signed-in student; the price is computed by the server and the slot held in the instructor's calendar. */
+  /**
+   * Books a lesson for the signed-in student and answers it CONFIRMED. The instructor must be live and offer
+   * the service, duration and lesson mode; the price is computed by the server; the slot is held in the
+   * instructor's calendar first, then the booking is written and announced in one step that re-checks every
+   * rule. On any refusal nothing is booked and the slot is not kept.
+   */
   createBooking: Booking;
   /** The instructor marks that the student did not show up, once the lesson started. */
   markNoShow: Booking;

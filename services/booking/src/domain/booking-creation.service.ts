@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hasRole, RemoteServiceError, type Caller, type Logger } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { bookingEventFor } from './booking.events';
-import { bookableTerms, lessonPrice, normaliseNotes, requireDuration, requireStartsAt, UUID } from './booking.rules';
-import type { Booking, BookingRepository, Clock, LessonMode } from './booking.types';
+import { bookableTerms, lessonPrice, normaliseNotes, requireDuration, requireStartsAt, UUID, type BookingRequest } from './booking.rules';
+import type { Booking, BookingRepository, Clock, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds';
 
 export interface CreateBookingInput {
@@ -18,16 +18,20 @@ export interface CreateBookingInput {
 /** Availability answered and refused (any other failure leaves the hold's outcome unknown). */
 const refusedByAvailability = (error: unknown) => error instanceof RemoteServiceError;
 
-/** How long a create may stay REQUESTED before the resume job assumes its process died. */
-export const RESUME_REQUESTED_AFTER_MS = 60_000;
-
 /**
- * Creating a booking: (a) one transaction re-checks every rule against booking's read model and
- * inserts the booking as REQUESTED (the exclusion constraint makes concurrent creates for one slot
- * conflict); (b) outside it, availability holds the slot; (c) a second transaction confirms the
- * booking and publishes `booking.confirmed`. A refused hold removes the REQUESTED row; an unknown
- * outcome (availability unreachable or timed out) releases the hold and removes it.
- * `resumeRequestedBookings` settles creates whose process died between (a) and (c).
+ * Creating a booking:
+ *  1. every rule is checked against booking's read model of the instructor (live, offers the
+ *     service, duration and mode; not the student themself), without a transaction: a refusal
+ *     holds and writes nothing;
+ *  2. availability holds the slot under the booking's id (outside any transaction); a refusal is
+ *     answered as availability gave it, an unknown outcome releases the hold (idempotent);
+ *  3. one transaction locks the instructor's read-model row, re-checks every rule against it,
+ *     inserts the booking as CONFIRMED at the server-computed price (the exclusion constraint
+ *     refuses an overlap with another active booking) and appends `booking.confirmed`;
+ *  4. should (3) fail for any reason, the hold is released (compensation).
+ * No job settles half-done creates: a process dying between (2) and (3) leaves only an unconfirmed
+ * hold, which expires at availability (AVAILABILITY_HOLD_TTL_SECONDS); once (3) committed,
+ * `booking.confirmed` makes the hold permanent at availability.
  */
 export class BookingCreation {
   constructor(
@@ -40,99 +44,107 @@ export class BookingCreation {
   async createBooking(caller: Caller, input: CreateBookingInput): Promise<Booking> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to book a lesson');
     if (!hasRole(caller, 'student')) throw new BookingError(BookingErrorCode.StudentRoleRequired, 'Only students can book lessons');
-    const studentId = caller.userId;
-    const startsAt = requireStartsAt(input.startsAt);
-    const durationMinutes = requireDuration(input.durationMinutes);
-    const notes = normaliseNotes(input.notes);
-    const request = { studentId, serviceId: input.serviceId, durationMinutes, lessonMode: input.lessonMode };
+    const lesson: LessonRequest = {
+      instructorId: input.instructorId,
+      studentId: caller.userId,
+      serviceId: input.serviceId,
+      startsAt: requireStartsAt(input.startsAt),
+      durationMinutes: requireDuration(input.durationMinutes),
+      lessonMode: input.lessonMode,
+      notes: normaliseNotes(input.notes),
+    };
+    const offering = UUID.test(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
+    const booking = newBooking(offering, randomUUID(), lesson);
 
-    const requested = await this.repository.transaction(async (writer) => {
-      const offering = UUID.test(input.instructorId) ? await writer.lockInstructorOffering(input.instructorId) : null;
-      const terms = bookableTerms(offering, input.instructorId, request);
-      return writer.insertRequested({
-        id: randomUUID(),
-        instructorId: input.instructorId,
-        instructorUserId: offering!.userId,
-        studentId,
-        serviceId: input.serviceId,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + durationMinutes * 60_000),
-        durationMinutes,
-        lessonMode: input.lessonMode,
-        price: lessonPrice(terms.hourlyRate, durationMinutes),
-        notes,
-      });
-    });
-
+    await this.holdSlot(booking);
     try {
-      await this.holds.hold({ bookingId: requested.id, instructorId: requested.instructorId, startsAt: requested.startsAt, endsAt: requested.endsAt });
+      return await this.bookHeldSlot(booking, offering!.revision);
     } catch (error) {
-      if (refusedByAvailability(error)) await this.repository.transaction((writer) => writer.deleteRequested(requested.id));
-      else await this.abandon(requested);
-      throw error;
-    }
-    try {
-      return await this.confirm(requested);
-    } catch (error) {
-      await this.abandon(requested);
+      await this.releaseHold(booking.id);
       throw error;
     }
   }
 
   /**
-   * Settles a create whose process died before answering: the hold is asked again (idempotent on
-   * the booking id) and the booking confirmed, or removed when availability refuses. Left for the
-   * next run when availability cannot be reached.
+   * Step 3, one transaction: lock the instructor's read-model row (creates for one instructor take
+   * turns, so a clash is an immediate SLOT_UNAVAILABLE rather than a deadlock in the constraint
+   * check), re-check every rule against it, insert the booking CONFIRMED and append
+   * `booking.confirmed`. `booking` was made from the read model at `revision`: while the row is
+   * still at that revision it holds the very terms every rule was checked against, and the whole
+   * transaction is one statement; when it moved on, the rules are checked again against what the
+   * locked row now says. Throws the rule broken, or SLOT_UNAVAILABLE on an overlapping booking.
    */
-  async settleRequested(booking: Booking): Promise<'confirmed' | 'removed' | 'pending'> {
-    try {
-      try {
-        await this.holds.hold({ bookingId: booking.id, instructorId: booking.instructorId, startsAt: booking.startsAt, endsAt: booking.endsAt });
-      } catch (error) {
-        if (!refusedByAvailability(error)) return 'pending';
-        await this.repository.transaction((writer) => writer.deleteRequested(booking.id));
-        return 'removed';
-      }
-      await this.confirm(booking);
-      return 'confirmed';
-    } catch (error) {
-      this.logger.warn({ err: error, bookingId: booking.id }, 'could not settle a requested booking; will retry');
-      return 'pending';
-    }
-  }
-
-  private confirm(requested: Booking): Promise<Booking> {
+  async bookHeldSlot(booking: NewBooking, revision: number): Promise<Booking> {
+    const confirmedAt = this.clock();
+    const written = await this.repository.insertConfirmedAtRevision(booking, confirmedAt, revision, bookingEventFor(confirmedBooking(booking, confirmedAt))!);
+    if (written) return written;
     return this.repository.transaction(async (writer) => {
-      await writer.lockInstructorOffering(requested.instructorId);
-      const confirmed = await writer.transition(requested.id, { from: 'REQUESTED', to: 'CONFIRMED', at: this.clock() });
-      if (!confirmed) {
-        // Settled meanwhile by the resume job: answer what it decided.
-        const current = await writer.findById(requested.id);
-        if (current?.status === 'CONFIRMED') return current;
-        throw new BookingError(BookingErrorCode.SlotUnavailable, 'The slot could not be booked; try again', { bookingId: requested.id });
-      }
+      const offering = await writer.lockInstructorOffering(booking.instructorId);
+      const confirmed = await writer.insertConfirmed(newBooking(offering, booking.id, booking), confirmedAt);
       await writer.publish(bookingEventFor(confirmed)!);
       return confirmed;
     });
   }
 
+  /** Step 2: a refusal is rethrown as availability gave it; after an unknown outcome the hold is released. */
+  private async holdSlot(booking: NewBooking): Promise<void> {
+    try {
+      await this.holds.hold({ bookingId: booking.id, instructorId: booking.instructorId, startsAt: booking.startsAt.toISOString(), endsAt: booking.endsAt.toISOString() });
+    } catch (error) {
+      if (!refusedByAvailability(error)) await this.releaseHold(booking.id);
+      throw error;
+    }
+  }
+
   /**
-   * The outcome of the hold is unknown: release it (idempotent) and remove the booking. Should the
-   * release fail too, the booking is removed all the same: a hold that was never confirmed expires
-   * at availability on its own (AVAILABILITY_HOLD_TTL_SECONDS), so the slot frees up then.
+   * Releases the hold of a booking that was not written (idempotent). Should the release fail too,
+   * the hold, never confirmed, expires at availability on its own (AVAILABILITY_HOLD_TTL_SECONDS).
    */
-  private async abandon(requested: Booking): Promise<void> {
-    await this.holds.release(requested.id).catch((error: unknown) => {
-      this.logger.warn({ err: error, bookingId: requested.id }, 'could not release the hold of a failed booking; it will expire');
+  private async releaseHold(bookingId: string): Promise<void> {
+    await this.holds.release(bookingId).catch((error: unknown) => {
+      this.logger.warn({ err: error, bookingId }, 'could not release the hold of a booking that was not made; it will expire');
     });
-    await this.repository.transaction((writer) => writer.deleteRequested(requested.id));
   }
 }
 
-/** The resume job's use case: settles REQUESTED bookings older than a minute, oldest first. */
-export async function resumeRequestedBookings(repository: BookingRepository, creation: BookingCreation, clock: Clock, limit = 100) {
-  const stale = await repository.requestedBefore(new Date(clock().getTime() - RESUME_REQUESTED_AFTER_MS), limit);
-  const outcomes = { confirmed: 0, removed: 0, pending: 0 };
-  for (const booking of stale) outcomes[await creation.settleRequested(booking)] += 1;
-  return outcomes;
+/** A create's request, validated (the instructor's terms not yet checked). */
+export interface LessonRequest extends BookingRequest {
+  instructorId: string;
+  startsAt: Date;
+  notes: string | null;
+}
+
+/** The booking a request makes with this offering, at the server-computed price; throws the first rule broken. */
+function newBooking(offering: InstructorOffering | null, id: string, lesson: LessonRequest): NewBooking {
+  const terms = bookableTerms(offering, lesson.instructorId, lesson);
+  return {
+    id,
+    instructorId: lesson.instructorId,
+    instructorUserId: offering!.userId,
+    studentId: lesson.studentId,
+    serviceId: lesson.serviceId,
+    startsAt: lesson.startsAt,
+    endsAt: new Date(lesson.startsAt.getTime() + lesson.durationMinutes * 60_000),
+    durationMinutes: lesson.durationMinutes,
+    lessonMode: lesson.lessonMode,
+    price: lessonPrice(terms.hourlyRate, lesson.durationMinutes),
+    notes: lesson.notes,
+  };
+}
+
+/** The booking as inserted CONFIRMED at `confirmedAt` (it is also created then). */
+function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
+  return {
+    ...b,
+    status: 'CONFIRMED',
+    startsAt: b.startsAt.toISOString(),
+    endsAt: b.endsAt.toISOString(),
+    price: { ...b.price },
+    paymentStatus: 'NOT_STARTED',
+    createdAt: confirmedAt.toISOString(),
+    confirmedAt: confirmedAt.toISOString(),
+    cancellation: null,
+    completion: null,
+    noShowMarkedAt: null,
+  };
 }

@@ -75,7 +75,7 @@ const event = <P extends BookingEventState>(type: BookingEventTypeName, booking:
 
 /**
  * The event announcing the booking's current status (after a transition); null for REQUESTED,
- * which is never announced (it is either confirmed or removed within one create).
+ * which is reserved (a slot held while payment is authorised) and not announced.
  */
 export function bookingEventFor(booking: Booked): NewEvent<BookingEventPayload> | null {
   switch (booking.status) {

@@ -1,6 +1,11 @@
 import type { NewEvent } from '@instainstru/events';
 import type { CancelledByValue, CompletedByValue, LessonModeValue } from './booking.events';
 
+/**
+ * REQUESTED is reserved for a booking whose slot is held while its payment is authorised; nothing
+ * produces it yet (a create inserts its booking CONFIRMED). It counts as active in the exclusion
+ * constraint and is never shown in lists.
+ */
 export type BookingStatus = 'REQUESTED' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
 export type LessonMode = LessonModeValue;
 export type CancelledBy = CancelledByValue;
@@ -39,7 +44,7 @@ export interface Booking {
   noShowMarkedAt: string | null;
 }
 
-/** A new booking as the create use case inserts it (status REQUESTED). */
+/** A new booking as the create use case inserts it (status CONFIRMED). */
 export interface NewBooking {
   id: string;
   instructorId: string;
@@ -81,7 +86,6 @@ export interface BookingPageKey {
 
 /** A transition's compare-and-set: the status it requires and what it records. */
 export type BookingTransition =
-  | { to: 'CONFIRMED'; from: 'REQUESTED'; at: Date }
   | { to: 'CANCELLED'; from: 'CONFIRMED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
   | { to: 'COMPLETED'; from: 'CONFIRMED'; at: Date; completedBy: CompletedBy }
   | { to: 'NO_SHOW'; from: 'CONFIRMED'; at: Date };
@@ -93,17 +97,15 @@ export type BookingTransition =
 export interface BookingWriter {
   /**
    * The instructor's terms, locked until the transaction ends: every write that puts an active
-   * booking of the instructor into the exclusion constraint's check (insert, confirm) takes this
+   * booking of the instructor into the exclusion constraint's check (a create's insert) takes this
    * lock first, so those writes run one after the other per instructor and a clash is an immediate
    * SLOT_UNAVAILABLE, never a deadlock inside the constraint check.
    */
   lockInstructorOffering(instructorId: string): Promise<InstructorOffering | null>;
-  /** Throws SLOT_UNAVAILABLE when it overlaps another active booking of the instructor. */
-  insertRequested(booking: NewBooking): Promise<Booking>;
+  /** Inserts the booking as CONFIRMED at `confirmedAt`; throws SLOT_UNAVAILABLE when it overlaps another active booking of the instructor. */
+  insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking>;
   /** Compare-and-set on status; null when the booking is not (or no longer) in `from`. */
   transition(id: string, change: BookingTransition): Promise<Booking | null>;
-  /** Deletes a booking still REQUESTED (a create that did not go through); true when deleted. */
-  deleteRequested(id: string): Promise<boolean>;
   findById(id: string): Promise<Booking | null>;
   /** CONFIRMED bookings ended before `endedBefore`, locked for this transaction (others skip them). */
   lockEndedConfirmed(endedBefore: Date, limit: number): Promise<Booking[]>;
@@ -118,8 +120,13 @@ export interface BookingRepository {
   studentBookings(studentId: string, when: BookingWhen, now: Date, after: BookingPageKey | null, limit: number): Promise<Booking[]>;
   /** An instructor's bookings overlapping [from, to), by start. */
   instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]>;
-  /** REQUESTED bookings created before `createdBefore`, oldest first: creates that never finished. */
-  requestedBefore(createdBefore: Date, limit: number): Promise<Booking[]>;
+  /**
+   * A create's transaction as one statement: when the instructor's read-model row is still at
+   * `revision`, locks it, inserts the booking CONFIRMED at `confirmedAt` and appends `event`; null
+   * (nothing written) when the row is gone or at another revision. Throws SLOT_UNAVAILABLE when
+   * the booking overlaps another active booking of the instructor.
+   */
+  insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<Booking | null>;
   transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T>;
 }
 

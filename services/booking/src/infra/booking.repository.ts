@@ -116,8 +116,6 @@ async function findBooking(sql: Sql, id: string): Promise<Booking | null> {
 function transitionStatement(id: string, change: BookingTransition): [string, unknown[]] {
   const where = `where id = $1 and status = $2 returning ${COLUMNS}`;
   switch (change.to) {
-    case 'CONFIRMED':
-      return [`update booking set status = 'CONFIRMED', confirmed_at = $3, updated_at = now() ${where}`, [id, change.from, change.at]];
     case 'CANCELLED':
       return [
         `update booking set status = 'CANCELLED', cancelled_by = $3, cancel_reason = $4, cancelled_at = $5, updated_at = now() ${where}`,
@@ -130,17 +128,18 @@ function transitionStatement(id: string, change: BookingTransition): [string, un
   }
 }
 
-/** The booking statements of one create: the insert of step (a) (also used by the benchmark). */
-export async function insertRequestedBooking(sql: Sql, b: NewBooking): Promise<Booking> {
+const INSERT_BOOKING = `insert into booking (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
+  duration_minutes, lesson_mode, price_minor, currency, notes, confirmed_at, created_at)`;
+
+const insertParams = (b: NewBooking, confirmedAt: Date) => [
+  b.id, b.instructorId, b.instructorUserId, b.studentId, b.serviceId, b.startsAt, b.endsAt, b.durationMinutes, b.lessonMode, b.price.amountMinor, b.price.currency, b.notes, confirmedAt,
+];
+
+/** Runs a create's insert, answering an overlap with another active booking as SLOT_UNAVAILABLE. */
+async function insertingBooking(b: NewBooking, insert: () => Promise<BookingRow[]>): Promise<Booking | null> {
   try {
-    const [row] = await sql.query<BookingRow>(
-      `insert into booking (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
-         duration_minutes, lesson_mode, price_minor, currency, notes)
-       values ($1, 'REQUESTED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       returning ${COLUMNS}`,
-      [b.id, b.instructorId, b.instructorUserId, b.studentId, b.serviceId, b.startsAt, b.endsAt, b.durationMinutes, b.lessonMode, b.price.amountMinor, b.price.currency, b.notes],
-    );
-    return bookingOf(row!);
+    const [row] = await insert();
+    return row ? bookingOf(row) : null;
   } catch (error) {
     if (sqlStateOf(error) === EXCLUSION_VIOLATION) {
       throw new BookingError(BookingErrorCode.SlotUnavailable, 'The instructor already has a lesson booked at that time', {
@@ -163,18 +162,15 @@ export class PostgresBookingWriter implements BookingWriter {
     return findOffering(this.tx, instructorId, true);
   }
 
-  insertRequested(booking: NewBooking): Promise<Booking> {
-    return insertRequestedBooking(this.tx, booking);
+  async insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking> {
+    const text = `${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) returning ${COLUMNS}`;
+    return (await insertingBooking(booking, () => this.tx.query<BookingRow>(text, insertParams(booking, confirmedAt))))!;
   }
 
   async transition(id: string, change: BookingTransition): Promise<Booking | null> {
     const [text, params] = transitionStatement(id, change);
     const [row] = await this.tx.query<BookingRow>(text, params);
     return row ? bookingOf(row) : null;
-  }
-
-  async deleteRequested(id: string): Promise<boolean> {
-    return (await this.tx.execute(`delete from booking where id = $1 and status = 'REQUESTED'`, [id])) > 0;
   }
 
   findById(id: string): Promise<Booking | null> {
@@ -233,12 +229,12 @@ export class PostgresBookingRepository implements BookingRepository {
     return rows.map(bookingOf);
   }
 
-  async requestedBefore(createdBefore: Date, limit: number): Promise<Booking[]> {
-    const rows = await this.db.query<BookingRow>(
-      `select ${COLUMNS} from booking where status = 'REQUESTED' and created_at < $1 order by created_at limit $2`,
-      [createdBefore, limit],
-    );
-    return rows.map(bookingOf);
+  insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<Booking | null> {
+    const text = `${INSERT_BOOKING}
+      select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13
+        from instructor_offering where instructor_id = $2 and revision = $14 for no key update
+      returning ${COLUMNS}`;
+    return insertingBooking(booking, () => this.outbox.appendWith<BookingRow, object>(this.db, { text, params: [...insertParams(booking, confirmedAt), revision], prepare: true }, event));
   }
 
   transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T> {
