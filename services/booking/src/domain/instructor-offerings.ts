@@ -1,31 +1,14 @@
-import type { InstructorOffering, LessonMode } from './booking.types';
+import type { InstructorStatePayload, OfferedServiceState } from '@instainstru/events';
+import type { InstructorOffering } from './booking.types';
 
-/** The instructor events booking's read model is built from; every one carries the whole public state. */
-export const INSTRUCTOR_STATE_EVENTS = [
-  'instructor.profile-updated',
-  'instructor.service-offered',
-  'instructor.service-updated',
-  'instructor.service-removed',
-  'instructor.went-live',
-  'instructor.went-offline',
-] as const;
-
-/** The part of the instructor events' payload (schemas/events/instructor.*.v1.json) booking reads. */
-export interface InstructorStatePayload {
-  instructorId: string;
-  userId: string;
-  revision: number;
-  instructor: { isLive: boolean; timezone: string };
-  offeredServices: {
-    serviceId: string;
-    hourlyRate: { amountMinor: number; currency: string };
-    durationsMinutes: number[];
-    lessonModes: LessonMode[];
-  }[];
-}
+/** The part of an instructor event's state booking reads. */
+export type OfferingState = Pick<InstructorStatePayload, 'instructorId' | 'userId' | 'revision'> & {
+  instructor: Pick<InstructorStatePayload['instructor'], 'isLive' | 'timezone'>;
+  offeredServices: Pick<OfferedServiceState, 'serviceId' | 'hourlyRate' | 'durationsMinutes' | 'lessonModes'>[];
+};
 
 /** What booking keeps of an instructor: who they are, whether they are live, and what they offer on which terms. */
-export function offeringOf(p: InstructorStatePayload): InstructorOffering {
+export function offeringOf(p: OfferingState): InstructorOffering {
   return {
     instructorId: p.instructorId,
     userId: p.userId,
@@ -42,10 +25,10 @@ export function offeringOf(p: InstructorStatePayload): InstructorOffering {
 }
 
 export interface InstructorOfferingsWriter {
-  /** Stores the state unless a newer (or the same) revision is held; true when stored. */
+  /** Stores the state unless the stored revision is newer (the same revision carries the same state; applied again, it backfills); true when stored. */
   applyIfNewer(offering: InstructorOffering): Promise<boolean>;
 }
 
-export function applyInstructorState(writer: InstructorOfferingsWriter, payload: InstructorStatePayload): Promise<boolean> {
+export function applyInstructorState(writer: InstructorOfferingsWriter, payload: OfferingState): Promise<boolean> {
   return writer.applyIfNewer(offeringOf(payload));
 }

@@ -12,7 +12,7 @@ export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWri
        values ($1, $2, $3, $4, $5, $6)
        on conflict (instructor_id) do update set user_id = excluded.user_id, is_live = excluded.is_live, timezone = excluded.timezone,
          offered_services = excluded.offered_services, revision = excluded.revision, updated_at = now()
-       where instructor_offering.revision < excluded.revision`,
+       where instructor_offering.revision <= excluded.revision`,
       [o.instructorId, o.userId, o.isLive, o.timezone, JSON.stringify(o.offeredServices), o.revision],
     );
     return stored > 0;
