@@ -75,7 +75,7 @@ import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
 import { buildGateway } from '../../gateway/src/server';
 import { serviceMigrations } from '../services';
 import { createBenchDatabase } from './lib/bench-database';
-import { onCleanup, runCleanup } from './lib/cleanup';
+import { onCleanup, runBench } from './lib/cleanup';
 import { runClosedLoop, type LoopResult } from './lib/closed-loop';
 import { fmt, fmtInt, median, table } from './lib/stats';
 
@@ -425,8 +425,7 @@ async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number
   return { bookings: Number(b!.n), holds: Number(h!.n) };
 }
 
-async function main(): Promise<void> {
-  log(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].join(',')}`);
+runBench(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].join(',')}`, async () => {
   const stack = await startStack();
   const monday = firstMonday();
   const t0 = Date.now();
@@ -448,11 +447,4 @@ async function main(): Promise<void> {
   log();
   log(`overlapping active bookings: ${found.bookings}   overlapping active holds (buffer included): ${found.holds}`);
   if (found.bookings !== 0 || found.holds !== 0) throw new Error('overlaps found');
-}
-
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => runCleanup());
+});

@@ -31,7 +31,7 @@ import { Database, DEV_SIGNING_SECRET, loadServiceConfig, signCaller } from '@in
 import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
 import { PostgresInstructorOfferingsReader } from '../../services/catalog/src/infra/instructor-offerings.repository';
 import { startChild, waitForHttp, type ChildHandle } from './lib/children';
-import { onCleanup, runCleanup } from './lib/cleanup';
+import { onCleanup, runBench } from './lib/cleanup';
 import { runClosedLoop } from './lib/closed-loop';
 import { captureResponse, loadFailures, runHttpLoad, type HttpLoadResult } from './lib/http-load';
 import { benchParts, envInt } from './lib/env';
@@ -306,27 +306,9 @@ async function invalidationLatency(stack: Stack): Promise<void> {
   log('  (from the mutation response — the change committed — to the first poll showing it: outbox relay → Kafka → catalog consumer → cache generation bump)');
 }
 
-async function main(): Promise<void> {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  const started = Date.now();
-  log(`bench: discovery (${[...PARTS].join(', ')}) on node ${process.version}, ${new Date().toISOString()}`);
-  try {
-    const stack = await startStack();
-    if (PARTS.has('kids')) await kidsAvailable(stack);
-    if (PARTS.has('search')) await search(stack);
-    if (PARTS.has('invalidation')) await invalidationLatency(stack);
-  } finally {
-    await runCleanup();
-  }
-  log();
-  log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
-
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error('\nbench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    await runCleanup();
-    process.exit(1);
-  },
-);
+runBench(`bench: discovery (${[...PARTS].join(', ')})`, async () => {
+  const stack = await startStack();
+  if (PARTS.has('kids')) await kidsAvailable(stack);
+  if (PARTS.has('search')) await search(stack);
+  if (PARTS.has('invalidation')) await invalidationLatency(stack);
+});

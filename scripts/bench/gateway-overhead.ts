@@ -35,7 +35,7 @@ import { serviceMigrations } from '../services';
 import { withTimeout } from './lib/async';
 import { createBenchDatabase, runningRelays } from './lib/bench-database';
 import { startChild, waitForHttp, type ChildHandle } from './lib/children';
-import { onCleanup, runCleanup } from './lib/cleanup';
+import { onCleanup, runBench } from './lib/cleanup';
 import { captureResponse, loadFailures, runHttpLoad, type HttpLoadResult } from './lib/http-load';
 import { RawKafka, toKafkaMessages } from './lib/kafka';
 import { countUnpublished, deleteBenchRows, insertBenchRows, messagesFor } from './lib/outbox-rows';
@@ -389,26 +389,7 @@ async function outboxThroughput(): Promise<void> {
   log(`  KafkajsEventBus.publish/raw sendBatch  ${ratio(rates.bus, rates.raw)}`);
 }
 
-async function main(): Promise<void> {
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  const started = Date.now();
-  const parts = ['gateway', 'outbox'].filter((p) => PARTS.has(p));
-  log(`bench: ${parts.join(' + ')} on node ${process.version}, ${new Date().toISOString()}`);
-  try {
-    if (PARTS.has('gateway')) await gatewayOverhead();
-    if (PARTS.has('outbox')) await outboxThroughput();
-  } finally {
-    await runCleanup();
-  }
-  log();
-  log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
-
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error('\nbench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    await runCleanup();
-    process.exit(1);
-  },
-);
+runBench(`bench: ${['gateway', 'outbox'].filter((p) => PARTS.has(p)).join(' + ')}`, async () => {
+  if (PARTS.has('gateway')) await gatewayOverhead();
+  if (PARTS.has('outbox')) await outboxThroughput();
+});

@@ -67,3 +67,25 @@ function installSignalHandlers(): void {
     });
   }
 }
+
+/**
+ * Runs a benchmark's main: prints its title and total time, runs every cleanup however it ends,
+ * and exits 0, or 1 with the error.
+ */
+export function runBench(title: string, main: () => Promise<void>): void {
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const started = Date.now();
+  console.log(`${title} on node ${process.version}, ${new Date().toISOString()}`);
+  main()
+    .finally(() => runCleanup())
+    .then(
+      () => {
+        console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('\nbench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+        process.exit(1);
+      },
+    );
+}

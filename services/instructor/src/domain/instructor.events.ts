@@ -1,5 +1,5 @@
-import type { NewEvent } from '@instainstru/events';
-import type { AgeGroup, InstructorProfile, LessonMode, OfferedService, SkillLevel } from './instructor.types';
+import type { InstructorStatePayload, NewEvent, OfferedServiceState } from '@instainstru/events';
+import type { InstructorProfile, OfferedService } from './instructor.types';
 
 /** Event types the instructor service publishes (schemas in schemas/events/<type>.v1.json). */
 export const InstructorEventType = {
@@ -11,42 +11,20 @@ export const InstructorEventType = {
   WentOffline: 'instructor.went-offline',
 } as const;
 
-/** What discovery may show about an instructor; never the street address, documents or Stripe ids. */
-export interface InstructorListing {
-  displayName: string;
-  bio: string | null;
-  yearsOfExperience: number | null;
-  timezone: string;
-  isLive: boolean;
-  hasPhoto: boolean;
-  area: { city: string; state: string; postalCode: string } | null;
-  /** Rounded to 0.01° (about 1 km), so a home address cannot be recovered from it. */
-  location: { latitude: number; longitude: number } | null;
-}
+/**
+ * What discovery may show about an instructor; never the street address, documents or Stripe ids.
+ * The location is rounded to 0.01° (about 1 km), so a home address cannot be recovered from it.
+ */
+export type InstructorListing = InstructorStatePayload['instructor'];
 
-export interface OfferedServiceListing {
-  offeredServiceId: string;
-  serviceId: string;
-  hourlyRate: { amountMinor: number; currency: string };
-  durationsMinutes: number[];
-  ageGroups: AgeGroup[];
-  levels: SkillLevel[];
-  lessonModes: LessonMode[];
-  travelRadiusMiles: number | null;
-}
+export type OfferedServiceListing = OfferedServiceState;
 
 /**
- * Every event carries the instructor's whole public state (listing and offered services) and its
- * revision, so a consumer can build its read model from any one event and drop older ones.
+ * Every event carries the instructor's whole public state (listing and offered services), the
+ * owning account (so calendar and booking recognise the instructor as a caller) and its revision,
+ * so a consumer can build its read model from any one event and drop older ones.
  */
-interface InstructorState {
-  instructorId: string;
-  /** The account owning the profile, so calendar and booking recognise the instructor as a caller. */
-  userId: string;
-  revision: number;
-  instructor: InstructorListing;
-  offeredServices: OfferedServiceListing[];
-}
+type InstructorState = InstructorStatePayload;
 
 export type OfflineReason = 'INSTRUCTOR_REQUEST' | 'ADMIN_REQUEST' | 'CONNECT_CHARGES_DISABLED';
 
