@@ -57,8 +57,9 @@ describe('successful calls through the gateway', () => {
       );
       const instructorId = rows[0]!.id;
       const booking = await bookingDb.query<{ id: string }>(
-        `insert into booking.booking (status, instructor_id, instructor_user_id, student_user_id, starts_at, ends_at)
-         values ('CONFIRMED', $1, 'instr-7', 'student-7', now() + interval '2 days', now() + interval '2 days 1 hour') returning id`,
+        `insert into booking.booking (status, instructor_id, instructor_user_id, student_user_id, starts_at, ends_at, service_id, duration_minutes, lesson_mode, price_minor, currency, confirmed_at)
+         values ('CONFIRMED', $1, 'instr-7', 'student-7', date_trunc('hour', now()) + interval '2 days', date_trunc('hour', now()) + interval '2 days 1 hour',
+                 gen_random_uuid(), 60, 'online', 6000, 'USD', now()) returning id`,
         [instructorId],
       );
       const query = `{ booking(id: "${booking.rows[0]!.id}") { status instructor { id displayName timezone } } }`;

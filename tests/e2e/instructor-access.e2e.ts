@@ -133,10 +133,11 @@ describe('the public view', () => {
       backgroundCheck: null,
     });
 
-    // The schema itself: the Instructor type carries nothing private outside privateDetails.
+    // The schema itself: the Instructor type carries nothing private outside privateDetails
+    // (nextAvailableSlots comes from the availability service and is public).
     const schema = dataOf<{ __type: { fields: { name: string }[] } }>(await stack.graphql(`{ __type(name: "Instructor") { fields { name } } }`));
     expect(schema.__type.fields.map((f) => f.name).sort()).toEqual(
-      ['area', 'bio', 'displayName', 'generatedBio', 'id', 'isLive', 'offeredServices', 'photoUrl', 'privateDetails', 'timezone', 'yearsOfExperience'].sort(),
+      ['area', 'bio', 'displayName', 'generatedBio', 'id', 'isLive', 'nextAvailableSlots', 'offeredServices', 'photoUrl', 'privateDetails', 'timezone', 'yearsOfExperience'].sort(),
     );
   });
 });
