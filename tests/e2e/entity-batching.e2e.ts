@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { signCaller, type ServiceName } from '@instainstru/platform';
+import { buildAvailabilityServer } from '../../services/availability/src/server';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildInstructorServer } from '../../services/instructor/src/server';
@@ -11,7 +12,7 @@ let instructorIds: string[];
 let serviceIds: string[];
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });
+  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer, availability: (deps) => buildAvailabilityServer(deps) });
   await seedCatalog(stack.deps.catalog!.db);
   serviceIds = (await stack.deps.catalog!.db.query<{ id: string }>(`select id from service order by slug`)).map((r) => r.id);
   const client = new pg.Client({ connectionString: stack.db.urlFor('instructor') });
@@ -32,6 +33,28 @@ beforeAll(async () => {
     }
   } finally {
     await client.end();
+  }
+  // Availability knows them (as from their events), each with one window tomorrow.
+  const calendar = new pg.Client({ connectionString: stack.db.urlFor('availability') });
+  await calendar.connect();
+  try {
+    for (const id of instructorIds) {
+      await calendar.query(`insert into availability.instructor_calendar (instructor_id, user_id, timezone, is_live, durations_minutes, revision) values ($1, $2, 'UTC', true, '{30,60}', 1)`, [id, `user-${id}`]);
+      await calendar.query(
+        `with day as (select date_trunc('day', now()) + interval '1 day' as start)
+         insert into availability.availability_week (instructor_id, week_start, timezone, slots, version)
+         select $1, date_trunc('week', start)::date, 'UTC', '[]', 'v' from day`,
+        [id],
+      );
+      await calendar.query(
+        `with day as (select date_trunc('day', now()) + interval '1 day' as start)
+         insert into availability.availability_window (instructor_id, week_start, during)
+         select $1, date_trunc('week', start)::date, tstzrange(start + interval '9 hours', start + interval '13 hours') from day`,
+        [id],
+      );
+    }
+  } finally {
+    await calendar.end();
   }
 });
 
@@ -77,5 +100,17 @@ describe('entity references are resolved in batches', () => {
     const large = await statementsFor('catalog', 'Service', serviceIds, 'id name category { slug }');
     expect(small).toBeGreaterThan(0);
     expect(large).toBe(small);
+  });
+
+  it('Instructor.nextAvailableSlots (availability): the statements for a batch of 40 equal those for a batch of 2', async () => {
+    const selection = 'id nextAvailableSlots(first: 2) { startsAt }';
+    const small = await statementsFor('availability', 'Instructor', instructorIds.slice(0, 2), selection);
+    const large = await statementsFor('availability', 'Instructor', instructorIds, selection);
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBe(small);
+    // And the batch answers each instructor's own slots (tomorrow 09:00 and 09:15 UTC).
+    const answer = await stack.graphql(`{ instructor(id: "${instructorIds[7]}") { nextAvailableSlots(first: 2) { startsAt } } }`);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(answer.body.data).toEqual({ instructor: { nextAvailableSlots: [{ startsAt: `${tomorrow}T09:00:00.000Z` }, { startsAt: `${tomorrow}T09:15:00.000Z` }] } });
   });
 });

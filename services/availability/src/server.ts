@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import DataLoader from 'dataloader';
 import { buildSubgraph, loadTypeDefs, type ServiceDeps, type SubgraphServer, type Worker } from '@instainstru/platform';
 import { loadAvailabilityConfig, type AvailabilityConfig } from './availability.config';
 import type { AvailabilityContext } from './context';
 import { AvailabilityWeeks } from './domain/availability-weeks.service';
-import { BookableSlots } from './domain/bookable-slots.service';
+import { BookableSlots, type NextSlotsRequest } from './domain/bookable-slots.service';
 import { SlotHolds } from './domain/slot-holds.service';
 import { PostgresCalendarStore } from './infra/calendar.repository';
 import { holdRoutes } from './internal/hold.routes';
@@ -38,7 +39,12 @@ export function buildAvailabilityServer(deps: ServiceDeps, options: Availability
   return buildSubgraph<AvailabilityContext>(deps, {
     typeDefs,
     resolvers: resolvers as never,
-    context: (caller) => ({ caller, weeks, bookable }),
+    context: (caller) => ({
+      caller,
+      weeks,
+      bookable,
+      nextSlots: new DataLoader((requests: readonly NextSlotsRequest[]) => bookable.nextForMany(requests), { cacheKeyFn: (r) => JSON.stringify([r.instructorId, r.first, r.durationMinutes]) }),
+    }),
     routes: holdRoutes(deps, holds),
   });
 }

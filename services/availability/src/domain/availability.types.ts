@@ -67,6 +67,7 @@ export interface BookableSlot {
 /** Reads and writes of the calendar; inside a transaction when obtained from `CalendarStore.transaction`. */
 export interface CalendarRepository {
   findCalendar(instructorId: string): Promise<InstructorCalendar | null>;
+  findCalendars(instructorIds: readonly string[]): Promise<InstructorCalendar[]>;
   /** The instructor's calendar row, locked until the transaction ends: saves and holds of one instructor serialise on it. */
   lockCalendar(instructorId: string): Promise<InstructorCalendar | null>;
   /**
@@ -86,8 +87,12 @@ export interface CalendarRepository {
   isInsideWindows(instructorId: string, range: Interval): Promise<boolean>;
   /** The instructor's windows overlapping `range`, adjacent ones joined, in order. */
   windowsOverlapping(instructorId: string, range: Interval): Promise<Interval[]>;
+  /** windowsOverlapping for several instructors in one query, by instructor id. */
+  windowsOverlappingMany(instructorIds: readonly string[], range: Interval): Promise<Map<string, Interval[]>>;
   /** The blocked ranges (lesson plus buffer) of active holds overlapping `range`. */
   activeBlocksOverlapping(instructorId: string, range: Interval, now: Date): Promise<Interval[]>;
+  /** activeBlocksOverlapping for several instructors in one query, by instructor id. */
+  activeBlocksOverlappingMany(instructorIds: readonly string[], range: Interval, now: Date): Promise<Map<string, Interval[]>>;
 
   findHold(bookingId: string): Promise<SlotHold | null>;
   /** Inserts a hold blocking [startsAt, endsAt + buffer); false when the exclusion constraint refused it. */

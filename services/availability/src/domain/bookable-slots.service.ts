@@ -14,6 +14,7 @@ import { assertTimezone, localDaysSpan, localView, parseDate } from './local-tim
 import { assertInstructorId } from './week-slots.rules';
 
 const MINUTE = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function assertDuration(durationMinutes: number): void {
   if (!Number.isInteger(durationMinutes) || durationMinutes <= 0 || durationMinutes > MAX_DURATION_MINUTES || durationMinutes % START_GRID_MINUTES !== 0) {
@@ -50,30 +51,70 @@ export class BookableSlots {
     return this.search(calendar, localDaysSpan(first, last, zone), durationMinutes, zone);
   }
 
-  /** The next `first` starts (default 5, at most 50) for a lesson of `durationMinutes` (default: the shortest offered, else 60). */
-  async next(instructorId: string, first?: number | null, durationMinutes?: number | null): Promise<BookableSlot[]> {
-    const limit = first ?? DEFAULT_NEXT_SLOTS;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_NEXT_SLOTS) {
-      throw badInput(AvailabilityErrorCode.InvalidFirst, 'first', `must be 1 to ${MAX_NEXT_SLOTS}`, { max: MAX_NEXT_SLOTS });
+  /**
+   * Each instructor's next `first` starts (default 5, at most 50) for a lesson of `durationMinutes`
+   * (default: their shortest offered, else 60), for a whole `_entities` batch in three queries
+   * whatever its size: the calendars, the windows and the active holds over the horizon.
+   */
+  async nextForMany(requests: readonly NextSlotsRequest[]): Promise<BookableSlot[][]> {
+    for (const { first, durationMinutes } of requests) {
+      const limit = first ?? DEFAULT_NEXT_SLOTS;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_NEXT_SLOTS) {
+        throw badInput(AvailabilityErrorCode.InvalidFirst, 'first', `must be 1 to ${MAX_NEXT_SLOTS}`, { max: MAX_NEXT_SLOTS });
+      }
+      if (durationMinutes != null) assertDuration(durationMinutes);
     }
-    if (durationMinutes != null) assertDuration(durationMinutes);
-    const calendar = await this.store.read.findCalendar(instructorId);
-    if (!calendar?.isLive) return [];
-    const duration = durationMinutes ?? calendar.durationsMinutes[0] ?? DEFAULT_DURATION_MINUTES;
+    const ids = [...new Set(requests.map((r) => r.instructorId))].filter((id) => UUID.test(id));
+    const calendars = new Map((await this.store.read.findCalendars(ids)).filter((c) => c.isLive).map((c) => [c.instructorId, c]));
+    if (calendars.size === 0) return requests.map(() => []);
     const now = this.clock();
-    const span = { start: now, end: new Date(now.getTime() + (this.config.horizonDays * 24 * 60 + 1) * MINUTE) };
-    return this.search(calendar, span, duration, calendar.timezone, limit);
+    const horizon = { start: now, end: new Date(now.getTime() + (this.config.horizonDays * 24 * 60 + 1) * MINUTE) };
+    const reach = this.reach(horizon, MAX_DURATION_MINUTES);
+    const live = [...calendars.keys()];
+    const [windows, blocks] = reach
+      ? await Promise.all([this.store.read.windowsOverlappingMany(live, reach.range), this.store.read.activeBlocksOverlappingMany(live, reach.range, now)])
+      : [new Map<string, Interval[]>(), new Map<string, Interval[]>()];
+    return requests.map(({ instructorId, first, durationMinutes }) => {
+      const calendar = calendars.get(instructorId);
+      if (!calendar) return [];
+      const duration = durationMinutes ?? calendar.durationsMinutes[0] ?? DEFAULT_DURATION_MINUTES;
+      return this.startsWithin(horizon, duration, calendar.timezone, windows.get(instructorId) ?? [], blocks.get(instructorId) ?? [], first ?? DEFAULT_NEXT_SLOTS);
+    });
   }
 
-  private async search(calendar: InstructorCalendar, span: Interval, durationMinutes: number, zone: string, limit?: number): Promise<BookableSlot[]> {
+  private async search(calendar: InstructorCalendar, span: Interval, durationMinutes: number, zone: string): Promise<BookableSlot[]> {
+    const reach = this.reach(span, durationMinutes);
+    if (!reach) return [];
+    const windows = await this.store.read.windowsOverlapping(calendar.instructorId, reach.range);
+    const blocks = await this.store.read.activeBlocksOverlapping(calendar.instructorId, reach.range, this.clock());
+    return this.startsWithin(span, durationMinutes, zone, windows, blocks);
+  }
+
+  /** The starts `span` allows after minimum notice and before the horizon, and the time a lesson from them reaches; null when none. */
+  private reach(span: Interval, durationMinutes: number): { earliestStart: Date; latestStart: Date; range: Interval } | null {
     const now = this.clock().getTime();
     const earliestStart = new Date(Math.max(span.start.getTime(), now + this.config.minNoticeMinutes * MINUTE));
     const latestStart = new Date(Math.min(span.end.getTime() - 1, now + this.config.horizonDays * 24 * 60 * MINUTE));
-    if (latestStart < earliestStart) return [];
-    const reach = { start: earliestStart, end: new Date(latestStart.getTime() + (durationMinutes + this.config.bufferMinutes) * MINUTE) };
-    const windows = await this.store.read.windowsOverlapping(calendar.instructorId, reach);
-    const blocks = await this.store.read.activeBlocksOverlapping(calendar.instructorId, reach, new Date(now));
-    const starts = bookableStarts(windows, blocks, { durationMinutes, bufferMinutes: this.config.bufferMinutes, earliestStart, latestStart, ...(limit ? { limit } : {}) });
+    if (latestStart < earliestStart) return null;
+    return { earliestStart, latestStart, range: { start: earliestStart, end: new Date(latestStart.getTime() + (durationMinutes + this.config.bufferMinutes) * MINUTE) } };
+  }
+
+  private startsWithin(span: Interval, durationMinutes: number, zone: string, windows: Interval[], blocks: Interval[], limit?: number): BookableSlot[] {
+    const reach = this.reach(span, durationMinutes);
+    if (!reach) return [];
+    const starts = bookableStarts(windows, blocks, {
+      durationMinutes,
+      bufferMinutes: this.config.bufferMinutes,
+      earliestStart: reach.earliestStart,
+      latestStart: reach.latestStart,
+      ...(limit ? { limit } : {}),
+    });
     return starts.map((s) => ({ startsAt: s.start.toISOString(), endsAt: s.end.toISOString(), timezone: zone, ...localView(s.start, zone) }));
   }
+}
+
+export interface NextSlotsRequest {
+  instructorId: string;
+  first?: number | null;
+  durationMinutes?: number | null;
 }

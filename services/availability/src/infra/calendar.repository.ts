@@ -57,6 +57,17 @@ const holdOf = (r: HoldRow): SlotHold => ({
 
 const intervalOf = (r: RangeRow): Interval => ({ start: r.lower, end: r.upper });
 
+/** Ordered rows grouped by instructor, keeping their order. */
+function byInstructor(rows: (RangeRow & { instructor_id: string })[]): Map<string, Interval[]> {
+  const grouped = new Map<string, Interval[]>();
+  for (const row of rows) {
+    const list = grouped.get(row.instructor_id) ?? [];
+    list.push(intervalOf(row));
+    grouped.set(row.instructor_id, list);
+  }
+  return grouped;
+}
+
 /** The calendar tables of the availability schema, through a pool or a transaction. */
 export class PostgresCalendarRepository implements CalendarRepository {
   constructor(private readonly sql: Sql) {}
@@ -64,6 +75,11 @@ export class PostgresCalendarRepository implements CalendarRepository {
   async findCalendar(instructorId: string): Promise<InstructorCalendar | null> {
     const [row] = await this.sql.query<CalendarRow>(`select ${CALENDAR_COLUMNS} from instructor_calendar where instructor_id = $1`, [instructorId]);
     return row ? calendarOf(row) : null;
+  }
+
+  async findCalendars(instructorIds: readonly string[]): Promise<InstructorCalendar[]> {
+    const rows = await this.sql.query<CalendarRow>(`select ${CALENDAR_COLUMNS} from instructor_calendar where instructor_id = any($1::uuid[])`, [instructorIds]);
+    return rows.map(calendarOf);
   }
 
   async lockCalendar(instructorId: string): Promise<InstructorCalendar | null> {
@@ -141,23 +157,34 @@ export class PostgresCalendarRepository implements CalendarRepository {
   }
 
   async windowsOverlapping(instructorId: string, range: Interval): Promise<Interval[]> {
-    const rows = await this.sql.query<RangeRow>(
-      `select lower(r) as lower, upper(r) as upper
-         from unnest((select range_agg(during) from availability_window where instructor_id = $1 and during && tstzrange($2, $3))) as r
-        order by lower(r)`,
-      [instructorId, range.start, range.end],
+    return (await this.windowsOverlappingMany([instructorId], range)).get(instructorId) ?? [];
+  }
+
+  async windowsOverlappingMany(instructorIds: readonly string[], range: Interval): Promise<Map<string, Interval[]>> {
+    const rows = await this.sql.query<RangeRow & { instructor_id: string }>(
+      `select w.instructor_id, lower(r) as lower, upper(r) as upper
+         from (select instructor_id, range_agg(during) as ranges from availability_window
+                where instructor_id = any($1::uuid[]) and during && tstzrange($2, $3)
+                group by instructor_id) w
+        cross join lateral unnest(w.ranges) as r
+        order by w.instructor_id, lower(r)`,
+      [instructorIds, range.start, range.end],
     );
-    return rows.map(intervalOf);
+    return byInstructor(rows);
   }
 
   async activeBlocksOverlapping(instructorId: string, range: Interval, now: Date): Promise<Interval[]> {
-    const rows = await this.sql.query<RangeRow>(
-      `select lower(h.blocked) as lower, upper(h.blocked) as upper from slot_hold h
-        where h.instructor_id = $1 and h.blocked && tstzrange($2, $3) and ${ACTIVE('$4')}
-        order by lower(h.blocked)`,
-      [instructorId, range.start, range.end, now],
+    return (await this.activeBlocksOverlappingMany([instructorId], range, now)).get(instructorId) ?? [];
+  }
+
+  async activeBlocksOverlappingMany(instructorIds: readonly string[], range: Interval, now: Date): Promise<Map<string, Interval[]>> {
+    const rows = await this.sql.query<RangeRow & { instructor_id: string }>(
+      `select h.instructor_id, lower(h.blocked) as lower, upper(h.blocked) as upper from slot_hold h
+        where h.instructor_id = any($1::uuid[]) and h.blocked && tstzrange($2, $3) and ${ACTIVE('$4')}
+        order by h.instructor_id, lower(h.blocked)`,
+      [instructorIds, range.start, range.end, now],
     );
-    return rows.map(intervalOf);
+    return byInstructor(rows);
   }
 
   async findHold(bookingId: string): Promise<SlotHold | null> {
