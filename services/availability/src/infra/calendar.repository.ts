@@ -68,6 +68,9 @@ function byInstructor(rows: (RangeRow & { instructor_id: string })[]): Map<strin
   return grouped;
 }
 
+/** The statements of a hold and of its confirmation and release run for every booking: prepared once per connection. */
+const PREPARED = { prepare: true } as const;
+
 /** The calendar tables of the availability schema, through a pool or a transaction. */
 export class PostgresCalendarRepository implements CalendarRepository {
   constructor(private readonly sql: Sql) {}
@@ -83,7 +86,7 @@ export class PostgresCalendarRepository implements CalendarRepository {
   }
 
   async lockCalendar(instructorId: string): Promise<InstructorCalendar | null> {
-    const [row] = await this.sql.query<CalendarRow>(`select ${CALENDAR_COLUMNS} from instructor_calendar where instructor_id = $1 for update`, [instructorId]);
+    const [row] = await this.sql.query<CalendarRow>(`select ${CALENDAR_COLUMNS} from instructor_calendar where instructor_id = $1 for update`, [instructorId], PREPARED);
     return row ? calendarOf(row) : null;
   }
 
@@ -152,6 +155,7 @@ export class PostgresCalendarRepository implements CalendarRepository {
     const [row] = await this.sql.query<{ inside: boolean | null }>(
       `select range_agg(during) @> tstzrange($2, $3) as inside from availability_window where instructor_id = $1 and during && tstzrange($2, $3)`,
       [instructorId, range.start, range.end],
+      PREPARED,
     );
     return row?.inside === true;
   }
@@ -188,7 +192,7 @@ export class PostgresCalendarRepository implements CalendarRepository {
   }
 
   async findHold(bookingId: string): Promise<SlotHold | null> {
-    const [row] = await this.sql.query<HoldRow>(`select ${HOLD_COLUMNS} from slot_hold where booking_id = $1`, [bookingId]);
+    const [row] = await this.sql.query<HoldRow>(`select ${HOLD_COLUMNS} from slot_hold where booking_id = $1`, [bookingId], PREPARED);
     return row ? holdOf(row) : null;
   }
 
@@ -199,23 +203,25 @@ export class PostgresCalendarRepository implements CalendarRepository {
        values ($1, $2, $3, $4, tstzrange($3, $4::timestamptz + make_interval(mins => $5), '[)'), $6, $7)
        on conflict do nothing`,
       [hold.bookingId, hold.instructorId, hold.startsAt, hold.endsAt, bufferMinutes, hold.status, hold.expiresAt],
+      PREPARED,
     );
     return inserted > 0;
   }
 
   async deleteHold(bookingId: string): Promise<boolean> {
-    return (await this.sql.execute(`delete from slot_hold where booking_id = $1`, [bookingId])) > 0;
+    return (await this.sql.execute(`delete from slot_hold where booking_id = $1`, [bookingId], PREPARED)) > 0;
   }
 
   async deleteExpiredHolds(now: Date, instructorId?: string): Promise<number> {
     return this.sql.execute(
       `delete from slot_hold where status = 'HELD' and expires_at <= $1 and ($2::uuid is null or instructor_id = $2::uuid)`,
       [now, instructorId ?? null],
+      PREPARED,
     );
   }
 
   async confirmHold(bookingId: string): Promise<boolean> {
-    return (await this.sql.execute(`update slot_hold set status = 'CONFIRMED', expires_at = null where booking_id = $1`, [bookingId])) > 0;
+    return (await this.sql.execute(`update slot_hold set status = 'CONFIRMED', expires_at = null where booking_id = $1`, [bookingId], PREPARED)) > 0;
   }
 }
 
