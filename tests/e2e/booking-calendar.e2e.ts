@@ -230,6 +230,47 @@ describe('racing for slots', () => {
   });
 });
 
+describe('retrying a create with an idempotency key', () => {
+  it('a retry after success answers the same booking: one booking, one hold, one event', async () => {
+    const token = await studentToken('retry-after-success');
+    const startsAt = at(7, '09:00');
+    const first = dataOf<{ createBooking: BookingView }>(await book(token, startsAt, { idempotencyKey: 'retry-key-0001' })).createBooking;
+    const again = dataOf<{ createBooking: BookingView }>(await book(token, startsAt, { idempotencyKey: 'retry-key-0001' })).createBooking;
+    expect(again).toEqual(first);
+    const rows = await bookingSql<{ id: string }>(stack, `select id from booking where student_user_id = 'retry-after-success'`);
+    expect(rows).toEqual([{ id: first.id }]);
+    expect((await bookingOutbox(stack, first.id)).map((e) => e.type)).toEqual(['booking.confirmed']);
+    expect(await availabilitySql(stack, `select booking_id from slot_hold where instructor_id = $1 and starts_at = $2`, [teacher.id, startsAt])).toEqual([{ booking_id: first.id }]);
+  });
+
+  it('ten concurrent calls with one key make one booking and all answer it', async () => {
+    const token = await studentToken('retry-racer');
+    const startsAt = at(7, '11:00');
+    const results = await Promise.all(Array.from({ length: 10 }, () => book(token, startsAt, { idempotencyKey: 'racing-key-0001' })));
+    const ids = results.map((r) => dataOf<{ createBooking: BookingView }>(r).createBooking.id);
+    expect(new Set(ids).size).toBe(1);
+    expect(await bookingSql(stack, `select id from booking where student_user_id = 'retry-racer'`)).toEqual([{ id: ids[0] }]);
+    expect(await bookingOutbox(stack, ids[0])).toHaveLength(1);
+  });
+
+  it('a key used for another lesson is CONFLICT; keys are per student; a malformed key is refused; nothing extra is written', async () => {
+    const token = await studentToken('retry-reuse');
+    const first = dataOf<{ createBooking: BookingView }>(await book(token, at(7, '14:00'), { idempotencyKey: 'reused-key-0001' })).createBooking;
+    const before = await bookingFootprint(stack);
+    expect(errorOf(await book(token, at(7, '16:00'), { idempotencyKey: 'reused-key-0001' }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+      details: { bookingId: first.id },
+    });
+    expect(errorOf(await book(token, at(7, '16:00'), { idempotencyKey: 'short' }))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_IDEMPOTENCY_KEY' });
+    expect(await bookingFootprint(stack)).toEqual(before);
+    expect(await holdOf(first.id)).toBeDefined();
+    // Another student's identical key is their own: a new booking of their own lesson.
+    const other = dataOf<{ createBooking: BookingView }>(await book(await studentToken('retry-other'), at(7, '16:00'), { idempotencyKey: 'reused-key-0001' })).createBooking;
+    expect(other.id).not.toBe(first.id);
+  });
+});
+
 describe('failing booking: a clear reason from the calendar and nothing written', () => {
   const soon = (minutes: number) => {
     const d = new Date(Date.now() + minutes * 60_000);

@@ -115,6 +115,13 @@ export type CompletedBy =
 export type CreateBookingInput = {
   /** One of the durations the instructor offers for this service. */
   durationMinutes: Scalars['Int']['input'];
+  /**
+   * Makes retries safe: a key of the client's choosing (8–100 printable ASCII characters, no spaces),
+   * the same on every retry of one booking. A retry answers the booking the first call made, never a
+   * second one; a key already used for another lesson is CONFLICT IDEMPOTENCY_KEY_REUSED. Keys are
+   * per student.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   instructorId: Scalars['ID']['input'];
   lessonMode: LessonMode;
   /** For the instructor; at most 1000 characters. */

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { hasRole, RemoteServiceError, type Caller, type Logger } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { bookingEventFor } from './booking.events';
-import { bookableTerms, lessonPrice, normaliseNotes, requireDuration, requireStartsAt, UUID, type BookingRequest } from './booking.rules';
+import { bookableTerms, bookingIdFor, lessonPrice, normaliseNotes, requireDuration, requireStartsAt, UUID, type BookingRequest } from './booking.rules';
 import type { Booking, BookingRepository, Clock, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds';
 
@@ -13,6 +12,8 @@ export interface CreateBookingInput {
   durationMinutes: number;
   lessonMode: LessonMode;
   notes?: string | null;
+  /** The client's key for retrying this create safely (see bookingIdFor). */
+  idempotencyKey?: string | null;
 }
 
 /** Availability answered and refused (any other failure leaves the hold's outcome unknown). */
@@ -53,16 +54,46 @@ export class BookingCreation {
       lessonMode: input.lessonMode,
       notes: normaliseNotes(input.notes),
     };
+    const id = bookingIdFor(lesson.studentId, input.idempotencyKey);
+    const keyed = input.idempotencyKey != null;
+    if (keyed) {
+      const earlier = await this.madeEarlier(id, lesson);
+      if (earlier) return earlier;
+    }
     const offering = UUID.test(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
-    const booking = newBooking(offering, randomUUID(), lesson);
+    const booking = newBooking(offering, id, lesson);
 
     await this.holdSlot(booking);
     try {
       return await this.bookHeldSlot(booking, offering!.revision);
     } catch (error) {
+      // A retry racing the first call with the same key: the first one's booking is the answer,
+      // and the hold (shared by id) is its hold.
+      const earlier = keyed ? await this.madeEarlier(id, lesson) : null;
+      if (earlier) return earlier;
       await this.releaseHold(booking.id);
       throw error;
     }
+  }
+
+  /**
+   * The booking an earlier call with the same idempotency key made, when it asked for the same
+   * lesson; CONFLICT when the key was used for another one; null when there is none yet.
+   */
+  private async madeEarlier(id: string, lesson: LessonRequest): Promise<Booking | null> {
+    const earlier = await this.repository.findById(id);
+    if (!earlier) return null;
+    const same =
+      earlier.studentId === lesson.studentId &&
+      earlier.instructorId === lesson.instructorId &&
+      earlier.serviceId === lesson.serviceId &&
+      Date.parse(earlier.startsAt) === lesson.startsAt.getTime() &&
+      earlier.durationMinutes === lesson.durationMinutes &&
+      earlier.lessonMode === lesson.lessonMode;
+    if (!same) {
+      throw new BookingError(BookingErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for another lesson', { bookingId: id });
+    }
+    return earlier;
   }
 
   /**

@@ -25,6 +25,8 @@ export enum BookingErrorCode {
   LessonNotStarted = 'LESSON_NOT_STARTED',
   LessonNotEnded = 'LESSON_NOT_ENDED',
   AvailabilityUnavailable = 'AVAILABILITY_UNAVAILABLE',
+  InvalidIdempotencyKey = 'INVALID_IDEMPOTENCY_KEY',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -52,12 +54,14 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.ServiceNotOffered:
       case BookingErrorCode.DurationNotOffered:
       case BookingErrorCode.LessonModeNotOffered:
+      case BookingErrorCode.InvalidIdempotencyKey:
         return ApiErrorCode.BadUserInput;
       case BookingErrorCode.SlotUnavailable:
       case BookingErrorCode.InvalidTransition:
       case BookingErrorCode.LessonAlreadyStarted:
       case BookingErrorCode.LessonNotStarted:
       case BookingErrorCode.LessonNotEnded:
+      case BookingErrorCode.IdempotencyKeyReused:
         return ApiErrorCode.Conflict;
       case BookingErrorCode.AvailabilityUnavailable:
         return ApiErrorCode.ServiceUnavailable;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { DateTime } from 'luxon';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import type { BookingPageKey, InstructorOffering, LessonMode, OfferedServiceTerms, Price } from './booking.types';
@@ -20,6 +22,24 @@ export function parseInstant(raw: string): Date | null {
   if (!INSTANT_WITH_OFFSET.test(raw)) return null;
   const parsed = DateTime.fromISO(raw, { setZone: true });
   return parsed.isValid ? parsed.toJSDate() : null;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,100}$/;
+/** Namespace of the booking ids derived from a student's idempotency keys (UUID v5). */
+const IDEMPOTENT_BOOKING_NAMESPACE = '5b0f3b1e-4a53-4c55-9d3e-1a7c2b8f6e21';
+
+/**
+ * The booking id a create with this idempotency key makes: the same for every retry of one
+ * student's key, different across students. Without a key, a fresh random id.
+ */
+export function bookingIdFor(studentId: string, idempotencyKey: string | null | undefined): string {
+  if (idempotencyKey == null) return randomUUID();
+  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw new BookingError(BookingErrorCode.InvalidIdempotencyKey, 'idempotencyKey must be 8 to 100 printable ASCII characters without spaces', {
+      length: idempotencyKey.length,
+    });
+  }
+  return uuidv5(`${studentId}\n${idempotencyKey}`, IDEMPOTENT_BOOKING_NAMESPACE);
 }
 
 export function requireStartsAt(raw: string): Date {
