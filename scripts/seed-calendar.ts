@@ -4,8 +4,10 @@
  * instructors from the instructor events, so it first waits until it knows every live one.
  *   SEED_CALENDAR_WEEKS=4     weeks published per instructor, from the current one
  */
-import { Database, loadServiceConfig } from '@instainstru/platform';
+import { EventSchemaRegistry } from '@instainstru/events';
+import { Database, loadServiceConfig, Outbox } from '@instainstru/platform';
 import { seedAvailability } from '../services/availability/src/infra/seed/seed-availability';
+import { republishInstructorState } from '../services/instructor/src/infra/maintenance/republish-state';
 
 const WAIT_MS = Number(process.env.SEED_CALENDAR_WAIT_MS ?? 90_000);
 
@@ -16,12 +18,21 @@ async function main(): Promise<void> {
   const availability = await new Database({ url: loadServiceConfig('availability').database.url, schema: 'availability', poolMax: 1 }).connect();
   try {
     const [{ live }] = (await instructor.query<{ live: number }>(`select count(*)::int as live from instructor_profile where is_live`)) as [{ live: number }];
+    const knownLive = async () => (await availability.query<{ known: number }>(`select count(*)::int as known from instructor_calendar where is_live`))[0]!.known;
     const deadline = Date.now() + WAIT_MS;
-    let known = 0;
-    for (;;) {
-      [{ known }] = (await availability.query<{ known: number }>(`select count(*)::int as known from instructor_calendar where is_live`)) as [{ known: number }];
-      if (known >= live || Date.now() > deadline) break;
+    // Events the calendar missed (e.g. published before it existed) never come again: if it is still
+    // behind after a first wait, publish every instructor's state again (consumers that have it apply the same state, harmlessly).
+    let republishAt: number | null = Date.now() + Math.min(15_000, WAIT_MS / 2);
+    let known = await knownLive();
+    while (known < live && Date.now() < deadline) {
+      if (republishAt !== null && Date.now() >= republishAt) {
+        const config = loadServiceConfig('instructor');
+        const published = await republishInstructorState(instructor, new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix));
+        console.log(`calendar: knows ${known} of ${live} live instructors; published the state of ${published} instructors again`);
+        republishAt = null;
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
+      known = await knownLive();
     }
     if (known < live) console.warn(`calendar: knows ${known} of ${live} live instructors after ${WAIT_MS / 1000} s (is the availability worker running?); seeding those`);
     const result = await seedAvailability(availability, { weeks });
