@@ -278,7 +278,7 @@ async function publishAll(bus: KafkajsEventBus, messages: readonly OutgoingMessa
 }
 
 /**
- * Where part 2 runs: the shared database's catalog outbox (as the task asks), unless a catalog
+ * Where part 2 runs: the shared database's catalog outbox, unless a catalog
  * outbox relay is running there (e.g. `npm start`), which would race the bench relay for the rows;
  * then a throwaway database migrated like production. BENCH_OUTBOX_DB=auto|shared|isolated.
  */
