@@ -33,6 +33,8 @@ const refusedByAvailability = (error: unknown) => error instanceof RemoteService
  * No job settles half-done creates: a process dying between (2) and (3) leaves only an unconfirmed
  * hold, which expires at availability (AVAILABILITY_HOLD_TTL_SECONDS); once (3) committed,
  * `booking.confirmed` makes the hold permanent at availability.
+ * With an idempotency key the booking id comes from the key, so a retry finds the booking an
+ * earlier call made (before anything else, or after losing the insert to a concurrent retry).
  */
 export class BookingCreation {
   constructor(
