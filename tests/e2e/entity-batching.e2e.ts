@@ -34,22 +34,22 @@ beforeAll(async () => {
   } finally {
     await client.end();
   }
-  // Availability knows them (as from their events), each with one window tomorrow.
+  // Availability knows them (as from their events), each with one window tomorrow (UTC).
   const calendar = new pg.Client({ connectionString: stack.db.urlFor('availability') });
   await calendar.connect();
   try {
     for (const id of instructorIds) {
       await calendar.query(`insert into availability.instructor_calendar (instructor_id, user_id, timezone, is_live, durations_minutes, revision) values ($1, $2, 'UTC', true, '{30,60}', 1)`, [id, `user-${id}`]);
       await calendar.query(
-        `with day as (select date_trunc('day', now()) + interval '1 day' as start)
+        `with day as (select date_trunc('day', now() at time zone 'UTC') + interval '1 day' as start)
          insert into availability.availability_week (instructor_id, week_start, timezone, slots, version)
          select $1, date_trunc('week', start)::date, 'UTC', '[]', 'v' from day`,
         [id],
       );
       await calendar.query(
-        `with day as (select date_trunc('day', now()) + interval '1 day' as start)
+        `with day as (select date_trunc('day', now() at time zone 'UTC') + interval '1 day' as start)
          insert into availability.availability_window (instructor_id, week_start, during)
-         select $1, date_trunc('week', start)::date, tstzrange(start + interval '9 hours', start + interval '13 hours') from day`,
+         select $1, date_trunc('week', start)::date, tstzrange((start + interval '9 hours') at time zone 'UTC', (start + interval '13 hours') at time zone 'UTC') from day`,
         [id],
       );
     }
