@@ -1,5 +1,5 @@
 import { BookingError } from './booking.errors';
-import { bookableTerms, decodeCursor, encodeCursor, lessonPrice, normaliseNotes, parseInstant, requirePageSize, requireScheduleWindow, requireStartsAt } from './booking.rules';
+import { bookableTerms, bookingIdFor, decodeCursor, encodeCursor, lessonPrice, normaliseNotes, parseInstant, requirePageSize, requireScheduleWindow, requireStartsAt } from './booking.rules';
 import type { InstructorOffering } from './booking.types';
 
 const reasonOf = (work: () => unknown): string => {
@@ -103,5 +103,25 @@ describe('input limits', () => {
     expect(reasonOf(() => requireScheduleWindow('2030-05-08T00:00:00Z', '2030-05-01T00:00:00Z'))).toBe('INVALID_TIME_RANGE');
     expect(reasonOf(() => requireScheduleWindow('2030-01-01T00:00:00Z', '2030-06-01T00:00:00Z'))).toBe('INVALID_TIME_RANGE');
     expect(reasonOf(() => requireScheduleWindow('2030-05-01T00:00:00', '2030-05-08T00:00:00Z'))).toBe('INVALID_TIME_RANGE');
+  });
+});
+
+describe('bookingIdFor', () => {
+  it('derives one id per student and key, the same on every retry, different across students and keys', () => {
+    const id = bookingIdFor('student-1', 'checkout-7f3a');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(bookingIdFor('student-1', 'checkout-7f3a')).toBe(id);
+    expect(bookingIdFor('student-2', 'checkout-7f3a')).not.toBe(id);
+    expect(bookingIdFor('student-1', 'checkout-7f3b')).not.toBe(id);
+  });
+
+  it('gives a fresh random id without a key', () => {
+    expect(bookingIdFor('student-1', null)).not.toBe(bookingIdFor('student-1', null));
+  });
+
+  it('refuses keys that are too short, too long or not printable ASCII', () => {
+    for (const key of ['short', 'x'.repeat(101), 'has a space', 'ключ-ключ-ключ']) {
+      expect(reasonOf(() => bookingIdFor('student-1', key))).toBe('INVALID_IDEMPOTENCY_KEY');
+    }
   });
 });
