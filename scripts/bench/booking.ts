@@ -7,7 +7,7 @@
  * It starts its own stack in this process, like the tests do: the availability and booking
  * subgraphs (each on a throwaway database migrated like production, dropped afterwards) and the
  * real gateway over the committed supergraph. Instructors are seeded through the services' own
- * domain code (read models from an instructor state, ten published weeks). Six targets book
+ * domain code (read models from an instructor state, ten published weeks). Seven targets book
  * lessons, in interleaved rounds with the order rotated each round:
  *
  *   gateway   the createBooking mutation through the gateway (JWT, query planning, signed hop)
