@@ -76,16 +76,9 @@ import { buildGateway } from '../../gateway/src/server';
 import { serviceMigrations } from '../services';
 import { createBenchDatabase } from './lib/bench-database';
 import { onCleanup, runBench } from './lib/cleanup';
+import { envInt } from './lib/env';
 import { runClosedLoop, type LoopResult } from './lib/closed-loop';
 import { fmt, fmtInt, median, table } from './lib/stats';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const SETTINGS = {
   rounds: envInt('BENCH_ROUNDS', 3),
