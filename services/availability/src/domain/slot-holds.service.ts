@@ -1,3 +1,4 @@
+import type { BookingEventState } from '@instainstru/events';
 import type { AvailabilityConfig } from '../availability.config';
 import { instructorNotFound } from './access';
 import { AvailabilityError, AvailabilityErrorCode, badInput } from './availability.errors';
@@ -25,12 +26,8 @@ export interface HoldView {
 }
 
 /** The part of a booking event availability acts on. */
-export interface BookedLesson {
-  bookingId: string;
-  instructorId: string;
-  startsAt: string;
-  endsAt: string;
-}
+/** What availability reads of a booking event. */
+export type BookedLesson = Pick<BookingEventState, 'bookingId' | 'instructorId' | 'startsAt' | 'endsAt'>;
 
 const viewOf = (h: SlotHold): HoldView => ({
   bookingId: h.bookingId,

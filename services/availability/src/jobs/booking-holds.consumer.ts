@@ -1,9 +1,8 @@
+import { BookingEventType } from '@instainstru/events';
 import { eventConsumerWorker, type ServiceDeps, type Worker } from '@instainstru/platform';
 import type { AvailabilityConfig } from '../availability.config';
 import { confirmBookedLesson, releaseCancelledLesson, type BookedLesson } from '../domain/slot-holds.service';
 import { PostgresCalendarRepository } from '../infra/calendar.repository';
-
-export const BookingEventType = { Confirmed: 'booking.confirmed', Cancelled: 'booking.cancelled' } as const;
 
 /** Confirmed bookings make their holds permanent; cancelled ones release them. */
 export function bookingHoldsWorker(deps: ServiceDeps, config: AvailabilityConfig): Worker {

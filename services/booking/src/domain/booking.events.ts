@@ -1,52 +1,17 @@
-import type { NewEvent } from '@instainstru/events';
+import {
+  BookingEventType,
+  type BookingCancelledPayload,
+  type BookingCompletedPayload,
+  type BookingConfirmedPayload,
+  type BookingEventPayload,
+  type BookingEventState,
+  type BookingEventTypeName,
+  type BookingNoShowPayload,
+  type NewEvent,
+} from '@instainstru/events';
 import type { Booking as Booked } from './booking.types';
 
-/** Event types the booking service publishes (schemas in schemas/events/<type>.v1.json), topic `<prefix>booking.events`. */
-export const BookingEventType = {
-  Confirmed: 'booking.confirmed',
-  Cancelled: 'booking.cancelled',
-  Completed: 'booking.completed',
-  NoShow: 'booking.no-show',
-} as const;
-
-export type BookingEventTypeName = (typeof BookingEventType)[keyof typeof BookingEventType];
-
-export type LessonModeValue = 'at_studio' | 'at_student_place' | 'online';
-export type CancelledByValue = 'STUDENT' | 'INSTRUCTOR' | 'ADMIN' | 'SYSTEM';
-export type CompletedByValue = 'INSTRUCTOR' | 'SYSTEM';
-
-/**
- * Every booking event carries the booking's whole state, so a consumer can act on any one event.
- * Times are ISO 8601 instants in UTC; price is in minor units.
- */
-export interface BookingEventState {
-  bookingId: string;
-  instructorId: string;
-  instructorUserId: string;
-  studentUserId: string;
-  serviceId: string;
-  status: 'CONFIRMED' | 'CANCELLED' | 'COMPLETED' | 'NO_SHOW';
-  startsAt: string;
-  endsAt: string;
-  durationMinutes: number;
-  lessonMode: LessonModeValue;
-  price: { amountMinor: number; currency: string };
-  /** NOT_STARTED until payments drive it; consumers tolerate values they do not know. */
-  paymentStatus: string;
-  occurredAt: string;
-}
-
-export type BookingConfirmedPayload = BookingEventState & { status: 'CONFIRMED' };
-export type BookingCancelledPayload = BookingEventState & {
-  status: 'CANCELLED';
-  cancelledBy: CancelledByValue;
-  reason: string | null;
-  cancelledAt: string;
-};
-export type BookingCompletedPayload = BookingEventState & { status: 'COMPLETED'; completedAt: string; completedBy: CompletedByValue };
-export type BookingNoShowPayload = BookingEventState & { status: 'NO_SHOW'; markedAt: string };
-
-export type BookingEventPayload = BookingConfirmedPayload | BookingCancelledPayload | BookingCompletedPayload | BookingNoShowPayload;
+export { BookingEventType } from '@instainstru/events';
 
 function stateOf(booking: Booked, status: BookingEventState['status'], occurredAt: string): BookingEventState {
   return {

@@ -1,5 +1,5 @@
 import type { NewEvent } from '@instainstru/events';
-import type { CancelledByValue, CompletedByValue, LessonModeValue } from './booking.events';
+import type { CancelledByValue, CompletedByValue, LessonModeValue } from '@instainstru/events';
 
 /**
  * REQUESTED is reserved for a booking whose slot is held while its payment is authorised; nothing
