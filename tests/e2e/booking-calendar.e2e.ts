@@ -32,7 +32,7 @@ import {
   publishInstructorEvents,
   startBookingPipeline,
 } from '../support/booking';
-import { liveInstructor, type TestInstructor } from '../support/catalog';
+import { liveInstructor, serviceIdsByName, type TestInstructor } from '../support/catalog';
 import { dataOf, ensureBucket, errorOf, removeUploadsOf, s3Client } from '../support/instructor';
 import { startStack, withPeers, type GraphQLResult, type TestStack } from '../support/stack';
 
@@ -89,8 +89,7 @@ beforeAll(async () => {
   await ensureBucket(s3);
   availabilityWorkers = await startAvailabilityWorkers(stack, { clock: calendarClock });
   bookingPipeline = await startBookingPipeline(stack, { instructorRelay: false });
-  const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
-  pianoId = categories.flatMap((c) => c.services).find((s) => s.name === 'Piano')!.id;
+  pianoId = (await serviceIdsByName(stack)).Piano!;
   teacherSub = `teacher-${randomUUID().slice(0, 8)}`;
   teacher = await liveInstructor(stack, { sub: teacherSub, displayName: 'Booking Teacher', serviceId: pianoId, ageGroups: ['ADULTS'] });
   await liveInBooking(teacher.id, true);

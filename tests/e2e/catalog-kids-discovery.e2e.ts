@@ -3,7 +3,7 @@ import { eventually } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { catalogSql, liveInstructor, readModelRevision, startCatalogPipeline, type CatalogPipeline } from '../support/catalog';
+import { type CatalogPipeline, catalogSql, liveInstructor, readModelRevision, serviceIdsByName, startCatalogPipeline } from '../support/catalog';
 import { TERMS, dataOf, ensureBucket, errorOf, outboxEvents, removeUploadsOf, s3Client } from '../support/instructor';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -18,8 +18,7 @@ beforeAll(async () => {
   s3 = s3Client();
   await ensureBucket(s3);
   pipeline = await startCatalogPipeline(stack);
-  const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
-  serviceIds = Object.fromEntries(categories.flatMap((c) => c.services.map((s) => [s.name, s.id])));
+  serviceIds = await serviceIdsByName(stack);
 });
 
 afterAll(async () => {

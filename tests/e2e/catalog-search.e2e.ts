@@ -3,7 +3,7 @@ import { eventually } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { liveInstructor, readModelRevision, startCatalogPipeline, type CatalogPipeline, type TestInstructor } from '../support/catalog';
+import { type CatalogPipeline, liveInstructor, readModelRevision, serviceIdsByName, startCatalogPipeline, type TestInstructor } from '../support/catalog';
 import { dataOf, ensureBucket, errorOf, outboxEvents, removeUploadsOf, s3Client } from '../support/instructor';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -46,8 +46,7 @@ beforeAll(async () => {
   s3 = s3Client();
   await ensureBucket(s3);
   pipeline = await startCatalogPipeline(stack);
-  const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
-  const serviceIds = Object.fromEntries(categories.flatMap((c) => c.services.map((s) => [s.name, s.id])));
+  const serviceIds = await serviceIdsByName(stack);
   // Instructors made live through the instructor service; their events reach the catalog through Kafka.
   anneliese = await liveInstructor(stack, { sub: 'search-anneliese', displayName: 'Anneliese Vargas', serviceId: serviceIds.Piano!, ageGroups: ['KIDS', 'ADULTS'], postalCode: '11201', bio: 'Patient teacher of classical repertoire.' });
   const bartholomew = await liveInstructor(stack, { sub: 'search-bartholomew', displayName: 'Bartholomew Reyes', serviceId: serviceIds.Drums!, ageGroups: ['ADULTS'], postalCode: '10001' });

@@ -6,7 +6,7 @@ import type { CatalogService } from '../../services/catalog/src/domain/catalog.t
 import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
-import { catalogSql, startCatalogPipeline, type CatalogPipeline } from '../support/catalog';
+import { type CatalogPipeline, catalogSql, serviceIdsByName, startCatalogPipeline } from '../support/catalog';
 import { dataOf } from '../support/instructor';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -18,8 +18,7 @@ beforeAll(async () => {
   stack = await startStack({ catalog: buildCatalogServer });
   await seedCatalog(stack.deps.catalog!.db);
   pipeline = await startCatalogPipeline(stack);
-  const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
-  serviceIds = Object.fromEntries(categories.flatMap((c) => c.services.map((s) => [s.name, s.id])));
+  serviceIds = await serviceIdsByName(stack);
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
-import { eventsProcessed, instructorStateEvent, publishInstructorEvents, startCatalogPipeline, type CatalogPipeline, type PublishedInstructor } from '../support/catalog';
+import { type CatalogPipeline, eventsProcessed, instructorStateEvent, type PublishedInstructor, publishInstructorEvents, serviceIdsByName, startCatalogPipeline } from '../support/catalog';
 import { dataOf, errorOf } from '../support/instructor';
 import { startStack, type GraphQLResult, type TestStack } from '../support/stack';
 
@@ -76,8 +76,7 @@ beforeAll(async () => {
   stack = await startStack({ catalog: buildCatalogServer });
   await seedCatalog(stack.deps.catalog!.db);
   pipeline = await startCatalogPipeline(stack);
-  const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
-  serviceIds = Object.fromEntries(categories.flatMap((c) => c.services.map((s) => [s.name, s.id])));
+  serviceIds = await serviceIdsByName(stack);
   const events = PEOPLE.map(([name]) => personEvent(name));
   await publishInstructorEvents(stack, events);
   await eventsProcessed(stack, pipeline, events);

@@ -183,3 +183,9 @@ export async function eventsProcessed(stack: TestStack, pipeline: CatalogPipelin
     `${ids.length} instructor events processed by the catalog`,
   );
 }
+
+/** The catalog's services by name (e.g. `Piano`), read through the gateway. */
+export async function serviceIdsByName(stack: TestStack): Promise<Record<string, string>> {
+  const { categories } = dataOf<{ categories: { services: { id: string; name: string }[] }[] }>(await stack.graphql('{ categories { services { id name } } }'));
+  return Object.fromEntries(categories.flatMap((c) => c.services.map((s) => [s.name, s.id])));
+}
