@@ -4,14 +4,14 @@
  *   npm run republish:instructors
  */
 import { EventSchemaRegistry } from '@instainstru/events';
-import { Database, loadServiceConfig, Outbox } from '@instainstru/platform';
+import { CommittedEventsSignal, Database, loadServiceConfig, Outbox } from '@instainstru/platform';
 import { republishInstructorState } from '../services/instructor/src/infra/maintenance/republish-state';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig('instructor');
   const db = await new Database({ url: config.database.url, schema: 'instructor', poolMax: 1 }).connect();
   try {
-    const published = await republishInstructorState(db, new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix));
+    const published = await republishInstructorState(db, new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix, new CommittedEventsSignal(db)));
     console.log(`instructor: state of ${published} instructors queued for publishing (the instructor worker's outbox relay sends it)`);
   } finally {
     await db.close();

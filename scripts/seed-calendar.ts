@@ -5,7 +5,7 @@
  *   SEED_CALENDAR_WEEKS=4     weeks published per instructor, from the current one
  */
 import { EventSchemaRegistry } from '@instainstru/events';
-import { Database, loadServiceConfig, Outbox } from '@instainstru/platform';
+import { CommittedEventsSignal, Database, loadServiceConfig, Outbox } from '@instainstru/platform';
 import { seedAvailability } from '../services/availability/src/infra/seed/seed-availability';
 import { republishInstructorState } from '../services/instructor/src/infra/maintenance/republish-state';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     while (known < live && Date.now() < deadline) {
       if (republishAt !== null && Date.now() >= republishAt) {
         const config = loadServiceConfig('instructor');
-        const published = await republishInstructorState(instructor, new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix));
+        const published = await republishInstructorState(instructor, new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix, new CommittedEventsSignal(instructor)));
         console.log(`calendar: knows ${known} of ${live} live instructors; published the state of ${published} instructors again`);
         republishAt = null;
       }

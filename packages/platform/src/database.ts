@@ -15,6 +15,13 @@ export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a statement and returns the number of rows it touched. */
   execute(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<number>;
+  /**
+   * Runs `effect` once what was written through this Sql so far is committed: after the commit of
+   * the transaction (never, when it rolls back), or at once outside a transaction, where each
+   * statement commits as it completes. For signals that must not be seen before the data they
+   * announce; an effect's failure is its own (it cannot undo the commit).
+   */
+  afterCommit(effect: () => void): void;
 }
 
 const statementNames = new Map<string, string>();
@@ -39,7 +46,18 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-function sqlOn(runner: QueryRunner): Sql {
+/** Runs committed effects; one that throws does not stop the others (or fail the committed work). */
+function runEffects(effects: readonly (() => void)[]): void {
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch {
+      // The transaction committed; an effect's failure is the effect's to report.
+    }
+  }
+}
+
+function sqlOn(runner: QueryRunner, afterCommit: (effect: () => void) => void): Sql {
   const prepared = async (text: string, params: readonly unknown[]) => {
     // TypeORM's Postgres runner hands out its pg client; TypeORM itself cannot name a statement.
     const client = (await runner.connect()) as PoolClient;
@@ -56,6 +74,7 @@ function sqlOn(runner: QueryRunner): Sql {
       const result = await runner.query(text, params as unknown[], true);
       return result.affected ?? 0;
     },
+    afterCommit,
   };
 }
 
@@ -64,7 +83,7 @@ function sqlOn(runner: QueryRunner): Sql {
  * (search_path = its schema, then the shared extensions), with migrations and transactions.
  * `synchronize` is always off: the schema changes only through migrations.
  */
-export class Database {
+export class Database implements Sql {
   readonly dataSource: DataSource;
 
   constructor(readonly options: DatabaseOptions) {
@@ -104,14 +123,24 @@ export class Database {
     return this.withRunner((sql) => sql.execute(text, params, options));
   }
 
-  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  /** Outside a transaction every statement has committed when it completes: `effect` runs at once. */
+  afterCommit(effect: () => void): void {
+    runEffects([effect]);
+  }
+
+  /**
+   * Runs `work` in one transaction: everything it writes commits together or not at all. Effects
+   * registered with `tx.afterCommit` run after the commit, before this resolves.
+   */
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    const effects: (() => void)[] = [];
     try {
       await runner.startTransaction();
-      const result = await work(sqlOn(runner));
+      const result = await work(sqlOn(runner, (effect) => void effects.push(effect)));
       await runner.commitTransaction();
+      runEffects(effects);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -132,7 +161,7 @@ export class Database {
   private async withRunner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      return await work(sqlOn(runner));
+      return await work(sqlOn(runner, (effect) => this.afterCommit(effect)));
     } finally {
       await runner.release();
     }

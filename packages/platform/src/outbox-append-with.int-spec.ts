@@ -1,19 +1,21 @@
 /**
  * Outbox.appendWith: a write and its event in one SQL statement — the event exists exactly when
- * the write returned a row, both or neither commit, and the relay is woken once per written event.
+ * the write returned a row, both or neither commit, and relays are woken only once the event is
+ * committed (never for a rolled-back one).
  */
 import pg from 'pg';
 import { createTestDatabase, eventually, type TestDatabase } from '@instainstru/test-harness';
 import { Database } from './database';
 import { fixtureSchemas, LEDGER_EVENT } from './events-testing/fixtures';
-import { Outbox } from './outbox';
+import { CommittedEventsSignal, Outbox } from './outbox';
 
 const SCHEMA = 'catalog';
 let testDb: TestDatabase;
 let db: Database;
 let listener: pg.Client;
-const notifications: string[] = [];
-const outbox = new Outbox(fixtureSchemas(), 'append-with.');
+let outbox: Outbox;
+/** Per notification: how many outbox rows were committed when it arrived. */
+const notifications: number[] = [];
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -21,8 +23,12 @@ beforeAll(async () => {
   await db.execute(`create table lesson_probe (id integer primary key, note text not null)`);
   listener = new pg.Client({ connectionString: testDb.urlFor(SCHEMA) });
   await listener.connect();
-  listener.on('notification', (n) => notifications.push(n.channel));
+  // What the listener sees when woken: a notification sent before the commit would find fewer rows.
+  listener.on('notification', () => {
+    void listener.query<{ n: number }>(`select count(*)::int as n from outbox`).then((r) => notifications.push(r.rows[0]!.n));
+  });
   await listener.query('listen outbox_appended');
+  outbox = new Outbox(fixtureSchemas(), 'append-with.', new CommittedEventsSignal(db));
 });
 
 afterAll(async () => {
@@ -36,11 +42,61 @@ const insertProbe = (id: number) => ({ text: `insert into lesson_probe (id, note
 const outboxRows = (aggregateId: string) => db.query<{ type: string; topic: string }>(`select type, topic from outbox where aggregate_id = $1`, [aggregateId]);
 
 describe('Outbox.appendWith', () => {
+  const committedEvents = async () => Number((await db.query<{ n: string }>(`select count(*) as n from outbox`))[0]!.n);
+
   it('writes the row and its event together, answers the written rows and wakes the relay once', async () => {
     const before = notifications.length;
     await expect(outbox.appendWith(db, insertProbe(1), event(1))).resolves.toEqual([{ id: 1, note: 'probe 1' }]);
     expect(await outboxRows('probe-1')).toEqual([{ type: LEDGER_EVENT, topic: 'append-with.ledger.events' }]);
     await eventually(() => notifications.length === before + 1, 5000, 'one notification');
+    expect(notifications.at(-1)).toBe(await committedEvents());
+  });
+
+  it('inside a transaction, wakes the relay only after the commit, and never for a rollback', async () => {
+    const before = notifications.length;
+    await db.transaction(async (tx) => {
+      await outbox.appendWith(tx, insertProbe(11), event(11));
+      await outbox.append(tx, event(12));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(notifications.length).toBe(before);
+    });
+    await eventually(() => notifications.length > before, 5000, 'a notification after the commit');
+    expect(notifications.slice(before).every((seen) => seen === notifications.at(-1))).toBe(true);
+    expect(notifications.at(-1)).toBe(await committedEvents());
+
+    const afterCommit = notifications.length;
+    await expect(
+      db.transaction(async (tx) => {
+        await outbox.appendWith(tx, insertProbe(13), event(13));
+        throw new Error('abandoned');
+      }),
+    ).rejects.toThrow('abandoned');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notifications.length).toBe(afterCommit);
+  });
+
+  it('announces the last of a burst of concurrent appends', async () => {
+    const before = notifications.length;
+    await Promise.all(Array.from({ length: 40 }, (_, i) => outbox.appendWith(db, insertProbe(100 + i), event(100 + i))));
+    const total = await committedEvents();
+    // Coalesced (at most one NOTIFY in flight), yet one of them went out after the last commit.
+    await eventually(() => notifications.slice(before).includes(total), 5000, 'a notification that sees every event');
+    expect(notifications.length - before).toBeLessThanOrEqual(40);
+  });
+
+  it('reads what the write needs in the same statement and answers its own select', async () => {
+    const write = {
+      reads: `wanted as (select $1::int as id where $3::boolean)`,
+      text: `insert into lesson_probe (id, note) select id, $2 from wanted on conflict do nothing returning id`,
+      params: [20, 'probe 20', true],
+      answer: `select (select count(*)::int from wanted) as wanted, (select id from written) as written`,
+    };
+    await expect(outbox.appendWith(db, write, event(20))).resolves.toEqual([{ wanted: 1, written: 20 }]);
+    await expect(outbox.appendWith(db, { ...write, params: [20, 'again', true] }, event(21))).resolves.toEqual([{ wanted: 1, written: null }]);
+    await expect(outbox.appendWith(db, { ...write, params: [22, 'unwanted', false] }, event(22))).resolves.toEqual([{ wanted: 0, written: null }]);
+    expect((await outboxRows('probe-20')).length).toBe(1);
+    expect(await outboxRows('probe-21')).toEqual([]);
+    expect(await outboxRows('probe-22')).toEqual([]);
   });
 
   it('appends nothing when the write returned no row', async () => {

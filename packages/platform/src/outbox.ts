@@ -10,13 +10,66 @@ import { injectContext } from './tracing';
 const NOTIFY_CHANNEL = 'outbox_appended';
 
 /**
+ * Tells relays (which LISTEN on the channel) that events were committed. The NOTIFY goes out after
+ * the commit, on its own, rather than inside the appending transaction: Postgres serialises the
+ * commits of all transactions that notified (one lock for the whole cluster), which would make
+ * every event-writing transaction take its turn. At most one NOTIFY is in flight per process; a
+ * commit meanwhile asks for one more after it, so a burst of appends costs a handful of NOTIFYs
+ * and no append is left unannounced. A NOTIFY lost (the process dying, the database unreachable)
+ * delays publishing only until the relay's next poll.
+ */
+export class CommittedEventsSignal {
+  private sending = false;
+  private again = false;
+
+  constructor(private readonly db: Sql) {}
+
+  raise(): void {
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    void this.send();
+  }
+
+  private async send(): Promise<void> {
+    do {
+      this.again = false;
+      await this.db.execute(`select pg_notify($1, '')`, [NOTIFY_CHANNEL]).catch(() => undefined);
+    } while (this.again);
+    this.sending = false;
+  }
+}
+
+export interface AppendingWrite {
+  /** One data-modifying statement with RETURNING; its parameters are $1..$n of `params`. */
+  text: string;
+  params: readonly unknown[];
+  /** Run the combined statement as a named prepared statement (for a constant `text`). */
+  prepare?: boolean;
+  /**
+   * Common table expressions the write reads (`name as (select …)`, e.g. a row locked FOR SHARE),
+   * evaluated once for the whole statement.
+   */
+  reads?: string;
+  /**
+   * The statement's answer, a SELECT over `written` (and `reads`); by default `select * from
+   * written`. The event is appended only when `written` has a row, whatever the answer says.
+   */
+  answer?: string;
+}
+
+/**
  * Writes events into the service's outbox inside the caller's transaction, so an event exists
  * exactly when the change that caused it committed. Every event is validated against its schema.
+ * With a signal, relays are woken once the appending transaction committed.
  */
 export class Outbox {
   constructor(
     private readonly schemas: EventSchemaRegistry,
     private readonly topicPrefix = '',
+    private readonly committed?: CommittedEventsSignal,
   ) {}
 
   async append<Payload>(tx: Sql, event: NewEvent<Payload>): Promise<EventEnvelope<Payload>> {
@@ -25,31 +78,38 @@ export class Outbox {
       `insert into outbox (id, topic, aggregate_id, type, version, envelope) values ($1, $2, $3, $4, $5, $6)`,
       this.rowOf(envelope),
     );
-    await tx.query(`select pg_notify($1, '')`, [NOTIFY_CHANNEL]);
+    this.announce(tx);
     return envelope;
   }
 
   /**
-   * Runs `write` — one data-modifying statement with RETURNING, parameters $1..$n of its `params`
-   * — and appends `event` in the same SQL statement, so both commit together or not at all (a
-   * single statement is one transaction even outside `transaction()`) in one round trip. The event
-   * is appended only when `write` returned a row; answers the rows `write` returned. With
-   * `prepare`, the combined statement is a named prepared statement (for a constant `text`).
+   * Runs `write` and appends `event` in the same SQL statement, so both commit together or not at
+   * all (a single statement is one transaction even outside `transaction()`) in one round trip.
+   * The event is appended only when `write` returned a row; answers the rows of `write.answer`
+   * (by default, the rows `write` returned).
    */
-  async appendWith<Row, Payload>(sql: Sql, write: { text: string; params: readonly unknown[]; prepare?: boolean }, event: NewEvent<Payload>): Promise<Row[]> {
+  async appendWith<Row, Payload>(sql: Sql, write: AppendingWrite, event: NewEvent<Payload>): Promise<Row[]> {
     const envelope = this.envelopeOf(event);
     const p = (i: number) => `$${write.params.length + i}`;
-    return sql.query<Row>(
-      `with written as (${write.text}),
+    const rows = await sql.query<Row>(
+      `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
        appended as (
          insert into outbox (id, topic, aggregate_id, type, version, envelope)
          select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
-         returning pg_notify('${NOTIFY_CHANNEL}', '')
        )
-       select * from written`,
+       ${write.answer ?? 'select * from written'}`,
       [...write.params, ...this.rowOf(envelope)],
       { prepare: write.prepare ?? false },
     );
+    // With its own answer the statement may have appended nothing even though it answered rows;
+    // a needless signal costs one NOTIFY at most, coalesced with others.
+    if (rows.length > 0 || write.answer) this.announce(sql);
+    return rows;
+  }
+
+  private announce(sql: Sql): void {
+    const committed = this.committed;
+    if (committed) sql.afterCommit(() => committed.raise());
   }
 
   /** The envelope of a new event, with the current trace, validated against its schema. */

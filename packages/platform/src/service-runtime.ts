@@ -13,7 +13,7 @@ import type { EventBus } from './kafka/event-bus';
 import { KafkajsEventBus } from './kafka/kafkajs-event-bus';
 import { createLogger } from './logger';
 import { PlatformMetrics } from './metrics';
-import { Outbox, OutboxRelay } from './outbox';
+import { CommittedEventsSignal, Outbox, OutboxRelay } from './outbox';
 import { initTracing, shutdownTracing } from './tracing';
 
 /** Background work of the `worker` role: outbox relay, consumers, schedulers. */
@@ -60,7 +60,7 @@ export async function createServiceDeps(config: ServiceConfig, migrations: Migra
   }).connect();
   const bus = new KafkajsEventBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const schemas = new EventSchemaRegistry();
-  const outbox = new Outbox(schemas, config.kafka.topicPrefix);
+  const outbox = new Outbox(schemas, config.kafka.topicPrefix, new CommittedEventsSignal(db));
   const registered: (() => Promise<void> | void)[] = [];
   const deps: ServiceDeps = { config, logger, metrics, db, bus, schemas, outbox, onClose: (close) => void registered.push(close) };
   closers.set(deps, registered);
