@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { InternalClient } from '@instainstru/platform';
 import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
 import type { NewBooking } from '../../services/booking/src/domain/booking.types';
@@ -37,6 +39,8 @@ const OTHER_SERVICE = randomUUID();
 const TEACHER = 'teacher-int-1';
 const instructorId = randomUUID();
 const offlineInstructorId = randomUUID();
+/** An instructor whose read-model row a test locks and changes. */
+const lockedInstructorId = randomUUID();
 
 /** A listener on availability's internal paths that never answers a hold and answers releases when told to. */
 class SilentCalendar {
@@ -102,6 +106,7 @@ beforeAll(async () => {
   const events = [
     instructorStateEvent({ instructorId, userId: TEACHER, revision: 2, services: [{ serviceId: SERVICE, durationsMinutes: [60, 30], lessonModes: ['online'] }] }),
     instructorStateEvent({ instructorId: offlineInstructorId, revision: 1, isLive: false, services: [{ serviceId: SERVICE }] }),
+    instructorStateEvent({ instructorId: lockedInstructorId, userId: 'teacher-int-locked', revision: 1, services: [{ serviceId: SERVICE, durationsMinutes: [60], lessonModes: ['online'] }] }),
   ];
   await publishInstructorEvents(stack, events);
   await bookingProcessed(stack, events);
@@ -232,6 +237,8 @@ describe("booking's transaction after the hold re-checks every rule against the 
     const booking = await bookingModule.creation.bookHeldSlot(b, 2);
     expect(booking).toMatchObject({ id: b.id, status: 'CONFIRMED', studentId: 'student-tx', startsAt: b.startsAt.toISOString(), price: { amountMinor: 6500, currency: 'USD' } });
     expect(booking.confirmedAt).toBe(booking.createdAt);
+    // The answer is the booking exactly as it reads back.
+    expect(await bookingModule.repository.findById(b.id)).toEqual(booking);
     const [row] = await bookingSql<{ status: string; confirmed_at: Date }>(stack, `select status, confirmed_at from booking where id = $1`, [b.id]);
     expect(row).toEqual({ status: 'CONFIRMED', confirmed_at: new Date(booking.confirmedAt!) });
     const events = await bookingOutbox(stack, b.id);
@@ -262,7 +269,35 @@ describe("booking's transaction after the hold re-checks every rule against the 
       apiCode: 'CONFLICT',
       details: { instructorId, startsAt: overlapping.startsAt.toISOString(), endsAt: overlapping.endsAt.toISOString() },
     });
+    // The same when the read model moved on since the booking was made (the rules checked again first).
+    await expect(bookingModule.creation.bookHeldSlot({ ...overlapping, id: randomUUID() }, 1)).rejects.toMatchObject({ code: 'SLOT_UNAVAILABLE' });
     expect(await bookingFootprint(stack)).toEqual(before);
+  });
+
+  it('runs creates for one instructor side by side, but makes them wait for a read-model update in flight and obey it', async () => {
+    const other = new pg.Client({ connectionString: stack.db.urlFor('booking') });
+    await other.connect();
+    const outcome = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => 'booked', (e: { code?: string }) => e.code), sleep(ms).then(() => 'still waiting')]);
+    try {
+      // Another create's transaction holds its lock on the instructor's row: this one does not wait for it.
+      await other.query('begin');
+      await other.query(`select 1 from instructor_offering where instructor_id = $1 for share`, [lockedInstructorId]);
+      const alongside = held(24 * 29, { instructorId: lockedInstructorId, instructorUserId: 'teacher-int-locked' });
+      expect(await outcome(bookingModule.creation.bookHeldSlot(alongside, 1), 5_000)).toBe('booked');
+      await other.query('rollback');
+
+      // The read model taking the instructor offline, not yet committed: a create waits, then obeys it.
+      await other.query('begin');
+      await other.query(`update instructor_offering set is_live = false, revision = 2 where instructor_id = $1`, [lockedInstructorId]);
+      const before = await bookingFootprint(stack);
+      const waiting = bookingModule.creation.bookHeldSlot(held(24 * 30, { instructorId: lockedInstructorId, instructorUserId: 'teacher-int-locked' }), 1);
+      expect(await outcome(waiting, 500)).toBe('still waiting');
+      await other.query('commit');
+      await expect(waiting).rejects.toMatchObject({ code: 'INSTRUCTOR_NOT_LIVE' });
+      expect(await bookingFootprint(stack)).toEqual(before);
+    } finally {
+      await other.end();
+    }
   });
 });
 

@@ -81,10 +81,12 @@ describe('Outbox.appendWith', () => {
     const total = await committedEvents();
     // Coalesced (at most one NOTIFY in flight), yet one of them went out after the last commit.
     await eventually(() => notifications.slice(before).includes(total), 5000, 'a notification that sees every event');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a trailing one, if any, lands here
     expect(notifications.length - before).toBeLessThanOrEqual(40);
   });
 
-  it('reads what the write needs in the same statement and answers its own select', async () => {
+  it('reads what the write needs in the same statement, answers its own select, and wakes relays only when it appended', async () => {
+    const before = notifications.length;
     const write = {
       reads: `wanted as (select $1::int as id where $3::boolean)`,
       text: `insert into lesson_probe (id, note) select id, $2 from wanted on conflict do nothing returning id`,
@@ -97,6 +99,9 @@ describe('Outbox.appendWith', () => {
     expect((await outboxRows('probe-20')).length).toBe(1);
     expect(await outboxRows('probe-21')).toEqual([]);
     expect(await outboxRows('probe-22')).toEqual([]);
+    await eventually(() => notifications.length === before + 1, 5000, 'the first write notifies');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notifications.length).toBe(before + 1);
   });
 
   it('appends nothing when the write returned no row', async () => {

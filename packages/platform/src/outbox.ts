@@ -91,19 +91,26 @@ export class Outbox {
   async appendWith<Row, Payload>(sql: Sql, write: AppendingWrite, event: NewEvent<Payload>): Promise<Row[]> {
     const envelope = this.envelopeOf(event);
     const p = (i: number) => `$${write.params.length + i}`;
-    const rows = await sql.query<Row>(
+    // With its own answer, the statement also says whether it appended (a column taken off again).
+    const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "outbox$appended" from (${write.answer}) as answer` : 'select * from written';
+    const rows = await sql.query<Row & { 'outbox$appended'?: boolean }>(
       `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
        appended as (
          insert into outbox (id, topic, aggregate_id, type, version, envelope)
          select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
+         returning 1
        )
-       ${write.answer ?? 'select * from written'}`,
+       ${answer}`,
       [...write.params, ...this.rowOf(envelope)],
       { prepare: write.prepare ?? false },
     );
-    // With its own answer the statement may have appended nothing even though it answered rows;
-    // a needless signal costs one NOTIFY at most, coalesced with others.
-    if (rows.length > 0 || write.answer) this.announce(sql);
+    let appended = rows.length > 0;
+    if (write.answer) {
+      // No answer row: whether it appended is unknown, so relays are woken anyway.
+      appended = rows[0]?.['outbox$appended'] ?? true;
+      for (const row of rows) delete row['outbox$appended'];
+    }
+    if (appended) this.announce(sql);
     return rows;
   }
 

@@ -26,7 +26,7 @@ const refusedByAvailability = (error: unknown) => error instanceof RemoteService
  *     holds and writes nothing;
  *  2. availability holds the slot under the booking's id (outside any transaction); a refusal is
  *     answered as availability gave it, an unknown outcome releases the hold (idempotent);
- *  3. one transaction locks the instructor's read-model row, re-checks every rule against it,
+ *  3. one transaction share-locks the instructor's read-model row, re-checks every rule against it,
  *     inserts the booking as CONFIRMED at the server-computed price (the exclusion constraint
  *     refuses an overlap with another active booking) and appends `booking.confirmed`;
  *  4. should (3) fail for any reason, the hold is released (compensation).
@@ -99,21 +99,24 @@ export class BookingCreation {
   }
 
   /**
-   * Step 3, one transaction: lock the instructor's read-model row (creates for one instructor take
-   * turns, so a clash is an immediate SLOT_UNAVAILABLE rather than a deadlock in the constraint
-   * check), re-check every rule against it, insert the booking CONFIRMED and append
-   * `booking.confirmed`. `booking` was made from the read model at `revision`: while the row is
-   * still at that revision it holds the very terms every rule was checked against, and the whole
-   * transaction is one statement; when it moved on, the rules are checked again against what the
-   * locked row now says. Throws the rule broken, or SLOT_UNAVAILABLE on an overlapping booking.
+   * Step 3, one transaction: share-lock the instructor's read-model row (its terms cannot change
+   * before the commit; other creates for the instructor go on alongside), re-check every rule
+   * against it, insert the booking CONFIRMED and append `booking.confirmed`. `booking` was made
+   * from the read model at `revision`: while the row is still at that revision it holds the very
+   * terms every rule was checked against, and the whole transaction is one statement; when it
+   * moved on, the rules are checked again against what the locked row now says. Throws the rule
+   * broken, or SLOT_UNAVAILABLE when the lesson overlaps another active booking.
    */
   async bookHeldSlot(booking: NewBooking, revision: number): Promise<Booking> {
     const confirmedAt = this.clock();
-    const written = await this.repository.insertConfirmedAtRevision(booking, confirmedAt, revision, bookingEventFor(confirmedBooking(booking, confirmedAt))!);
-    if (written) return written;
+    const confirmed = confirmedBooking(booking, confirmedAt);
+    const outcome = await this.repository.insertConfirmedAtRevision(booking, confirmedAt, revision, bookingEventFor(confirmed)!);
+    if (outcome === 'BOOKED') return confirmed;
+    if (outcome === 'SLOT_TAKEN') throw slotUnavailable(booking);
     return this.repository.transaction(async (writer) => {
       const offering = await writer.lockInstructorOffering(booking.instructorId);
       const confirmed = await writer.insertConfirmed(newBooking(offering, booking.id, booking), confirmedAt);
+      if (!confirmed) throw slotUnavailable(booking);
       await writer.publish(bookingEventFor(confirmed)!);
       return confirmed;
     });
@@ -165,7 +168,14 @@ function newBooking(offering: InstructorOffering | null, id: string, lesson: Les
   };
 }
 
-/** The booking as inserted CONFIRMED at `confirmedAt` (it is also created then). */
+const slotUnavailable = (b: NewBooking) =>
+  new BookingError(BookingErrorCode.SlotUnavailable, 'The instructor already has a lesson booked at that time', {
+    instructorId: b.instructorId,
+    startsAt: b.startsAt.toISOString(),
+    endsAt: b.endsAt.toISOString(),
+  });
+
+/** The booking as inserted CONFIRMED at `confirmedAt` (it is also created then), exactly as the row reads back. */
 function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
   return {
     ...b,

@@ -84,6 +84,13 @@ export interface BookingPageKey {
   id: string;
 }
 
+/**
+ * What a create's single statement did: BOOKED (the booking and its event written); SLOT_TAKEN
+ * (the read model was at the revision checked, and the slot, or the booking id, was taken);
+ * REVISION_MOVED (the read model moved on or lost the instructor: nothing was tried).
+ */
+export type InsertAtRevision = 'BOOKED' | 'SLOT_TAKEN' | 'REVISION_MOVED';
+
 /** A transition's compare-and-set: the status it requires and what it records. */
 export type BookingTransition =
   | { to: 'CANCELLED'; from: 'CONFIRMED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
@@ -96,14 +103,17 @@ export type BookingTransition =
  */
 export interface BookingWriter {
   /**
-   * The instructor's terms, locked until the transaction ends: every write that puts an active
-   * booking of the instructor into the exclusion constraint's check (a create's insert) takes this
-   * lock first, so those writes run one after the other per instructor and a clash is an immediate
-   * SLOT_UNAVAILABLE, never a deadlock inside the constraint check.
+   * The instructor's terms, share-locked until the transaction ends: they cannot change under a
+   * create (a read-model update waits for it), while creates for the same instructor still run
+   * side by side — overlaps among them are the exclusion constraint's to decide.
    */
   lockInstructorOffering(instructorId: string): Promise<InstructorOffering | null>;
-  /** Inserts the booking as CONFIRMED at `confirmedAt`; throws SLOT_UNAVAILABLE when it overlaps another active booking of the instructor. */
-  insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking>;
+  /**
+   * Inserts the booking as CONFIRMED at `confirmedAt`; null, writing nothing, when it overlaps
+   * another active booking of the instructor (or its id is taken). A clash is answered at once,
+   * never by waiting inside the constraint check, where two inserts could deadlock.
+   */
+  insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking | null>;
   /** Compare-and-set on status; null when the booking is not (or no longer) in `from`. */
   transition(id: string, change: BookingTransition): Promise<Booking | null>;
   findById(id: string): Promise<Booking | null>;
@@ -122,11 +132,12 @@ export interface BookingRepository {
   instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]>;
   /**
    * A create's transaction as one statement: when the instructor's read-model row is still at
-   * `revision`, locks it, inserts the booking CONFIRMED at `confirmedAt` and appends `event`; null
-   * (nothing written) when the row is gone or at another revision. Throws SLOT_UNAVAILABLE when
-   * the booking overlaps another active booking of the instructor.
+   * `revision`, share-locks it, inserts the booking CONFIRMED at `confirmedAt` (created then too,
+   * payment NOT_STARTED) and appends `event`. Writes nothing when the row is gone or at another
+   * revision, or when the booking overlaps another active booking of the instructor (or its id is
+   * taken), and says which.
    */
-  insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<Booking | null>;
+  insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<InsertAtRevision>;
   transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T>;
 }
 

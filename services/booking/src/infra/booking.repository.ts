@@ -1,6 +1,5 @@
 import type { NewEvent } from '@instainstru/events';
 import type { Database, Outbox, Sql } from '@instainstru/platform';
-import { BookingError, BookingErrorCode } from '../domain/booking.errors';
 import type {
   Booking,
   BookingPageKey,
@@ -11,6 +10,7 @@ import type {
   BookingWriter,
   CancelledBy,
   CompletedBy,
+  InsertAtRevision,
   InstructorOffering,
   LessonMode,
   NewBooking,
@@ -56,9 +56,6 @@ const COLUMNS = `id, status, instructor_id, instructor_user_id, student_user_id,
   lesson_mode, price_minor, currency, payment_status, notes, created_at, confirmed_at, cancelled_by, cancel_reason, cancelled_at,
   completed_by, completed_at, no_show_marked_at`;
 
-/** Postgres' answer when a row breaks an exclusion constraint (here: overlapping active bookings). */
-const EXCLUSION_VIOLATION = '23P01';
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function bookingOf(row: BookingRow): Booking {
@@ -93,15 +90,9 @@ const offeringOf = (row: OfferingRow): InstructorOffering => ({
   offeredServices: row.offered_services,
 });
 
-function sqlStateOf(error: unknown): string | undefined {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e?.code ?? e?.driverError?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 async function findOffering(sql: Sql, instructorId: string, lock: boolean): Promise<InstructorOffering | null> {
   const [row] = await sql.query<OfferingRow>(
-    `select instructor_id, user_id, is_live, timezone, offered_services, revision from instructor_offering where instructor_id = $1${lock ? ' for no key update' : ''}`,
+    `select instructor_id, user_id, is_live, timezone, offered_services, revision from instructor_offering where instructor_id = $1${lock ? ' for share' : ''}`,
     [instructorId],
   );
   return row ? offeringOf(row) : null;
@@ -135,22 +126,20 @@ const insertParams = (b: NewBooking, confirmedAt: Date) => [
   b.id, b.instructorId, b.instructorUserId, b.studentId, b.serviceId, b.startsAt, b.endsAt, b.durationMinutes, b.lessonMode, b.price.amountMinor, b.price.currency, b.notes, confirmedAt,
 ];
 
-/** Runs a create's insert, answering an overlap with another active booking as SLOT_UNAVAILABLE. */
-async function insertingBooking(b: NewBooking, insert: () => Promise<BookingRow[]>): Promise<Booking | null> {
-  try {
-    const [row] = await insert();
-    return row ? bookingOf(row) : null;
-  } catch (error) {
-    if (sqlStateOf(error) === EXCLUSION_VIOLATION) {
-      throw new BookingError(BookingErrorCode.SlotUnavailable, 'The instructor already has a lesson booked at that time', {
-        instructorId: b.instructorId,
-        startsAt: b.startsAt.toISOString(),
-        endsAt: b.endsAt.toISOString(),
-      });
-    }
-    throw error;
-  }
-}
+/**
+ * A create's single statement (see insertConfirmedAtRevision). The read-model row is share-locked
+ * at the revision the rules were checked against, so its terms cannot change before the commit
+ * while other creates for the instructor go on alongside; ON CONFLICT DO NOTHING answers an
+ * overlap with another active booking at once (a speculative insert yields instead of waiting in
+ * the exclusion check, where concurrent inserts could deadlock). It answers one word, not the
+ * row: the caller passed every value the row holds.
+ */
+const INSERT_AT_REVISION = {
+  reads: `offering as (select instructor_id from instructor_offering where instructor_id = $2 and revision = $14 for share)`,
+  text: `${INSERT_BOOKING} select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13 from offering
+    on conflict do nothing returning id`,
+  answer: `select case when exists (select 1 from written) then 'BOOKED' when exists (select 1 from offering) then 'SLOT_TAKEN' else 'REVISION_MOVED' end as outcome`,
+};
 
 export class PostgresBookingWriter implements BookingWriter {
   constructor(
@@ -162,9 +151,10 @@ export class PostgresBookingWriter implements BookingWriter {
     return findOffering(this.tx, instructorId, true);
   }
 
-  async insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking> {
-    const text = `${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) returning ${COLUMNS}`;
-    return (await insertingBooking(booking, () => this.tx.query<BookingRow>(text, insertParams(booking, confirmedAt))))!;
+  async insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking | null> {
+    const text = `${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) on conflict do nothing returning ${COLUMNS}`;
+    const [row] = await this.tx.query<BookingRow>(text, insertParams(booking, confirmedAt));
+    return row ? bookingOf(row) : null;
   }
 
   async transition(id: string, change: BookingTransition): Promise<Booking | null> {
@@ -229,12 +219,13 @@ export class PostgresBookingRepository implements BookingRepository {
     return rows.map(bookingOf);
   }
 
-  insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<Booking | null> {
-    const text = `${INSERT_BOOKING}
-      select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13
-        from instructor_offering where instructor_id = $2 and revision = $14 for no key update
-      returning ${COLUMNS}`;
-    return insertingBooking(booking, () => this.outbox.appendWith<BookingRow, object>(this.db, { text, params: [...insertParams(booking, confirmedAt), revision], prepare: true }, event));
+  async insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<InsertAtRevision> {
+    const [row] = await this.outbox.appendWith<{ outcome: InsertAtRevision }, object>(
+      this.db,
+      { ...INSERT_AT_REVISION, params: [...insertParams(booking, confirmedAt), revision], prepare: true },
+      event,
+    );
+    return row!.outcome;
   }
 
   transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T> {
