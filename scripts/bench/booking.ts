@@ -25,6 +25,10 @@
  *   insert    the bare floor: one plain INSERT of the same row into a copy of the booking table
  *             (no constraints, no indexes)
  *
+ * Per target it also prints the CPU time per call of this process (client and in-process services)
+ * and of all Postgres processes; CPU per call is far steadier than throughput on a shared machine,
+ * and the Postgres share separates the database's work from the client's.
+ *
  * Two scenarios: low contention (every call books a free slot of one of many instructors; every
  * call must succeed) and high contention (BENCH_CONTENDERS consecutive calls aim at the same slot of
  * a few instructors: one wins, the others must get CONFLICT SLOT_UNAVAILABLE). Any other answer
@@ -34,8 +38,8 @@
  * Needs Postgres (superuser access to create the throwaway databases, as scripts/db-bootstrap.ts)
  * and Kafka is not used (no relay runs; outbox rows stay unpublished in the throwaway database).
  * Knobs: BENCH_ROUNDS=3  BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=1  BENCH_CONNECTIONS=16
- *        BENCH_INSTRUCTORS=60  BENCH_CONTENDED_INSTRUCTORS=2  BENCH_CONTENDERS=8
- *        BENCH_SCENARIOS=low,high
+ *        BENCH_INSTRUCTORS=60  BENCH_CONTENDED_INSTRUCTORS=4  BENCH_CONTENDERS=8
+ *        BENCH_SCENARIOS=low,high  BENCH_TARGETS=core,table (the bare insert always runs)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -76,8 +80,9 @@ import { buildGateway } from '../../gateway/src/server';
 import { serviceMigrations } from '../services';
 import { createBenchDatabase } from './lib/bench-database';
 import { onCleanup, runBench } from './lib/cleanup';
-import { envInt } from './lib/env';
+import { benchParts, envInt } from './lib/env';
 import { runClosedLoop, type LoopResult } from './lib/closed-loop';
+import { ownCpuSeconds, postgresCpuSeconds } from './lib/proc-cpu';
 import { fmt, fmtInt, median, table } from './lib/stats';
 
 const SETTINGS = {
@@ -86,12 +91,15 @@ const SETTINGS = {
   warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 1),
   connections: envInt('BENCH_CONNECTIONS', 16),
   instructors: envInt('BENCH_INSTRUCTORS', 60),
-  contendedInstructors: envInt('BENCH_CONTENDED_INSTRUCTORS', 2),
+  contendedInstructors: envInt('BENCH_CONTENDED_INSTRUCTORS', 4),
   contenders: envInt('BENCH_CONTENDERS', 8),
 };
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'low,high').split(',').map((s) => s.trim()));
-const TARGETS = ['gateway', 'subgraph', 'create', 'core', 'hold', 'table', 'insert'] as const;
-type Target = (typeof TARGETS)[number];
+const SCENARIOS = benchParts(['low', 'high'], 'BENCH_SCENARIOS');
+const ALL_TARGETS = ['gateway', 'subgraph', 'create', 'core', 'hold', 'table', 'insert'] as const;
+type Target = (typeof ALL_TARGETS)[number];
+/** BENCH_TARGETS picks some; the bare INSERT always runs, as every ratio's baseline. */
+const CHOSEN = benchParts(ALL_TARGETS, 'BENCH_TARGETS');
+const TARGETS = ALL_TARGETS.filter((t) => CHOSEN.has(t) || t === 'insert');
 
 const log = (line = '') => console.log(line);
 const ISSUER = 'https://auth.instainstru.bench';
@@ -103,6 +111,9 @@ const LESSON_MINUTES = 30;
 const STEP_MINUTES = 45;
 const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
 const WEEKS = 10;
+/** Weeks of slots for the targets that write only booking's tables (no published weeks, no horizon to stay in). */
+const FAR_WEEKS = 520;
+const WEEK_MS = 7 * 86_400_000;
 const CREATE = JSON.stringify({
   query: 'mutation Book($input: CreateBookingInput!) { createBooking(input: $input) { id status } }',
   operationName: 'Book',
@@ -121,13 +132,17 @@ interface Slot {
   startsAt: string;
 }
 
-/** Hands out slots: the n-th call of a scenario aims at slot floor(n / contenders) (contenders = 1: always a free one). */
+/**
+ * Hands out slots over `weeks` weeks from `monday`: the n-th call of a scenario aims at slot
+ * floor(n / contenders) (contenders = 1: always a free one).
+ */
 class SlotPlan {
   private n = 0;
   constructor(
     private readonly instructorIds: string[],
     private readonly monday: Date,
     private readonly contenders: number,
+    private readonly weeks = WEEKS,
   ) {}
 
   next(): Slot {
@@ -135,7 +150,7 @@ class SlotPlan {
     const instructorId = this.instructorIds[k % this.instructorIds.length]!;
     const perInstructor = Math.floor(k / this.instructorIds.length);
     const day = Math.floor(perInstructor / SLOTS_PER_DAY);
-    if (day >= WEEKS * 7) throw new Error('The bench ran out of seeded slots; lower BENCH_ROUND_SECONDS or raise BENCH_INSTRUCTORS');
+    if (day >= this.weeks * 7) throw new Error('The bench ran out of seeded slots; lower BENCH_ROUND_SECONDS or raise BENCH_INSTRUCTORS');
     const minutes = day * 24 * 60 + (perInstructor % SLOTS_PER_DAY) * STEP_MINUTES;
     return { instructorId, startsAt: new Date(this.monday.getTime() + minutes * 60_000).toISOString() };
   }
@@ -328,12 +343,17 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
 interface RoundResult extends LoopResult {
   won: number;
   conflicts: number;
+  /** CPU microseconds per call in this process (the client, and every in-process service). */
+  nodeUs: number;
+  /** CPU microseconds per call of all Postgres processes. */
+  postgresUs: number;
 }
 
 async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, plan: SlotPlan, seconds: number): Promise<RoundResult> {
   let won = 0;
   let conflicts = 0;
   let student = 0;
+  const cpu0 = { node: ownCpuSeconds(), postgres: postgresCpuSeconds() ?? NaN };
   const result = await runClosedLoop(
     async () => {
       if ((await book(plan.next(), student++)) === 'won') won += 1;
@@ -342,7 +362,8 @@ async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, 
     SETTINGS.connections,
     seconds,
   );
-  return { ...result, won, conflicts };
+  const perCall = (s: number) => (s * 1e6) / Math.max(1, result.count);
+  return { ...result, won, conflicts, nodeUs: perCall(ownCpuSeconds() - cpu0.node), postgresUs: perCall((postgresCpuSeconds() ?? NaN) - cpu0.postgres) };
 }
 
 async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
@@ -350,17 +371,18 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
   // Each target books its own slots (its own plan over its own share of the instructors), so no
   // target finds slots another one took. core writes only booking's database and hold only
   // availability's, so they share instructors; the plain INSERT has no constraint to meet anyway.
+  // The targets that write only booking's tables need no published week: they book years ahead.
   const share = Math.floor(instructorIds.length / 4);
   const part = (i: number) => instructorIds.slice(i * share, i === 3 ? undefined : (i + 1) * share);
   const plans: Record<Target, SlotPlan> = {
     gateway: new SlotPlan(part(0), monday, contenders),
     subgraph: new SlotPlan(part(1), monday, contenders),
     create: new SlotPlan(part(2), monday, contenders),
-    core: new SlotPlan(part(3), monday, contenders),
+    core: new SlotPlan(part(3), monday, contenders, FAR_WEEKS),
     hold: new SlotPlan(part(3), monday, contenders),
-    // core's and hold's instructors, in the weeks after theirs: the same constraint, slots of its own.
-    table: new SlotPlan(part(3), new Date(monday.getTime() + WEEKS * 7 * 86_400_000), contenders),
-    insert: new SlotPlan(instructorIds, monday, contenders),
+    // core's and hold's instructors, in the weeks after core's: the same constraint, slots of its own.
+    table: new SlotPlan(part(3), new Date(monday.getTime() + FAR_WEEKS * WEEK_MS), contenders, FAR_WEEKS),
+    insert: new SlotPlan(instructorIds, monday, contenders, FAR_WEEKS),
   };
   for (const target of TARGETS) await measure(book[target], plans[target], SETTINGS.warmupSeconds);
   const rounds: Record<Target, RoundResult>[] = [];
@@ -378,7 +400,7 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
   log();
   log(
     table(
-      ['target', 'calls/s', 'booked/s', 'conflicts/s', 'p50 ms', 'p99 ms', '× insert'],
+      ['target', 'calls/s', 'booked/s', 'conflicts/s', 'p50 ms', 'p99 ms', '× insert', 'node µs/call', 'pg µs/call'],
       TARGETS.map((t) => [
         t,
         fmtInt(med(t, (r) => r.ops)),
@@ -387,19 +409,28 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
         fmt(med(t, (r) => r.p50)),
         fmt(med(t, (r) => r.p99)),
         fmt(median(rounds.map((r) => r[t].ops / r.insert.ops))),
+        fmtInt(med(t, (r) => r.nodeUs)),
+        fmtInt(med(t, (r) => r.postgresUs)),
       ]),
     ),
   );
-  const ratio = (a: Target, b: Target) => median(rounds.map((r) => r[a].ops / r[b].ops));
   log();
-  log(`  core / INSERT into booking   ${fmt(ratio('core', 'table'))}×   (booking's transaction vs the same row into the same table; goal ≥ 0.60×)`);
-  log(`  core / plain INSERT     ${fmt(ratio('core', 'insert'))}×   (vs a table without constraints or indexes)`);
-  log(`  INSERT into booking / plain INSERT   ${fmt(ratio('table', 'insert'))}×   (what the exclusion constraint and indexes cost)`);
-  log(`  hold / plain INSERT     ${fmt(ratio('hold', 'insert'))}×   (availability's hold transaction)`);
-  log(`  create / plain INSERT   ${fmt(ratio('create', 'insert'))}×   (read-model check + hold + booking's transaction)`);
-  log(`  subgraph / create       ${fmt(ratio('subgraph', 'create'))}×`);
-  log(`  gateway / subgraph      ${fmt(ratio('gateway', 'subgraph'))}×`);
-  log(`  gateway / core          ${fmt(ratio('gateway', 'core'))}×`);
+  const ratio = (a: Target, b: Target, label: string, why = '') => {
+    if (TARGETS.includes(a) && TARGETS.includes(b)) log(`  ${label.padEnd(34)} ${fmt(median(rounds.map((r) => r[a].ops / r[b].ops)))}×${why ? `   (${why})` : ''}`);
+  };
+  ratio('core', 'table', 'core / INSERT into booking', "booking's transaction vs the same row into the same table; goal ≥ 0.60×");
+  if (TARGETS.includes('core') && TARGETS.includes('table')) {
+    // The database's own share of the same comparison: Postgres CPU per call, INSERT over core.
+    const cpu = median(rounds.map((r) => r.table.postgresUs / r.core.postgresUs));
+    log(`  ${'core / INSERT, Postgres CPU'.padEnd(34)} ${fmt(cpu)}×   (the INSERT's Postgres CPU per call over core's: the database work alone)`);
+  }
+  ratio('core', 'insert', 'core / plain INSERT', 'vs a table without constraints or indexes');
+  ratio('table', 'insert', 'INSERT into booking / plain INSERT', 'what the exclusion constraint and indexes cost');
+  ratio('hold', 'insert', 'hold / plain INSERT', "availability's hold transaction");
+  ratio('create', 'insert', 'create / plain INSERT', "read-model check + hold + booking's transaction");
+  ratio('subgraph', 'create', 'subgraph / create');
+  ratio('gateway', 'subgraph', 'gateway / subgraph');
+  ratio('gateway', 'core', 'gateway / core');
 }
 
 async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number }> {

@@ -389,7 +389,7 @@ async function outboxThroughput(): Promise<void> {
   log(`  KafkajsEventBus.publish/raw sendBatch  ${ratio(rates.bus, rates.raw)}`);
 }
 
-runBench(`bench: ${['gateway', 'outbox'].filter((p) => PARTS.has(p)).join(' + ')}`, async () => {
+runBench(`bench: ${(['gateway', 'outbox'] as const).filter((p) => PARTS.has(p)).join(' + ')}`, async () => {
   if (PARTS.has('gateway')) await gatewayOverhead();
   if (PARTS.has('outbox')) await outboxThroughput();
 });

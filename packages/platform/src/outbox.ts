@@ -60,6 +60,37 @@ export interface AppendingWrite {
   answer?: string;
 }
 
+/** `write` and the outbox insert as one statement; with its own answer, it also says whether it appended. */
+function composeAppending(write: AppendingWrite): string {
+  const p = (i: number) => `$${write.params.length + i}`;
+  const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "outbox$appended" from (${write.answer}) as answer` : 'select * from written';
+  return `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
+       appended as (
+         insert into outbox (id, topic, aggregate_id, type, version, envelope)
+         select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
+         returning 1
+       )
+       ${answer}`;
+}
+
+/**
+ * Prepared writes' statements, composed once per (text, reads, answer): constant strings, so
+ * finding one costs no hashing of the statement on the hot path (a prepared write's text always
+ * comes with the same number of parameters).
+ */
+const preparedAppending = new Map<string, Map<string, Map<string, string>>>();
+
+function appendingStatement(write: AppendingWrite): string {
+  if (!write.prepare) return composeAppending(write);
+  let byReads = preparedAppending.get(write.text);
+  if (!byReads) preparedAppending.set(write.text, (byReads = new Map()));
+  let byAnswer = byReads.get(write.reads ?? '');
+  if (!byAnswer) byReads.set(write.reads ?? '', (byAnswer = new Map()));
+  let text = byAnswer.get(write.answer ?? '');
+  if (text === undefined) byAnswer.set(write.answer ?? '', (text = composeAppending(write)));
+  return text;
+}
+
 /**
  * Writes events into the service's outbox inside the caller's transaction, so an event exists
  * exactly when the change that caused it committed. Every event is validated against its schema.
@@ -90,20 +121,7 @@ export class Outbox {
    */
   async appendWith<Row, Payload>(sql: Sql, write: AppendingWrite, event: NewEvent<Payload>): Promise<Row[]> {
     const envelope = this.envelopeOf(event);
-    const p = (i: number) => `$${write.params.length + i}`;
-    // With its own answer, the statement also says whether it appended (a column taken off again).
-    const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "outbox$appended" from (${write.answer}) as answer` : 'select * from written';
-    const rows = await sql.query<Row & { 'outbox$appended'?: boolean }>(
-      `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
-       appended as (
-         insert into outbox (id, topic, aggregate_id, type, version, envelope)
-         select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
-         returning 1
-       )
-       ${answer}`,
-      [...write.params, ...this.rowOf(envelope)],
-      { prepare: write.prepare ?? false },
-    );
+    const rows = await sql.query<Row & { 'outbox$appended'?: boolean }>(appendingStatement(write), [...write.params, ...this.rowOf(envelope)], { prepare: write.prepare ?? false });
     let appended = rows.length > 0;
     if (write.answer) {
       // No answer row: whether it appended is unknown, so relays are woken anyway.

@@ -7,10 +7,10 @@ export function envInt(name: string, fallback: number): number {
   return value;
 }
 
-/** The parts a benchmark runs: `BENCH_PARTS=a,b` or all of them. */
-export function benchParts(all: readonly string[]): Set<string> {
-  const parts = new Set((process.env.BENCH_PARTS ?? all.join(',')).split(',').map((p) => p.trim()));
-  const unknown = [...parts].filter((p) => !all.includes(p));
-  if (unknown.length) throw new Error(`BENCH_PARTS: unknown part(s) ${unknown.join(', ')}; choose from ${all.join(', ')}`);
-  return parts;
+/** The parts a benchmark runs: `BENCH_PARTS=a,b` (or another knob's name) or all of them. */
+export function benchParts<T extends string>(all: readonly T[], knob = 'BENCH_PARTS'): Set<T> {
+  const parts = new Set((process.env[knob] || all.join(',')).split(',').map((p) => p.trim()));
+  const unknown = [...parts].filter((p) => !(all as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`${knob}: unknown part(s) ${unknown.join(', ')}; choose from ${all.join(', ')}`);
+  return parts as Set<T>;
 }

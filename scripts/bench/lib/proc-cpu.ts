@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
@@ -53,4 +53,29 @@ export async function measureCpu<T>(pids: Record<string, number | 'self'>, work:
     cpu[name] = a === undefined || b === undefined ? undefined : a - b;
   }
   return { result, cpu };
+}
+
+/**
+ * CPU seconds used so far by every Postgres server process on this machine (backends and
+ * background workers: a process whose command is `postgres`); undefined where /proc is not
+ * available. Processes that exited in between are not counted, so compare short spans.
+ */
+export function postgresCpuSeconds(): number | undefined {
+  try {
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      total += processCpuSeconds(Number(entry)) ?? 0;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 }
