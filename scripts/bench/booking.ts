@@ -363,7 +363,9 @@ async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, 
     seconds,
   );
   const perCall = (s: number) => (s * 1e6) / Math.max(1, result.count);
-  return { ...result, won, conflicts, nodeUs: perCall(ownCpuSeconds() - cpu0.node), postgresUs: perCall((postgresCpuSeconds() ?? NaN) - cpu0.postgres) };
+  // A Postgres process that exited meanwhile takes its CPU time with it: a negative span is unknown.
+  const postgres = (postgresCpuSeconds() ?? NaN) - cpu0.postgres;
+  return { ...result, won, conflicts, nodeUs: perCall(ownCpuSeconds() - cpu0.node), postgresUs: postgres >= 0 ? perCall(postgres) : NaN };
 }
 
 async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
@@ -410,7 +412,7 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
         fmt(med(t, (r) => r.p99)),
         fmt(median(rounds.map((r) => r[t].ops / r.insert.ops))),
         fmtInt(med(t, (r) => r.nodeUs)),
-        fmtInt(med(t, (r) => r.postgresUs)),
+        fmtInt(median(rounds.map((r) => r[t].postgresUs).filter(Number.isFinite))),
       ]),
     ),
   );
@@ -421,7 +423,7 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
   ratio('core', 'table', 'core / INSERT into booking', "booking's transaction vs the same row into the same table; goal ≥ 0.60×");
   if (TARGETS.includes('core') && TARGETS.includes('table')) {
     // The database's own share of the same comparison: Postgres CPU per call, INSERT over core.
-    const cpu = median(rounds.map((r) => r.table.postgresUs / r.core.postgresUs));
+    const cpu = median(rounds.map((r) => r.table.postgresUs / r.core.postgresUs).filter(Number.isFinite));
     log(`  ${'core / INSERT, Postgres CPU'.padEnd(34)} ${fmt(cpu)}×   (the INSERT's Postgres CPU per call over core's: the database work alone)`);
   }
   ratio('core', 'insert', 'core / plain INSERT', 'vs a table without constraints or indexes');
