@@ -13,24 +13,16 @@ const NOTIFY_CHANNEL = 'outbox_appended';
  * Tells relays (which LISTEN on the channel) that events were committed. The NOTIFY goes out after
  * the commit, on its own, rather than inside the appending transaction: Postgres serialises the
  * commits of all transactions that notified (one lock for the whole cluster), which would make
- * every event-writing transaction take its turn. At most one NOTIFY is in flight per process, and
- * they start at most every `minIntervalMs`; a commit meanwhile asks for one more after it, so a
- * burst of appends costs a handful of NOTIFYs and no append is left unannounced. A NOTIFY lost (the process dying, the database unreachable)
+ * every event-writing transaction take its turn. At most one NOTIFY is in flight per process; a
+ * commit meanwhile asks for one more after it, so a burst of appends costs a handful of NOTIFYs
+ * and no append is left unannounced. A NOTIFY lost (the process dying, the database unreachable)
  * delays publishing only until the relay's next poll.
  */
 export class CommittedEventsSignal {
   private sending = false;
   private again = false;
 
-  /**
-   * @param minIntervalMs the least time between the starts of two NOTIFYs: the first after a
-   *   quiet spell goes out at once, later ones at most this often (each is a transaction of its
-   *   own, and a relay takes one batch per wake anyway).
-   */
-  constructor(
-    private readonly db: Sql,
-    private readonly minIntervalMs = 5,
-  ) {}
+  constructor(private readonly db: Sql) {}
 
   raise(): void {
     if (this.sending) {
@@ -44,10 +36,7 @@ export class CommittedEventsSignal {
   private async send(): Promise<void> {
     do {
       this.again = false;
-      const started = Date.now();
       await this.db.execute(`select pg_notify($1, '')`, [NOTIFY_CHANNEL]).catch(() => undefined);
-      const wait = started + this.minIntervalMs - Date.now();
-      if (this.again && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     } while (this.again);
     this.sending = false;
   }
