@@ -5,20 +5,13 @@ import {
   type HoldAnswer,
   useCalendarTestbed,
 } from '../support/availability';
+import type { BookableSlot } from '../../services/availability/src/domain/availability.types';
 import { dataOf, errorOf } from '../support/instructor';
 
 /** Monday 2027-03-01 07:00 in New York. */
 const NOW = '2027-03-01T12:00:00.000Z';
 const bed = useCalendarTestbed(NOW);
 
-interface Slot {
-  startsAt: string;
-  endsAt: string;
-  localStartsAt: string;
-  localDate: string;
-  localStartTime: string;
-  timezone: string;
-}
 
 const BOOKABLE = `query($id: ID!, $d: Int!, $from: String!, $to: String!, $tz: String) {
   bookableSlots(instructorId: $id, durationMinutes: $d, from: $from, to: $to, timezone: $tz) { startsAt endsAt localStartsAt localDate localStartTime timezone }
@@ -28,9 +21,9 @@ const query = (id: string, from: string, to: string, durationMinutes = 60, timez
   bed.stack.graphql(BOOKABLE, { variables: { id, d: durationMinutes, from, to, ...(timezone ? { tz: timezone } : {}) } });
 
 const bookable = async (id: string, from: string, to: string, durationMinutes = 60, timezone?: string) =>
-  dataOf<{ bookableSlots: Slot[] }>(await query(id, from, to, durationMinutes, timezone)).bookableSlots;
+  dataOf<{ bookableSlots: BookableSlot[] }>(await query(id, from, to, durationMinutes, timezone)).bookableSlots;
 
-const times = (slots: Slot[]) => slots.map((s) => s.localStartTime);
+const times = (slots: BookableSlot[]) => slots.map((s) => s.localStartTime);
 
 /** A live New York instructor with the given week published. */
 async function teacherWith(weekStart: string, slots: { dayOfWeek: number; startTime: string; endTime: string }[], options: { isLive?: boolean; timezone?: string } = {}): Promise<string> {

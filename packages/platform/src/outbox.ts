@@ -74,24 +74,6 @@ function composeAppending(write: AppendingWrite): string {
 }
 
 /**
- * Prepared writes' statements, composed once per (text, reads, answer): constant strings, so
- * finding one costs no hashing of the statement on the hot path (a prepared write's text always
- * comes with the same number of parameters).
- */
-const preparedAppending = new Map<string, Map<string, Map<string, string>>>();
-
-function appendingStatement(write: AppendingWrite): string {
-  if (!write.prepare) return composeAppending(write);
-  let byReads = preparedAppending.get(write.text);
-  if (!byReads) preparedAppending.set(write.text, (byReads = new Map()));
-  let byAnswer = byReads.get(write.reads ?? '');
-  if (!byAnswer) byReads.set(write.reads ?? '', (byAnswer = new Map()));
-  let text = byAnswer.get(write.answer ?? '');
-  if (text === undefined) byAnswer.set(write.answer ?? '', (text = composeAppending(write)));
-  return text;
-}
-
-/**
  * Writes events into the service's outbox inside the caller's transaction, so an event exists
  * exactly when the change that caused it committed. Every event is validated against its schema.
  * With a signal, relays are woken once the appending transaction committed.
@@ -121,7 +103,7 @@ export class Outbox {
    */
   async appendWith<Row, Payload>(sql: Sql, write: AppendingWrite, event: NewEvent<Payload>): Promise<Row[]> {
     const envelope = this.envelopeOf(event);
-    const rows = await sql.query<Row & { 'outbox$appended'?: boolean }>(appendingStatement(write), [...write.params, ...this.rowOf(envelope)], { prepare: write.prepare ?? false });
+    const rows = await sql.query<Row & { 'outbox$appended'?: boolean }>(composeAppending(write), [...write.params, ...this.rowOf(envelope)], { prepare: write.prepare ?? false });
     let appended = rows.length > 0;
     if (write.answer) {
       // No answer row: whether it appended is unknown, so relays are woken anyway.

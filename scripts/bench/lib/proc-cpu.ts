@@ -21,16 +21,20 @@ function clockTicks(): number {
  */
 export function processCpuSeconds(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; the fields after it are space-separated.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
-    return (utime + stime) / clockTicks();
+    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** User + system seconds from the text of a /proc/<pid>/stat file. */
+function cpuSecondsOfStat(stat: string): number | undefined {
+  // The command name (field 2) may contain spaces; the fields after it are space-separated.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return (utime + stime) / clockTicks();
 }
 
 /** CPU seconds used by this process (all threads), from process.cpuUsage(). */
@@ -72,7 +76,7 @@ export function postgresCpuSeconds(): number | undefined {
         continue; // exited meanwhile
       }
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      total += processCpuSeconds(Number(entry)) ?? 0;
+      total += cpuSecondsOfStat(stat) ?? 0;
     }
     return total;
   } catch {

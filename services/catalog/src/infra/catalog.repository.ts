@@ -11,7 +11,8 @@ interface CategoryRow {
   is_virtual: boolean;
 }
 
-interface ServiceRow {
+/** A service row as the catalog's queries select it (SERVICE_COLUMNS). */
+export interface ServiceRow {
   id: string;
   slug: string;
   name: string;
@@ -29,7 +30,7 @@ const toCategory = (r: CategoryRow): Category => ({
   isVirtual: r.is_virtual,
 });
 
-const toService = (r: ServiceRow): CatalogService => ({
+export const toService = (r: ServiceRow): CatalogService => ({
   id: r.id,
   slug: r.slug,
   name: r.name,

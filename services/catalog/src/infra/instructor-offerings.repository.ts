@@ -1,6 +1,7 @@
 import type { Sql } from '@instainstru/platform';
 import type { CatalogService } from '../domain/catalog.types';
 import { KIDS, type InstructorOfferingsReader, type InstructorOfferingsWriter, type InstructorPageKey, type InstructorSnapshot } from '../domain/instructor-offerings';
+import { toService, type ServiceRow } from './catalog.repository';
 
 /** Writes the read model inside the consumer's transaction (`tx` is the inbox row's transaction). */
 export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWriter {
@@ -38,14 +39,6 @@ export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWri
   }
 }
 
-interface ServiceRow {
-  id: string;
-  slug: string;
-  name: string;
-  category_id: string;
-  synonyms: string[];
-}
-
 export class PostgresInstructorOfferingsReader implements InstructorOfferingsReader {
   constructor(private readonly sql: Sql) {}
 
@@ -58,7 +51,7 @@ export class PostgresInstructorOfferingsReader implements InstructorOfferingsRea
         order by s.name, s.id`,
       [KIDS],
     );
-    return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, categoryId: r.category_id, synonyms: r.synonyms }));
+    return rows.map(toService);
   }
 
   async liveInstructorsForService(serviceId: string, kidsOnly: boolean, after: InstructorPageKey | null, limit: number): Promise<InstructorPageKey[]> {
