@@ -27,7 +27,7 @@ function gatedSql() {
 describe('CommittedEventsSignal', () => {
   it('sends one NOTIFY per raise while none is in flight', async () => {
     const { sql, sent, completeOne } = gatedSql();
-    const signal = new CommittedEventsSignal(sql);
+    const signal = new CommittedEventsSignal(sql, 0);
     signal.raise();
     expect(sent).toEqual([`select pg_notify($1, '')`]);
     await completeOne();
@@ -37,7 +37,7 @@ describe('CommittedEventsSignal', () => {
 
   it('folds raises during a NOTIFY into exactly one more after it', async () => {
     const { sql, sent, pending, completeOne } = gatedSql();
-    const signal = new CommittedEventsSignal(sql);
+    const signal = new CommittedEventsSignal(sql, 0);
     signal.raise();
     for (let i = 0; i < 25; i += 1) signal.raise();
     expect(sent).toHaveLength(1);
@@ -46,6 +46,20 @@ describe('CommittedEventsSignal', () => {
     await completeOne();
     expect(sent).toHaveLength(2);
     expect(pending).toHaveLength(0);
+  });
+
+  it('starts NOTIFYs at most every minIntervalMs, the first at once', async () => {
+    const { sql, sent, completeOne } = gatedSql();
+    const signal = new CommittedEventsSignal(sql, 80);
+    const started = Date.now();
+    signal.raise();
+    expect(sent).toHaveLength(1);
+    signal.raise();
+    await completeOne();
+    expect(sent).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(sent).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(80);
   });
 
   it('keeps signalling after a NOTIFY failed', async () => {
@@ -59,7 +73,7 @@ describe('CommittedEventsSignal', () => {
       },
       afterCommit: (effect) => effect(),
     };
-    const signal = new CommittedEventsSignal(sql);
+    const signal = new CommittedEventsSignal(sql, 0);
     signal.raise();
     await new Promise((resolve) => setImmediate(resolve));
     signal.raise();

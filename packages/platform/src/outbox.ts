@@ -13,16 +13,25 @@ const NOTIFY_CHANNEL = 'outbox_appended';
  * Tells relays (which LISTEN on the channel) that events were committed. The NOTIFY goes out after
  * the commit, on its own, rather than inside the appending transaction: Postgres serialises the
  * commits of all transactions that notified (one lock for the whole cluster), which would make
- * every event-writing transaction take its turn. At most one NOTIFY is in flight per process; a
- * commit meanwhile asks for one more after it, so a burst of appends costs a handful of NOTIFYs
- * and no append is left unannounced. A NOTIFY lost (the process dying, the database unreachable)
- * delays publishing only until the relay's next poll.
+ * every event-writing transaction take its turn. At most one NOTIFY is in flight per process, and
+ * they start at most every `minIntervalMs`; a commit meanwhile asks for one more after it, so a
+ * burst of appends costs a NOTIFY every few milliseconds and no append is left unannounced. A
+ * NOTIFY lost (the process dying, the database unreachable) delays publishing only until the
+ * relay's next poll.
  */
 export class CommittedEventsSignal {
   private sending = false;
   private again = false;
 
-  constructor(private readonly db: Sql) {}
+  /**
+   * @param minIntervalMs the least time between the starts of two NOTIFYs: the first after a quiet
+   *   spell goes out at once, later ones at most this often (each NOTIFY is a transaction of its
+   *   own, and a woken relay takes every committed event in one batch anyway).
+   */
+  constructor(
+    private readonly db: Sql,
+    private readonly minIntervalMs = 5,
+  ) {}
 
   raise(): void {
     if (this.sending) {
@@ -36,18 +45,20 @@ export class CommittedEventsSignal {
   private async send(): Promise<void> {
     do {
       this.again = false;
+      const started = Date.now();
       await this.db.execute(`select pg_notify($1, '')`, [NOTIFY_CHANNEL]).catch(() => undefined);
+      const wait = started + this.minIntervalMs - Date.now();
+      if (this.again && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     } while (this.again);
     this.sending = false;
   }
 }
 
 export interface AppendingWrite {
-  /** One data-modifying statement with RETURNING; its parameters are $1..$n of `params`. */
+  /** One data-modifying statement with RETURNING; its parameters are $1..$`params`. */
   text: string;
-  params: readonly unknown[];
-  /** Run the combined statement as a named prepared statement (for a constant `text`). */
-  prepare?: boolean;
+  /** How many parameters the write takes. */
+  params: number;
   /**
    * Common table expressions the write reads (`name as (select …)`, e.g. a row locked FOR SHARE),
    * evaluated once for the whole statement.
@@ -58,19 +69,38 @@ export interface AppendingWrite {
    * written`. The event is appended only when `written` has a row, whatever the answer says.
    */
   answer?: string;
+  /** Run as a named prepared statement: each connection parses and plans it once. */
+  prepare?: boolean;
 }
 
-/** `write` and the outbox insert as one statement; with its own answer, it also says whether it appended. */
-function composeAppending(write: AppendingWrite): string {
-  const p = (i: number) => `$${write.params.length + i}`;
-  const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "outbox$appended" from (${write.answer}) as answer` : 'select * from written';
-  return `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
+/** The column of an answer row that says whether the event was appended. */
+const APPENDED = 'outbox$appended';
+
+/**
+ * A write and the outbox insert as one SQL statement, composed once and run any number of times
+ * through Outbox.appendWith. With its own answer, the statement also says whether it appended.
+ */
+export class AppendingStatement {
+  readonly text: string;
+  readonly params: number;
+  readonly prepare: boolean;
+  /** Whether answer rows carry the appended flag (the write has its own answer). */
+  readonly flagsAppended: boolean;
+
+  constructor(write: AppendingWrite) {
+    const p = (i: number) => `$${write.params + i}`;
+    this.params = write.params;
+    this.prepare = write.prepare ?? false;
+    this.flagsAppended = write.answer !== undefined;
+    const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "${APPENDED}" from (${write.answer}) as answer` : 'select * from written';
+    this.text = `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
        appended as (
          insert into outbox (id, topic, aggregate_id, type, version, envelope)
          select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
          returning 1
        )
        ${answer}`;
+  }
 }
 
 /**
@@ -96,22 +126,22 @@ export class Outbox {
   }
 
   /**
-   * Runs `write` and appends `event` in the same SQL statement, so both commit together or not at
-   * all (a single statement is one transaction even outside `transaction()`) in one round trip.
-   * The event is appended only when `write` returned a row; answers the rows of `write.answer`
-   * (by default, the rows `write` returned).
+   * Runs `statement` with the write's `params` and appends `event` in the same SQL statement, so
+   * both commit together or not at all (a single statement is one transaction even outside
+   * `transaction()`) in one round trip. The event is appended only when the write returned a row;
+   * answers the rows of the statement's answer (by default, the rows the write returned).
    */
-  async appendWith<Row, Payload>(sql: Sql, write: AppendingWrite, event: NewEvent<Payload>): Promise<Row[]> {
+  async appendWith<Row, Payload>(sql: Sql, statement: AppendingStatement, params: readonly unknown[], event: NewEvent<Payload>): Promise<Row[]> {
+    if (params.length !== statement.params) throw new Error(`The write takes ${statement.params} parameters, not ${params.length}`);
     const envelope = this.envelopeOf(event);
-    const rows = await sql.query<Row & { 'outbox$appended'?: boolean }>(composeAppending(write), [...write.params, ...this.rowOf(envelope)], { prepare: write.prepare ?? false });
-    let appended = rows.length > 0;
-    if (write.answer) {
-      // No answer row: whether it appended is unknown, so relays are woken anyway.
-      appended = rows[0]?.['outbox$appended'] ?? true;
-      for (const row of rows) delete row['outbox$appended'];
+    const rows = await sql.query<Row & { [APPENDED]?: boolean }>(statement.text, [...params, ...this.rowOf(envelope)], { prepare: statement.prepare });
+    if (!statement.flagsAppended) {
+      if (rows.length > 0) this.announce(sql);
+      return rows;
     }
-    if (appended) this.announce(sql);
-    return rows;
+    // No answer row: whether it appended is unknown, so relays are woken anyway.
+    if (rows[0]?.[APPENDED] ?? true) this.announce(sql);
+    return rows.map(({ [APPENDED]: _appended, ...answer }) => answer as Row);
   }
 
   private announce(sql: Sql): void {

@@ -1,5 +1,5 @@
 import type { NewEvent } from '@instainstru/events';
-import type { Database, Outbox, Sql } from '@instainstru/platform';
+import { AppendingStatement, type Database, type Outbox, type Sql } from '@instainstru/platform';
 import type {
   Booking,
   BookingPageKey,
@@ -127,29 +127,27 @@ const insertParams = (b: NewBooking, confirmedAt: Date) => [
 ];
 
 /**
- * A create's single statement (see insertConfirmedAtRevision). A lesson that overlaps a booking
- * already committed is answered from the exclusion constraint's index alone, locking and inserting
- * nothing. Otherwise the read-model row is share-locked at the revision the rules were checked
- * against, so its terms cannot change before the commit while other creates for the instructor go
- * on alongside, and ON CONFLICT DO NOTHING decides a race with a booking not yet committed (a
- * speculative insert yields instead of waiting inside the exclusion check, where concurrent inserts
- * could deadlock). It answers one word, not the row: the caller passed every value the row holds.
+ * A create's single statement (see insertConfirmedAtRevision). The read-model row is share-locked
+ * at the revision the rules were checked against, so its terms cannot change before the commit
+ * while other creates for the instructor go on alongside. ON CONFLICT DO NOTHING answers an overlap
+ * with another active booking: one already committed is found by the exclusion constraint's check
+ * before anything is inserted, and a race with one not yet committed makes the speculative insert
+ * yield instead of waiting inside the exclusion check, where concurrent inserts could deadlock. It
+ * answers one word, not the row: the caller passed every value the row holds.
  */
-const INSERT_AT_REVISION = {
-  reads: `taken as (
-      select 1 from booking
-       where instructor_id = $2 and status in ('REQUESTED', 'CONFIRMED') and tstzrange(starts_at, ends_at) && tstzrange($6, $7)
-       limit 1),
-    offering as (
+const INSERT_AT_REVISION = new AppendingStatement({
+  reads: `offering as (
       select instructor_id from instructor_offering
-       where instructor_id = $2 and revision = $14 and not exists (select 1 from taken)
+       where instructor_id = $2 and revision = $14
        for share)`,
   text: `${INSERT_BOOKING} select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13 from offering
     on conflict do nothing returning id`,
   answer: `select case when exists (select 1 from written) then 'BOOKED'
-                   when exists (select 1 from taken) or exists (select 1 from offering) then 'SLOT_TAKEN'
+                   when exists (select 1 from offering) then 'SLOT_TAKEN'
                    else 'REVISION_MOVED' end as outcome`,
-};
+  params: 14,
+  prepare: true,
+});
 
 export class PostgresBookingWriter implements BookingWriter {
   constructor(
@@ -232,7 +230,8 @@ export class PostgresBookingRepository implements BookingRepository {
   async insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<InsertAtRevision> {
     const [row] = await this.outbox.appendWith<{ outcome: InsertAtRevision }, object>(
       this.db,
-      { ...INSERT_AT_REVISION, params: [...insertParams(booking, confirmedAt), revision], prepare: true },
+      INSERT_AT_REVISION,
+      [...insertParams(booking, confirmedAt), revision],
       event,
     );
     return row!.outcome;
