@@ -67,13 +67,15 @@ import { loadAvailabilityConfig } from '../../services/availability/src/availabi
 import { PostgresCalendarStore } from '../../services/availability/src/infra/calendar.repository';
 import { buildAvailabilityServer } from '../../services/availability/src/server';
 import { loadBookingConfig } from '../../services/booking/src/booking.config';
-import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
+import { BookingCreation, confirmedBooking } from '../../services/booking/src/domain/booking-creation.service';
+import { bookingEventFor } from '../../services/booking/src/domain/booking.events';
 import { lessonPrice } from '../../services/booking/src/domain/booking.rules';
 import { applyInstructorState as applyBookingInstructor } from '../../services/booking/src/domain/instructor-offerings';
 import type { SlotHolds } from '../../services/booking/src/domain/slot-holds';
-import { PostgresBookingRepository } from '../../services/booking/src/infra/booking.repository';
+import { INSERT_AT_REVISION, PostgresBookingRepository } from '../../services/booking/src/infra/booking.repository';
 import { PostgresInstructorOfferingsWriter } from '../../services/booking/src/infra/instructor-offerings.repository';
 import { buildBookingServer, createBookingModule } from '../../services/booking/src/server';
+import { createEnvelope } from '@instainstru/events';
 import { mintDevToken } from '../../gateway/src/auth/dev-key';
 import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
 import { buildGateway } from '../../gateway/src/server';
@@ -83,6 +85,7 @@ import { onCleanup, runBench } from './lib/cleanup';
 import { benchParts, envInt } from './lib/env';
 import { runClosedLoop, type LoopResult } from './lib/closed-loop';
 import { ownCpuSeconds, postgresCpuSeconds } from './lib/proc-cpu';
+import { findPgbench, pgbenchScript, runPgbench, type PgbenchOptions, type PgbenchRun } from './lib/pgbench';
 import { fmt, fmtInt, median, table } from './lib/stats';
 
 const SETTINGS = {
@@ -94,7 +97,7 @@ const SETTINGS = {
   contendedInstructors: envInt('BENCH_CONTENDED_INSTRUCTORS', 4),
   contenders: envInt('BENCH_CONTENDERS', 8),
 };
-const SCENARIOS = benchParts(['low', 'high'], 'BENCH_SCENARIOS');
+const SCENARIOS = benchParts(['low', 'high', 'database'], 'BENCH_SCENARIOS');
 const ALL_TARGETS = ['gateway', 'subgraph', 'create', 'core', 'hold', 'table', 'insert'] as const;
 type Target = (typeof ALL_TARGETS)[number];
 /** BENCH_TARGETS picks some; the bare INSERT always runs, as every ratio's baseline. */
@@ -236,6 +239,12 @@ async function seedInstructors(stack: Stack, count: number, monday: Date): Promi
 
 type Outcome = 'won' | 'conflict';
 
+/** The plain INSERT of a booking row (the floor): $1 id … $11 confirmed at. */
+const plainInsertInto = (table: string) => `insert into ${table} (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
+    duration_minutes, lesson_mode, price_minor, currency, notes, confirmed_at)
+  values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, 'online', $9, $10, null, $11)
+  on conflict do nothing`;
+
 /** The six ways to book one slot, each answering whether it won the slot or met a conflict. */
 async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, student: number) => Promise<Outcome>>> {
   const tokens = await Promise.all(
@@ -278,13 +287,9 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
   const price = lessonPrice({ amountMinor: 6000, currency: 'USD' }, LESSON_MINUTES);
   const plainInsert = async (into: 'booking' | 'booking_bench_copy', slot: Slot, student: number): Promise<Outcome> => {
     const startsAt = new Date(slot.startsAt);
-    const written = await db.execute(
-      `insert into ${into} (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
-         duration_minutes, lesson_mode, price_minor, currency, notes, confirmed_at)
-       values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, 'online', $9, $10, null, $11)
-       on conflict do nothing`,
-      [randomUUID(), slot.instructorId, 'bench-teacher', studentOf(student), SERVICE_ID, startsAt, new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), LESSON_MINUTES, price.amountMinor, price.currency, new Date()],
-    );
+    const written = await db.execute(plainInsertInto(into), [
+      randomUUID(), slot.instructorId, 'bench-teacher', studentOf(student), SERVICE_ID, startsAt, new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), LESSON_MINUTES, price.amountMinor, price.currency, new Date(),
+    ]);
     return written === 1 || into === 'booking_bench_copy' ? 'won' : 'conflict';
   };
 
@@ -435,6 +440,88 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
   ratio('gateway', 'core', 'gateway / core');
 }
 
+/** The instructors pgbench books for, their ids computed from `:i` (1…n). */
+const pgbenchInstructorId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const PGBENCH_INSTRUCTOR = `('00000000-0000-4000-8000-' || lpad(:i::text, 12, '0'))::uuid`;
+/** pgbench's lessons: a random slot of 45 minutes from 2200 on (far from every other target's). */
+const PGBENCH_STARTS = `(timestamptz '2200-01-01 00:00Z' + make_interval(mins => ${STEP_MINUTES} * :k))`;
+const PGBENCH_ENDS = `(timestamptz '2200-01-01 00:00Z' + make_interval(mins => ${STEP_MINUTES} * :k + ${LESSON_MINUTES}))`;
+const PGBENCH_AGGREGATE = 'pgbench-booking';
+
+/**
+ * The database core alone: the create's single statement (INSERT_AT_REVISION, exactly as the
+ * repository runs it, with a real booking.confirmed envelope) against the plain INSERT of the same
+ * row, both driven by pgbench over prepared statements in interleaved rounds. Every call books a
+ * free slot of one of BENCH_INSTRUCTORS instructors.
+ */
+async function databaseCore(stack: Stack): Promise<void> {
+  const bin = findPgbench();
+  if (!bin) {
+    log('pgbench is not installed here: the database core alone is not measured');
+    return;
+  }
+  const db = stack.deps.booking.db;
+  for (let i = 1; i <= SETTINGS.instructors; i += 1) {
+    const instructorId = pgbenchInstructorId(i);
+    const payload = {
+      instructorId,
+      userId: 'bench-teacher',
+      revision: 1,
+      instructor: { timezone: 'UTC', isLive: true },
+      offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: { amountMinor: 6000, currency: 'USD' }, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
+    };
+    await db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), payload));
+  }
+  const price = lessonPrice({ amountMinor: 6000, currency: 'USD' }, LESSON_MINUTES);
+  const student = `'bench-student-' || (:k % 64)`;
+  const row = [`gen_random_uuid()`, PGBENCH_INSTRUCTOR, `'bench-teacher'`, student, `'${SERVICE_ID}'`, PGBENCH_STARTS, PGBENCH_ENDS, String(LESSON_MINUTES)];
+  const setup = [`\\set i random(1, ${SETTINGS.instructors})`, `\\set k random(1, 20000000)`];
+  const scripts = {
+    core: pgbenchScript(setup, INSERT_AT_REVISION.text, [
+      ...row, `'online'`, String(price.amountMinor), `'${price.currency}'`, 'null', 'now()', '1',
+      'gen_random_uuid()', `'${stack.deps.booking.config.kafka.topicPrefix}booking.events'`, `'${PGBENCH_AGGREGATE}'`, `'booking.confirmed'`, '1', ':envelope',
+    ]),
+    insert: pgbenchScript(setup, plainInsertInto('booking'), [...row, String(price.amountMinor), `'${price.currency}'`, 'now()']),
+  };
+  // A real envelope of the size the service writes (the statement stores it as it is given).
+  const startsAt = new Date(Date.UTC(2200, 0, 1));
+  const sample = {
+    id: randomUUID(), instructorId: pgbenchInstructorId(1), instructorUserId: 'bench-teacher', studentId: 'bench-student-1', serviceId: SERVICE_ID,
+    startsAt, endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), durationMinutes: LESSON_MINUTES, lessonMode: 'online' as const, price, notes: null,
+  };
+  const envelope = createEnvelope(bookingEventFor(confirmedBooking(sample, new Date()))!);
+  stack.deps.booking.schemas.validate(envelope);
+  const options: PgbenchOptions = {
+    bin,
+    url: stack.deps.booking.config.database.url,
+    sessionOptions: `-c search_path=${stack.deps.booking.config.database.schema},extensions`,
+    clients: SETTINGS.connections,
+    seconds: SETTINGS.roundSeconds,
+    defines: { envelope: JSON.stringify(envelope) },
+  };
+  const order = ['core', 'insert'] as const;
+  for (const name of order) await runPgbench(scripts[name], { ...options, seconds: SETTINGS.warmupSeconds });
+  const rounds: Record<(typeof order)[number], PgbenchRun>[] = [];
+  let coreCalls = 0;
+  for (let r = 0; r < SETTINGS.rounds; r += 1) {
+    const round = {} as Record<(typeof order)[number], PgbenchRun>;
+    const names = r % 2 === 0 ? order : [...order].reverse();
+    for (const name of names) round[name] = await runPgbench(scripts[name], options);
+    coreCalls += round.core.transactions;
+    rounds.push(round);
+    log(`  round ${r + 1}: ${names.map((n) => `${n} ${fmtInt(round[n].transactionsPerSecond)}/s`).join(', ')}`);
+  }
+  // The statement must have booked (not found the read model moved on): one event per booking.
+  const [events] = await db.query<{ n: string }>(`select count(*) as n from outbox where aggregate_id = $1`, [PGBENCH_AGGREGATE]);
+  // (The warm-up booked too, so a statement that books every time leaves more events than calls.)
+  const booked = Number(events!.n);
+  if (booked < 0.99 * coreCalls) throw new Error(`pgbench's core statement booked only ${booked} lessons in ${coreCalls} calls`);
+  log();
+  log(
+    `  ${'database core / INSERT into booking'.padEnd(34)} ${fmt(median(rounds.map((r) => r.core.transactionsPerSecond / r.insert.transactionsPerSecond)))}×   (the create's statement vs the same row's INSERT, both from pgbench; goal ≥ 0.60×)`,
+  );
+}
+
 async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number }> {
   const [b] = await stack.deps.booking.db.query<{ n: string }>(
     `select count(*) as n from booking a join booking b on a.instructor_id = b.instructor_id and a.id < b.id
@@ -468,6 +555,11 @@ runBench(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].
     log();
     log(`High contention: ${high.length} instructors, ${SETTINGS.contenders} consecutive calls per slot, ${SETTINGS.connections} clients`);
     await scenario('high', book, high, monday);
+  }
+  if (SCENARIOS.has('database')) {
+    log();
+    log(`Database core alone (pgbench, a C client): ${SETTINGS.instructors} instructors, every call books a free slot, ${SETTINGS.connections} connections`);
+    await databaseCore(stack);
   }
   const found = await overlaps(stack);
   log();

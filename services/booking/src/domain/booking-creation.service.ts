@@ -176,7 +176,7 @@ const slotUnavailable = (b: NewBooking) =>
   });
 
 /** The booking as inserted CONFIRMED at `confirmedAt` (it is also created then), exactly as the row reads back. */
-function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
+export function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
   return {
     ...b,
     status: 'CONFIRMED',

@@ -132,18 +132,25 @@ const insertParams = (b: NewBooking, confirmedAt: Date) => [
  * while other creates for the instructor go on alongside. ON CONFLICT DO NOTHING answers an overlap
  * with another active booking: one already committed is found by the exclusion constraint's check
  * before anything is inserted, and a race with one not yet committed makes the speculative insert
- * yield instead of waiting inside the exclusion check, where concurrent inserts could deadlock. It
- * answers one word, not the row: the caller passed every value the row holds.
+ * yield instead of waiting inside the exclusion check, where concurrent inserts could deadlock.
+ * Students racing for a slot ask for the same start: a committed booking starting then is found
+ * first through the (instructor, start) index, a cheap probe that locks and inserts nothing (the
+ * constraint's own check is a GiST search, too dear to run twice on every free slot). It answers
+ * one word, not the row: the caller passed every value the row holds.
  */
-const INSERT_AT_REVISION = new AppendingStatement({
-  reads: `offering as (
+export const INSERT_AT_REVISION = new AppendingStatement({
+  reads: `taken as (
+      select 1 from booking
+       where instructor_id = $2 and starts_at = $6 and status in ('REQUESTED', 'CONFIRMED')
+       limit 1),
+    offering as (
       select instructor_id from instructor_offering
-       where instructor_id = $2 and revision = $14
+       where instructor_id = $2 and revision = $14 and not exists (select 1 from taken)
        for share)`,
   text: `${INSERT_BOOKING} select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13 from offering
     on conflict do nothing returning id`,
   answer: `select case when exists (select 1 from written) then 'BOOKED'
-                   when exists (select 1 from offering) then 'SLOT_TAKEN'
+                   when exists (select 1 from taken) or exists (select 1 from offering) then 'SLOT_TAKEN'
                    else 'REVISION_MOVED' end as outcome`,
   params: 14,
   prepare: true,
