@@ -368,7 +368,7 @@ async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, 
     seconds,
   );
   const perCall = (s: number) => (s * 1e6) / Math.max(1, result.count);
-  // A Postgres process that exited meanwhile takes its CPU time with it: a negative span is unknown.
+  // Exited backends count through the postmaster; should /proc still lose time, a negative span is unknown.
   const postgres = (postgresCpuSeconds() ?? NaN) - cpu0.postgres;
   return { ...result, won, conflicts, nodeUs: perCall(ownCpuSeconds() - cpu0.node), postgresUs: postgres >= 0 ? perCall(postgres) : NaN };
 }
@@ -501,15 +501,23 @@ async function databaseCore(stack: Stack): Promise<void> {
   };
   const order = ['core', 'insert'] as const;
   for (const name of order) await runPgbench(scripts[name], { ...options, seconds: SETTINGS.warmupSeconds });
-  const rounds: Record<(typeof order)[number], PgbenchRun>[] = [];
+  /** One pgbench run and the Postgres CPU per transaction it cost (its backends exit with it). */
+  const measured = async (name: (typeof order)[number]) => {
+    const before = postgresCpuSeconds() ?? NaN;
+    const run = await runPgbench(scripts[name], options);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the postmaster waits for the exited backends
+    const spent = (postgresCpuSeconds() ?? NaN) - before;
+    return { ...run, postgresUs: spent >= 0 ? (spent * 1e6) / Math.max(1, run.transactions) : NaN };
+  };
+  const rounds: Record<(typeof order)[number], PgbenchRun & { postgresUs: number }>[] = [];
   let coreCalls = 0;
   for (let r = 0; r < SETTINGS.rounds; r += 1) {
-    const round = {} as Record<(typeof order)[number], PgbenchRun>;
+    const round = {} as Record<(typeof order)[number], PgbenchRun & { postgresUs: number }>;
     const names = r % 2 === 0 ? order : [...order].reverse();
-    for (const name of names) round[name] = await runPgbench(scripts[name], options);
+    for (const name of names) round[name] = await measured(name);
     coreCalls += round.core.transactions;
     rounds.push(round);
-    log(`  round ${r + 1}: ${names.map((n) => `${n} ${fmtInt(round[n].transactionsPerSecond)}/s`).join(', ')}`);
+    log(`  round ${r + 1}: ${names.map((n) => `${n} ${fmtInt(round[n].transactionsPerSecond)}/s (pg ${fmtInt(round[n].postgresUs)} µs/call)`).join(', ')}`);
   }
   // The statement must have booked (not found the read model moved on): one event per booking.
   const [events] = await db.query<{ n: string }>(`select count(*) as n from outbox where aggregate_id = $1`, [PGBENCH_AGGREGATE]);
@@ -520,6 +528,8 @@ async function databaseCore(stack: Stack): Promise<void> {
   log(
     `  ${'database core / INSERT into booking'.padEnd(34)} ${fmt(median(rounds.map((r) => r.core.transactionsPerSecond / r.insert.transactionsPerSecond)))}×   (the create's statement vs the same row's INSERT, both from pgbench; goal ≥ 0.60×)`,
   );
+  const cpu = median(rounds.map((r) => r.insert.postgresUs / r.core.postgresUs).filter(Number.isFinite));
+  log(`  ${'database core / INSERT, Postgres CPU'.padEnd(34)} ${fmt(cpu)}×   (the INSERT's Postgres CPU per call over the statement's, from the same runs)`);
 }
 
 async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number }> {

@@ -27,14 +27,16 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** User + system seconds from the text of a /proc/<pid>/stat file. */
-function cpuSecondsOfStat(stat: string): number | undefined {
+/**
+ * User + system seconds from the text of a /proc/<pid>/stat file; with `reapedChildren`, plus
+ * those of the process's children that exited and were waited for.
+ */
+function cpuSecondsOfStat(stat: string, reapedChildren = false): number | undefined {
   // The command name (field 2) may contain spaces; the fields after it are space-separated.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
-  return (utime + stime) / clockTicks();
+  const ticks = (reapedChildren ? [11, 12, 13, 14] : [11, 12]).map((i) => Number(fields[i]));
+  if (!ticks.every(Number.isFinite)) return undefined;
+  return ticks.reduce((a, b) => a + b, 0) / clockTicks();
 }
 
 /** CPU seconds used by this process (all threads), from process.cpuUsage(). */
@@ -61,8 +63,9 @@ export async function measureCpu<T>(pids: Record<string, number | 'self'>, work:
 
 /**
  * CPU seconds used so far by every Postgres server process on this machine (backends and
- * background workers: a process whose command is `postgres`); undefined where /proc is not
- * available. Processes that exited in between are not counted, so compare short spans.
+ * background workers: a process whose command is `postgres`), including the backends that exited
+ * (the postmaster, their parent, accounts for them once it has waited for them); undefined where
+ * /proc is not available.
  */
 export function postgresCpuSeconds(): number | undefined {
   try {
@@ -76,7 +79,7 @@ export function postgresCpuSeconds(): number | undefined {
         continue; // exited meanwhile
       }
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      total += cpuSecondsOfStat(stat) ?? 0;
+      total += cpuSecondsOfStat(stat, true) ?? 0;
     }
     return total;
   } catch {
