@@ -112,6 +112,8 @@ const SERVICE_ID = randomUUID();
 /** Lessons of 30 minutes, one every 45 (the default 15-minute buffer after each). */
 const LESSON_MINUTES = 30;
 const STEP_MINUTES = 45;
+const HOURLY_RATE = { amountMinor: 6000, currency: 'USD' };
+const PRICE = lessonPrice(HOURLY_RATE, LESSON_MINUTES);
 const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
 const WEEKS = 10;
 /** Weeks of slots for the targets that write only booking's tables (no published weeks, no horizon to stay in). */
@@ -209,6 +211,15 @@ async function startStack(): Promise<Stack> {
   };
 }
 
+/** A live instructor (revision 1) in UTC offering the bench's service: 30-minute online lessons at 60 USD an hour. */
+const instructorState = (instructorId: string, userId: string) => ({
+  instructorId,
+  userId,
+  revision: 1,
+  instructor: { timezone: 'UTC', isLive: true },
+  offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: HOURLY_RATE, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
+});
+
 /** Seeds instructors into both read models and publishes ten whole weeks (00:00–24:00 UTC) for each. */
 async function seedInstructors(stack: Stack, count: number, monday: Date): Promise<string[]> {
   const store = new PostgresCalendarStore(stack.deps.availability.db);
@@ -219,13 +230,7 @@ async function seedInstructors(stack: Stack, count: number, monday: Date): Promi
   for (let i = 0; i < count; i += 1) {
     const instructorId = randomUUID();
     const userId = `bench-teacher-${instructorId.slice(0, 8)}`;
-    const payload = {
-      instructorId,
-      userId,
-      revision: 1,
-      instructor: { timezone: 'UTC', isLive: true },
-      offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: { amountMinor: 6000, currency: 'USD' }, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
-    };
+    const payload = instructorState(instructorId, userId);
     await store.transaction((repo) => applyAvailabilityInstructor(repo, payload));
     await stack.deps.booking.db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), payload));
     const caller: Caller = { userId, roles: ['instructor'], requestId: randomUUID() };
@@ -284,11 +289,10 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
 
   const db = stack.deps.booking.db;
   await db.execute(`create table booking_bench_copy (like booking including defaults)`);
-  const price = lessonPrice({ amountMinor: 6000, currency: 'USD' }, LESSON_MINUTES);
   const plainInsert = async (into: 'booking' | 'booking_bench_copy', slot: Slot, student: number): Promise<Outcome> => {
     const startsAt = new Date(slot.startsAt);
     const written = await db.execute(plainInsertInto(into), [
-      randomUUID(), slot.instructorId, 'bench-teacher', studentOf(student), SERVICE_ID, startsAt, new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), LESSON_MINUTES, price.amountMinor, price.currency, new Date(),
+      randomUUID(), slot.instructorId, 'bench-teacher', studentOf(student), SERVICE_ID, startsAt, new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), LESSON_MINUTES, PRICE.amountMinor, PRICE.currency, new Date(),
     ]);
     return written === 1 || into === 'booking_bench_copy' ? 'won' : 'conflict';
   };
@@ -320,7 +324,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
         endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000),
         durationMinutes: LESSON_MINUTES,
         lessonMode: 'online' as const,
-        price,
+        price: PRICE,
         notes: null,
       };
       try {
@@ -463,31 +467,23 @@ async function databaseCore(stack: Stack): Promise<void> {
   const db = stack.deps.booking.db;
   for (let i = 1; i <= SETTINGS.instructors; i += 1) {
     const instructorId = pgbenchInstructorId(i);
-    const payload = {
-      instructorId,
-      userId: 'bench-teacher',
-      revision: 1,
-      instructor: { timezone: 'UTC', isLive: true },
-      offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: { amountMinor: 6000, currency: 'USD' }, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
-    };
-    await db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), payload));
+    await db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), instructorState(instructorId, 'bench-teacher')));
   }
-  const price = lessonPrice({ amountMinor: 6000, currency: 'USD' }, LESSON_MINUTES);
   const student = `'bench-student-' || (:k % 64)`;
   const row = [`gen_random_uuid()`, PGBENCH_INSTRUCTOR, `'bench-teacher'`, student, `'${SERVICE_ID}'`, PGBENCH_STARTS, PGBENCH_ENDS, String(LESSON_MINUTES)];
   const setup = [`\\set i random(1, ${SETTINGS.instructors})`, `\\set k random(1, 20000000)`];
   const scripts = {
     core: pgbenchScript(setup, INSERT_AT_REVISION.text, [
-      ...row, `'online'`, String(price.amountMinor), `'${price.currency}'`, 'null', 'now()', '1',
+      ...row, `'online'`, String(PRICE.amountMinor), `'${PRICE.currency}'`, 'null', 'now()', '1',
       'gen_random_uuid()', `'${stack.deps.booking.config.kafka.topicPrefix}booking.events'`, `'${PGBENCH_AGGREGATE}'`, `'booking.confirmed'`, '1', ':envelope',
     ]),
-    insert: pgbenchScript(setup, plainInsertInto('booking'), [...row, String(price.amountMinor), `'${price.currency}'`, 'now()']),
+    insert: pgbenchScript(setup, plainInsertInto('booking'), [...row, String(PRICE.amountMinor), `'${PRICE.currency}'`, 'now()']),
   };
   // A real envelope of the size the service writes (the statement stores it as it is given).
   const startsAt = new Date(Date.UTC(2200, 0, 1));
   const sample = {
     id: randomUUID(), instructorId: pgbenchInstructorId(1), instructorUserId: 'bench-teacher', studentId: 'bench-student-1', serviceId: SERVICE_ID,
-    startsAt, endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), durationMinutes: LESSON_MINUTES, lessonMode: 'online' as const, price, notes: null,
+    startsAt, endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), durationMinutes: LESSON_MINUTES, lessonMode: 'online' as const, price: PRICE, notes: null,
   };
   const envelope = createEnvelope(bookingEventFor(confirmedBooking(sample, new Date()))!);
   stack.deps.booking.schemas.validate(envelope);
