@@ -71,6 +71,7 @@ import { BookingCreation, confirmedBooking } from '../../services/booking/src/do
 import { bookingEventFor } from '../../services/booking/src/domain/booking.events';
 import { lessonPrice } from '../../services/booking/src/domain/booking.rules';
 import { applyInstructorState as applyBookingInstructor } from '../../services/booking/src/domain/instructor-offerings';
+import type { NewBooking } from '../../services/booking/src/domain/booking.types';
 import type { SlotHolds } from '../../services/booking/src/domain/slot-holds';
 import { INSERT_AT_REVISION, PostgresBookingRepository } from '../../services/booking/src/infra/booking.repository';
 import { PostgresInstructorOfferingsWriter } from '../../services/booking/src/infra/instructor-offerings.repository';
@@ -220,6 +221,23 @@ const instructorState = (instructorId: string, userId: string) => ({
   offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: HOURLY_RATE, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
 });
 
+const lessonEnd = (startsAt: Date) => new Date(startsAt.getTime() + LESSON_MINUTES * 60_000);
+
+/** The booking a create makes for one of the bench's lessons (what bookHeldSlot is given). */
+const benchLesson = (instructorId: string, instructorUserId: string, studentId: string, startsAt: Date): NewBooking => ({
+  id: randomUUID(),
+  instructorId,
+  instructorUserId,
+  studentId,
+  serviceId: SERVICE_ID,
+  startsAt,
+  endsAt: lessonEnd(startsAt),
+  durationMinutes: LESSON_MINUTES,
+  lessonMode: 'online',
+  price: PRICE,
+  notes: null,
+});
+
 /** Seeds instructors into both read models and publishes ten whole weeks (00:00–24:00 UTC) for each. */
 async function seedInstructors(stack: Stack, count: number, monday: Date): Promise<string[]> {
   const store = new PostgresCalendarStore(stack.deps.availability.db);
@@ -292,7 +310,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
   const plainInsert = async (into: 'booking' | 'booking_bench_copy', slot: Slot, student: number): Promise<Outcome> => {
     const startsAt = new Date(slot.startsAt);
     const written = await db.execute(plainInsertInto(into), [
-      randomUUID(), slot.instructorId, 'bench-teacher', studentOf(student), SERVICE_ID, startsAt, new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), LESSON_MINUTES, PRICE.amountMinor, PRICE.currency, new Date(),
+      randomUUID(), slot.instructorId, 'bench-teacher', studentOf(student), SERVICE_ID, startsAt, lessonEnd(startsAt), LESSON_MINUTES, PRICE.amountMinor, PRICE.currency, new Date(),
     ]);
     return written === 1 || into === 'booking_bench_copy' ? 'won' : 'conflict';
   };
@@ -313,20 +331,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
       }
     },
     core: async (slot, student) => {
-      const startsAt = new Date(slot.startsAt);
-      const booking = {
-        id: randomUUID(),
-        instructorId: slot.instructorId,
-        instructorUserId: `bench-teacher-${slot.instructorId.slice(0, 8)}`,
-        studentId: studentOf(student),
-        serviceId: SERVICE_ID,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000),
-        durationMinutes: LESSON_MINUTES,
-        lessonMode: 'online' as const,
-        price: PRICE,
-        notes: null,
-      };
+      const booking = benchLesson(slot.instructorId, `bench-teacher-${slot.instructorId.slice(0, 8)}`, studentOf(student), new Date(slot.startsAt));
       try {
         // As createBooking calls it after the hold, checked against the seeded revision 1.
         await creation.bookHeldSlot(booking, 1);
@@ -338,7 +343,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
     hold: async (slot) => {
       const startsAt = new Date(slot.startsAt);
       try {
-        await availabilityHolds.hold({ bookingId: randomUUID(), instructorId: slot.instructorId, startsAt, endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000) });
+        await availabilityHolds.hold({ bookingId: randomUUID(), instructorId: slot.instructorId, startsAt, endsAt: lessonEnd(startsAt) });
         return 'won';
       } catch (error) {
         return refusedAsTaken(error);
@@ -480,11 +485,7 @@ async function databaseCore(stack: Stack): Promise<void> {
     insert: pgbenchScript(setup, plainInsertInto('booking'), [...row, String(PRICE.amountMinor), `'${PRICE.currency}'`, 'now()']),
   };
   // A real envelope of the size the service writes (the statement stores it as it is given).
-  const startsAt = new Date(Date.UTC(2200, 0, 1));
-  const sample = {
-    id: randomUUID(), instructorId: pgbenchInstructorId(1), instructorUserId: 'bench-teacher', studentId: 'bench-student-1', serviceId: SERVICE_ID,
-    startsAt, endsAt: new Date(startsAt.getTime() + LESSON_MINUTES * 60_000), durationMinutes: LESSON_MINUTES, lessonMode: 'online' as const, price: PRICE, notes: null,
-  };
+  const sample = benchLesson(pgbenchInstructorId(1), 'bench-teacher', 'bench-student-1', new Date(Date.UTC(2200, 0, 1)));
   const envelope = createEnvelope(bookingEventFor(confirmedBooking(sample, new Date()))!);
   stack.deps.booking.schemas.validate(envelope);
   const options: PgbenchOptions = {

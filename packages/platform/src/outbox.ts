@@ -73,6 +73,9 @@ export interface AppendingWrite {
   prepare?: boolean;
 }
 
+/** The outbox columns an append writes, in the order of Outbox.rowOf. */
+const OUTBOX_COLUMNS = '(id, topic, aggregate_id, type, version, envelope)';
+
 /** The column of an answer row that says whether the event was appended. */
 const APPENDED = 'outbox$appended';
 
@@ -95,7 +98,7 @@ export class AppendingStatement {
     const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "${APPENDED}" from (${write.answer}) as answer` : 'select * from written';
     this.text = `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
        appended as (
-         insert into outbox (id, topic, aggregate_id, type, version, envelope)
+         insert into outbox ${OUTBOX_COLUMNS}
          select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
          returning 1
        )
@@ -118,7 +121,7 @@ export class Outbox {
   async append<Payload>(tx: Sql, event: NewEvent<Payload>): Promise<EventEnvelope<Payload>> {
     const envelope = this.envelopeOf(event);
     await tx.query(
-      `insert into outbox (id, topic, aggregate_id, type, version, envelope) values ($1, $2, $3, $4, $5, $6)`,
+      `insert into outbox ${OUTBOX_COLUMNS} values ($1, $2, $3, $4, $5, $6)`,
       this.rowOf(envelope),
     );
     this.announce(tx);
