@@ -382,7 +382,17 @@ async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, 
   return { ...result, won, conflicts, nodeUs: perCall(ownCpuSeconds() - cpu0.node), postgresUs: postgres >= 0 ? perCall(postgres) : NaN };
 }
 
-async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
+/**
+ * Gathers the planner's statistics, as autovacuum has long since done in any running deployment.
+ * The throwaway databases start empty; without statistics the first rounds would run on plans made
+ * for empty tables (the create's same-start probe, for one, then scans the instructor's whole entry
+ * in the exclusion index) until autovacuum's next pass, a minute or more into the measurement.
+ */
+async function analyze(stack: Stack): Promise<void> {
+  for (const deps of Object.values(stack.deps)) await deps.db.execute('analyze');
+}
+
+async function scenario(stack: Stack, name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
   const contenders = name === 'low' ? 1 : SETTINGS.contenders;
   // Each target books its own slots (its own plan over its own share of the instructors), so no
   // target finds slots another one took. core writes only booking's database and hold only
@@ -401,6 +411,7 @@ async function scenario(name: 'low' | 'high', book: Record<Target, (slot: Slot, 
     insert: new SlotPlan(instructorIds, monday, contenders, FAR_WEEKS),
   };
   for (const target of TARGETS) await measure(book[target], plans[target], SETTINGS.warmupSeconds);
+  await analyze(stack);
   const rounds: Record<Target, RoundResult>[] = [];
   for (let r = 0; r < SETTINGS.rounds; r += 1) {
     const order = TARGETS.map((_, i) => TARGETS[(i + r) % TARGETS.length]!);
@@ -498,6 +509,7 @@ async function databaseCore(stack: Stack): Promise<void> {
   };
   const order = ['core', 'insert'] as const;
   for (const name of order) await runPgbench(scripts[name], { ...options, seconds: SETTINGS.warmupSeconds });
+  await analyze(stack);
   /** One pgbench run and the Postgres CPU per transaction it cost (its backends exit with it). */
   const measured = async (name: (typeof order)[number]) => {
     const before = postgresCpuSeconds() ?? NaN;
@@ -556,12 +568,12 @@ runBench(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].
   if (SCENARIOS.has('low')) {
     log();
     log(`Low contention: ${low.length} instructors, every call books a free slot, ${SETTINGS.connections} clients`);
-    await scenario('low', book, low, monday);
+    await scenario(stack, 'low', book, low, monday);
   }
   if (SCENARIOS.has('high')) {
     log();
     log(`High contention: ${high.length} instructors, ${SETTINGS.contenders} consecutive calls per slot, ${SETTINGS.connections} clients`);
-    await scenario('high', book, high, monday);
+    await scenario(stack, 'high', book, high, monday);
   }
   if (SCENARIOS.has('database')) {
     log();
