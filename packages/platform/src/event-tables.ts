@@ -32,3 +32,20 @@ export async function dropEventTablesV1(runner: QueryRunner): Promise<void> {
   await runner.query(`drop table if exists inbox`);
   await runner.query(`drop table if exists outbox`);
 }
+
+/**
+ * The outbox keeps each envelope as the JSON text that was validated on append (`json`, not
+ * `jsonb`): the relay publishes those exact bytes without parsing them back, and an append no
+ * longer builds a binary document nobody queries. The unique index on the event id goes too: ids
+ * are fresh random UUIDs, and consumers deduplicate by id in their inbox whatever the outbox holds.
+ * Rewrites the outbox under an exclusive lock (appends wait for it).
+ */
+export async function upgradeEventTablesV2(runner: QueryRunner): Promise<void> {
+  await runner.query(`alter table outbox drop constraint outbox_id_key`);
+  await runner.query(`alter table outbox alter column envelope type json using envelope::json`);
+}
+
+export async function downgradeEventTablesV2(runner: QueryRunner): Promise<void> {
+  await runner.query(`alter table outbox alter column envelope type jsonb using envelope::jsonb`);
+  await runner.query(`alter table outbox add constraint outbox_id_key unique (id)`);
+}

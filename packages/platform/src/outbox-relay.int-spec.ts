@@ -6,6 +6,7 @@
  * and an IdempotentConsumer has applied each event exactly once. Rolled-back work emits nothing.
  */
 import { createTestDatabase, collectMessages, eventually, testEventBus, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
+import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
 import { Database } from './database';
@@ -215,6 +216,36 @@ describe('outbox relay crash recovery (real Kafka and Postgres, relay in a child
     // Redelivery never disturbed per-aggregate order: every entry was applied right after its predecessor.
     expect(await scalar(`select count(*) as n from applied_entry where prev_sequence is distinct from nullif(sequence - 1, 0)`)).toBe(0);
   });
+  it("publishes each envelope's appended JSON text byte for byte, with its id, type and trace context as headers", async () => {
+    const prefix = uniqueTopicPrefix('outbox-bytes');
+    const topic = `${prefix}ledger.events`;
+    await bus.ensureTopics([topic], 1);
+    const outbox = new Outbox(schemas, prefix);
+    const appended = await db.transaction((tx) => outbox.append<LedgerEntry>(tx, { type: LEDGER_EVENT, aggregateId: 'ledger-bytes', payload: { sequence: 1, amount: 10 } }));
+    // A row appended by another process in a trace: its trace context travels as headers.
+    const traced = { ...appended, id: randomUUID(), payload: { sequence: 2, amount: 3 }, trace: { traceparent: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` } };
+    await db.execute(`insert into outbox (id, topic, aggregate_id, type, version, envelope) values ($1, $2, $3, $4, 1, $5)`, [
+      traced.id,
+      topic,
+      traced.aggregateId,
+      traced.type,
+      JSON.stringify(traced),
+    ]);
+    const collector = await collectMessages(bus, [topic]);
+    try {
+      const relay = new OutboxRelay({ db, bus, logger, schema: SCHEMA, batchSize: 500, pollMs: 20_000 });
+      await eventually(async () => (await relay.publishBatch()) === 0 && (await scalar(`select count(*) as n from outbox where topic = $1 and published_at is null`, [topic])) === 0);
+      await eventually(() => collector.received.length === 2, 20_000, 'both messages');
+      const [first, second] = collector.received;
+      expect(first!.value!.toString()).toBe(JSON.stringify(appended));
+      expect(first!.headers).toEqual({ 'event-id': appended.id, 'event-type': LEDGER_EVENT });
+      expect(second!.value!.toString()).toBe(JSON.stringify(traced));
+      expect(second!.headers).toEqual({ 'event-id': traced.id, 'event-type': LEDGER_EVENT, traceparent: traced.trace.traceparent });
+    } finally {
+      await collector.stop();
+    }
+  });
+
   it('stop() returns promptly when called while a batch is being published, after marking that batch', async () => {
     const prefix = uniqueTopicPrefix('outbox-stop');
     const topic = `${prefix}ledger.events`;

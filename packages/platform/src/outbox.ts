@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createEnvelope, topicForEventType, type EventEnvelope, type EventSchemaRegistry, type NewEvent } from '@instainstru/events';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database';
-import type { EventBus } from './kafka/event-bus';
+import type { EventBus, OutgoingMessage } from './kafka/event-bus';
 import type { PlatformMetrics } from './metrics';
 import { injectContext } from './tracing';
 
@@ -99,7 +99,7 @@ export class AppendingStatement {
     this.text = `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
        appended as (
          insert into outbox ${OUTBOX_COLUMNS}
-         select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::jsonb where exists (select 1 from written)
+         select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::json where exists (select 1 from written)
          returning 1
        )
        ${answer}`;
@@ -166,11 +166,30 @@ export class Outbox {
   }
 }
 
-interface OutboxRow {
-  seq: string;
+/** What the relay reads of an outbox row to publish it (see outboxMessage). */
+export const OUTBOX_MESSAGE_COLUMNS = `id, type, topic, aggregate_id, envelope::text as envelope, envelope -> 'trace' as trace`;
+
+export interface OutboxMessageRow {
+  id: string;
+  type: string;
   topic: string;
   aggregate_id: string;
-  envelope: EventEnvelope;
+  /** The envelope's JSON text exactly as it was validated and appended. */
+  envelope: string;
+  trace: EventEnvelope['trace'] | null;
+}
+
+/**
+ * The Kafka message of an outbox row: keyed by aggregate id (per-aggregate order), the envelope's
+ * appended JSON text as the value, the event id and type and the trace context as headers.
+ */
+export function outboxMessage(row: OutboxMessageRow): OutgoingMessage {
+  return {
+    topic: row.topic,
+    key: row.aggregate_id,
+    value: row.envelope,
+    headers: { 'event-id': row.id, 'event-type': row.type, ...(row.trace ?? {}) },
+  };
 }
 
 export interface OutboxRelayOptions {
@@ -236,23 +255,12 @@ export class OutboxRelay {
     const published = await db.transaction(async (tx) => {
       const [lock] = await tx.query<{ leader: boolean }>(`select pg_try_advisory_xact_lock(hashtext($1)) as leader`, [`outbox-relay:${schema}`]);
       if (!lock?.leader) return 0;
-      const rows = await tx.query<OutboxRow>(
-        `select seq, topic, aggregate_id, envelope from outbox where published_at is null order by seq limit $1`,
+      const rows = await tx.query<OutboxMessageRow & { seq: string }>(
+        `select seq, ${OUTBOX_MESSAGE_COLUMNS} from outbox where published_at is null order by seq limit $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
-      await bus.publish(
-        rows.map((row) => ({
-          topic: row.topic,
-          key: row.aggregate_id,
-          value: JSON.stringify(row.envelope),
-          headers: {
-            'event-id': row.envelope.id,
-            'event-type': row.envelope.type,
-            ...(row.envelope.trace ?? {}),
-          },
-        })),
-      );
+      await bus.publish(rows.map(outboxMessage));
       await tx.execute(`update outbox set published_at = now() where seq = any($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });

@@ -1,5 +1,4 @@
-import type { EventEnvelope } from '@instainstru/events';
-import type { Database, OutgoingMessage } from '@instainstru/platform';
+import { OUTBOX_MESSAGE_COLUMNS, outboxMessage, type Database, type OutboxMessageRow, type OutgoingMessage } from '@instainstru/platform';
 
 /** Event type of synthetic bench rows; the relay publishes rows to the row's `topic` as-is. */
 export const BENCH_EVENT_TYPE = 'catalog.bench-event';
@@ -44,17 +43,12 @@ export function deleteBenchRows(db: Database, topic: string): Promise<number> {
 
 /**
  * The messages the relay would publish for the unpublished rows of `topic`, in order — built
- * exactly as OutboxRelay.publishBatch builds them (key, JSON value, event-id/type and trace headers).
+ * exactly as OutboxRelay.publishBatch builds them (outboxMessage).
  */
 export async function messagesFor(db: Database, topic: string): Promise<OutgoingMessage[]> {
-  const rows = await db.query<{ topic: string; aggregate_id: string; envelope: EventEnvelope }>(
-    `select topic, aggregate_id, envelope from outbox where published_at is null and topic = $1 order by seq`,
+  const rows = await db.query<OutboxMessageRow>(
+    `select ${OUTBOX_MESSAGE_COLUMNS} from outbox where published_at is null and topic = $1 order by seq`,
     [topic],
   );
-  return rows.map((row) => ({
-    topic: row.topic,
-    key: row.aggregate_id,
-    value: JSON.stringify(row.envelope),
-    headers: { 'event-id': row.envelope.id, 'event-type': row.envelope.type, ...(row.envelope.trace ?? {}) },
-  }));
+  return rows.map(outboxMessage);
 }

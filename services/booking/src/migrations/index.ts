@@ -1,5 +1,6 @@
 import { BookingInitial1763900000000 } from './1763900000000-booking-initial';
 import { BookingCalendar1764200000000 } from './1764200000000-booking-calendar';
+import { BookingOutboxEnvelopeText1764400000000 } from './1764400000000-booking-outbox-envelope-text';
 
 /** Every booking migration, oldest first. */
-export const migrations = [BookingInitial1763900000000, BookingCalendar1764200000000];
+export const migrations = [BookingInitial1763900000000, BookingCalendar1764200000000, BookingOutboxEnvelopeText1764400000000];

@@ -1,4 +1,5 @@
 import { InstructorInitial1763900000000 } from './1763900000000-instructor-initial';
+import { InstructorOutboxEnvelopeText1764400000000 } from './1764400000000-instructor-outbox-envelope-text';
 
 /** Every instructor-service migration, oldest first. */
-export const migrations = [InstructorInitial1763900000000];
+export const migrations = [InstructorInitial1763900000000, InstructorOutboxEnvelopeText1764400000000];

@@ -1,4 +1,5 @@
 import { ReviewsInitial1763900000000 } from './1763900000000-reviews-initial';
+import { ReviewsOutboxEnvelopeText1764400000000 } from './1764400000000-reviews-outbox-envelope-text';
 
 /** Every reviews migration, oldest first. */
-export const migrations = [ReviewsInitial1763900000000];
+export const migrations = [ReviewsInitial1763900000000, ReviewsOutboxEnvelopeText1764400000000];
