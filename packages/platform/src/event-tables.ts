@@ -1,4 +1,5 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationClass } from './database';
 
 /**
  * The outbox and inbox tables every service keeps in its own schema. Called from each service's
@@ -48,4 +49,13 @@ export async function upgradeEventTablesV2(runner: QueryRunner): Promise<void> {
 export async function downgradeEventTablesV2(runner: QueryRunner): Promise<void> {
   await runner.query(`alter table outbox alter column envelope type jsonb using envelope::jsonb`);
   await runner.query(`alter table outbox add constraint outbox_id_key unique (id)`);
+}
+
+/** A service's migration to the V2 event tables, listed under the service's own migration `name`. */
+export function eventTablesV2Migration(name: string): MigrationClass {
+  return class implements MigrationInterface {
+    name = name;
+    up = upgradeEventTablesV2;
+    down = downgradeEventTablesV2;
+  };
 }

@@ -1,14 +1,4 @@
-import { downgradeEventTablesV2, upgradeEventTablesV2 } from '@instainstru/platform';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { eventTablesV2Migration } from '@instainstru/platform';
 
-export class BookingOutboxEnvelopeText1764400000000 implements MigrationInterface {
-  name = 'BookingOutboxEnvelopeText1764400000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await upgradeEventTablesV2(runner);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await downgradeEventTablesV2(runner);
-  }
-}
+/** The outbox keeps appended envelope text (see upgradeEventTablesV2). */
+export const BookingOutboxEnvelopeText1764400000000 = eventTablesV2Migration('BookingOutboxEnvelopeText1764400000000');
