@@ -74,4 +74,20 @@ describe('Sql.afterCommit', () => {
     expect(seen).toEqual(['still ran']);
     expect(await visibleElsewhere(4)).toBe(true);
   });
+
+  it('refuses to report a commit for a transaction a failed statement aborted, even when the work swallowed the error', async () => {
+    const seen: string[] = [];
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute(`insert into commit_probe (id) values (5)`);
+        tx.afterCommit(() => seen.push('aborted'));
+        await tx.execute(`insert into commit_probe (id) values (1)`).catch(() => undefined);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    expect(seen).toEqual([]);
+    expect(await visibleElsewhere(5)).toBe(false);
+    // The connection went back to the pool clean: the next transaction on it commits.
+    await db.transaction((tx) => tx.execute(`insert into commit_probe (id) values (6)`));
+    expect(await visibleElsewhere(6)).toBe(true);
+  });
 });

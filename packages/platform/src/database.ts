@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
 
 export interface QueryOptions {
   /**
@@ -57,31 +57,36 @@ function runEffects(effects: readonly (() => void)[]): void {
   }
 }
 
-function sqlOn(runner: QueryRunner, afterCommit: (effect: () => void) => void): Sql {
-  const prepared = async (text: string, params: readonly unknown[]) => {
-    // TypeORM's Postgres runner hands out its pg client; TypeORM itself cannot name a statement.
-    const client = (await runner.connect()) as PoolClient;
-    return client.query({ name: statementName(text), text, values: params as unknown[] });
-  };
-  return {
-    async query<Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
-      if (options?.prepare) return (await prepared(text, params)).rows as Row[];
-      const result = await runner.query(text, params as unknown[], true);
-      return result.records as Row[];
-    },
-    async execute(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
-      if (options?.prepare) return (await prepared(text, params)).rowCount ?? 0;
-      const result = await runner.query(text, params as unknown[], true);
-      return result.affected ?? 0;
-    },
-    afterCommit,
-  };
+/** One statement on a pg pool or client, as a named prepared statement when asked. */
+function run(on: Pool | PoolClient, text: string, params: readonly unknown[], options: QueryOptions | undefined): Promise<QueryResult> {
+  const values = params as unknown[];
+  return options?.prepare ? on.query({ name: statementName(text), text, values }) : on.query(text, values);
+}
+
+/** The statements of one transaction, on the client it holds; effects wait for its commit. */
+class TransactionSql implements Sql {
+  readonly effects: (() => void)[] = [];
+
+  constructor(private readonly client: PoolClient) {}
+
+  async query<Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
+    return (await run(this.client, text, params, options)).rows as Row[];
+  }
+
+  async execute(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<number> {
+    return (await run(this.client, text, params, options)).rowCount ?? 0;
+  }
+
+  afterCommit(effect: () => void): void {
+    this.effects.push(effect);
+  }
 }
 
 /**
- * One service's database: a TypeORM DataSource confined to the service's own schema
- * (search_path = its schema, then the shared extensions), with migrations and transactions.
- * `synchronize` is always off: the schema changes only through migrations.
+ * One service's database, confined to the service's own schema (search_path = its schema, then
+ * the shared extensions). Migrations run through TypeORM (`synchronize` is always off: the schema
+ * changes only through migrations); statements and transactions go straight to the pg pool under
+ * it, the hot path of every request, with no ORM layer per statement.
  */
 export class Database implements Sql {
   readonly dataSource: DataSource;
@@ -116,11 +121,11 @@ export class Database implements Sql {
   }
 
   async query<Row = Record<string, unknown>>(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
-    return this.withRunner((sql) => sql.query<Row>(text, params, options));
+    return (await run(this.pool, text, params, options)).rows as Row[];
   }
 
   async execute(text: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<number> {
-    return this.withRunner((sql) => sql.execute(text, params, options));
+    return (await run(this.pool, text, params, options)).rowCount ?? 0;
   }
 
   /** Outside a transaction every statement has committed when it completes: `effect` runs at once. */
@@ -133,20 +138,24 @@ export class Database implements Sql {
    * registered with `tx.afterCommit` run after the commit, before this resolves.
    */
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const effects: (() => void)[] = [];
+    const client = await this.pool.connect();
+    // A client whose rollback failed is in an unknown state: the pool discards it instead of reusing it.
+    let broken: Error | undefined;
     try {
-      await runner.startTransaction();
-      const result = await work(sqlOn(runner, (effect) => void effects.push(effect)));
-      await runner.commitTransaction();
-      runEffects(effects);
+      await client.query('begin');
+      const tx = new TransactionSql(client);
+      const result = await work(tx);
+      // A transaction a failed statement aborted answers COMMIT with ROLLBACK, not an error.
+      if ((await client.query('commit')).command === 'ROLLBACK') throw new Error('The transaction was rolled back: a statement in it failed');
+      runEffects(tx.effects);
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await client.query('rollback').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       throw error;
     } finally {
-      await runner.release();
+      client.release(broken);
     }
   }
 
@@ -158,12 +167,10 @@ export class Database implements Sql {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  private async withRunner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await work(sqlOn(runner, (effect) => this.afterCommit(effect)));
-    } finally {
-      await runner.release();
-    }
+  /** The pg pool TypeORM made from these options (connected by connect()). */
+  private get pool(): Pool {
+    const pool = (this.dataSource.driver as unknown as { master?: Pool }).master;
+    if (!pool) throw new Error(`The ${this.options.schema} database is not connected`);
+    return pool;
   }
 }

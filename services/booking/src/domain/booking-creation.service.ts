@@ -175,17 +175,30 @@ const slotUnavailable = (b: NewBooking) =>
     endsAt: b.endsAt.toISOString(),
   });
 
-/** The booking as inserted CONFIRMED at `confirmedAt` (it is also created then), exactly as the row reads back. */
+/**
+ * The booking as inserted CONFIRMED at `confirmedAt` (it is also created then), exactly as the row
+ * reads back (bookingOf): one literal in the same field order, so every booking object shares one
+ * shape on the hot path (spreading the new booking and overwriting its Date fields with strings
+ * made each one a new object layout).
+ */
 export function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
+  const at = confirmedAt.toISOString();
   return {
-    ...b,
+    id: b.id,
     status: 'CONFIRMED',
+    instructorId: b.instructorId,
+    instructorUserId: b.instructorUserId,
+    studentId: b.studentId,
+    serviceId: b.serviceId,
     startsAt: b.startsAt.toISOString(),
     endsAt: b.endsAt.toISOString(),
-    price: { ...b.price },
+    durationMinutes: b.durationMinutes,
+    lessonMode: b.lessonMode,
+    price: { amountMinor: b.price.amountMinor, currency: b.price.currency },
     paymentStatus: 'NOT_STARTED',
-    createdAt: confirmedAt.toISOString(),
-    confirmedAt: confirmedAt.toISOString(),
+    notes: b.notes,
+    createdAt: at,
+    confirmedAt: at,
     cancellation: null,
     completion: null,
     noShowMarkedAt: null,
