@@ -51,5 +51,11 @@ describe('booking events', () => {
     const envelope = createEnvelope(bookingEventFor(confirmed)!);
     expect(() => schemas.validate({ ...envelope, payload: { ...envelope.payload, lessonMode: 'ONLINE' } })).toThrow(/Invalid payload/);
     expect(() => schemas.validate({ ...envelope, payload: { ...envelope.payload, extra: 1 } })).toThrow(/Invalid payload/);
+    // Instants must be ISO 8601 with an offset; ids must be UUIDs.
+    for (const startsAt of ['2026-11-24 10:00', '2026-11-24T10:00:00', 'tomorrow', '24/11/2026 10:00Z']) {
+      expect(() => schemas.validate({ ...envelope, payload: { ...envelope.payload, startsAt } })).toThrow(/Invalid payload/);
+    }
+    expect(() => schemas.validate({ ...envelope, payload: { ...envelope.payload, bookingId: 'booking-1' } })).toThrow(/Invalid payload/);
+    expect(() => schemas.validate({ ...envelope, occurredAt: '2026-11-24' })).toThrow(/Invalid event envelope/);
   });
 });
