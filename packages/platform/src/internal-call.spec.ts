@@ -89,3 +89,53 @@ describe('service-to-service calls', () => {
     nowhere.close();
   });
 });
+
+describe('service-to-service calls over kept-alive connections', () => {
+  /** A callee that answers each connection's first request and drops the connection on its next one. */
+  let dropping: Server;
+  let seen: string[];
+  let url: string;
+
+  beforeAll(async () => {
+    const requestsOn = new WeakMap<object, number>();
+    dropping = createServer((req, res) => {
+      const n = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, n);
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        seen.push(`${(JSON.parse(body) as { call: string }).call}#${n}`);
+        if (n > 1 || body.includes('always-drop')) return void req.socket.destroy();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { ok: true } }));
+      });
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+  });
+
+  beforeEach(() => {
+    seen = [];
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => dropping.close(resolve));
+  });
+
+  const callee = () => new InternalClient({ from: 'booking', to: 'availability', baseUrl: url, signingSecret: secret, timeoutMs: 2000 });
+
+  it('sends a request again on a new connection when a kept-alive one was closed under it', async () => {
+    const booking = callee();
+    await expect(booking.post('/internal/holds', { call: 'first' })).resolves.toEqual({ ok: true });
+    // The connection kept from the first call is dropped by the callee: the request goes again on a fresh one.
+    await expect(booking.post('/internal/holds', { call: 'second' })).resolves.toEqual({ ok: true });
+    expect(seen).toEqual(['first#1', 'second#2', 'second#1']);
+    booking.close();
+  });
+
+  it('does not send again a request that failed on a fresh connection', async () => {
+    const booking = callee();
+    await expect(booking.post('/internal/holds', { call: 'always-drop' })).rejects.toMatchObject({ apiCode: ApiErrorCode.ServiceUnavailable, code: 'SERVICE_UNREACHABLE' });
+    expect(seen).toEqual(['always-drop#1']);
+    booking.close();
+  });
+});

@@ -140,28 +140,8 @@ export class InternalClient {
       { userId: caller?.userId ?? null, roles: caller?.roles ?? [], requestId: caller?.requestId ?? currentRequestId() ?? randomUUID(), service: this.options.from },
       this.options.signingSecret,
     );
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          agent: this.agent,
-          host: this.base.hostname,
-          port: this.base.port,
-          method: 'POST',
-          path: new URL(path, this.base).pathname,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...signed },
-          timeout: this.options.timeoutMs ?? 5000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`call to ${this.options.to} timed out`)));
-      req.on('error', reject);
-      req.end(payload);
-    }).catch((error: unknown) => {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...signed };
+    const { status, text } = await this.send(path, headers, payload).catch((error: unknown) => {
       throw new RemoteServiceError(this.options.to, {
         code: ApiErrorCode.ServiceUnavailable,
         reason: 'SERVICE_UNREACHABLE',
@@ -185,5 +165,60 @@ export class InternalClient {
 
   close(): void {
     this.agent.destroy();
+  }
+
+  /**
+   * One request, sent again (at most twice more) when it failed on a kept-alive connection before
+   * any answer came: the callee may close an idle connection just as a request goes out on it, and
+   * that request never reached it. Routes are idempotent, so even one the callee did see is safe
+   * to send again. A failure on a fresh connection, or a timeout, is final.
+   */
+  private async send(path: string, headers: Record<string, string | number>, payload: string): Promise<{ status: number; text: string }> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.attempt(path, headers, payload);
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private attempt(path: string, headers: Record<string, string | number>, payload: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      let timedOut = false;
+      const req = httpRequest(
+        {
+          agent: this.agent,
+          host: this.base.hostname,
+          port: this.base.port,
+          method: 'POST',
+          path: new URL(path, this.base).pathname,
+          headers,
+          timeout: this.options.timeoutMs ?? 5000,
+        },
+        (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy(new Error(`call to ${this.options.to} timed out`));
+      });
+      req.on('error', (error) => reject(req.reusedSocket && !answered && !timedOut ? new StaleConnectionError(error) : error));
+      req.end(payload);
+    });
+  }
+}
+
+/** A request that failed on a reused keep-alive connection before any answer (see InternalClient.send). */
+class StaleConnectionError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'StaleConnectionError';
   }
 }
