@@ -37,7 +37,7 @@
  *
  * Needs Postgres (superuser access to create the throwaway databases, as scripts/db-bootstrap.ts)
  * and Kafka is not used (no relay runs; outbox rows stay unpublished in the throwaway database).
- * Knobs: BENCH_ROUNDS=3  BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=1  BENCH_CONNECTIONS=16
+ * Knobs: BENCH_ROUNDS=5  BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=1  BENCH_CONNECTIONS=16
  *        BENCH_INSTRUCTORS=60  BENCH_CONTENDED_INSTRUCTORS=4  BENCH_CONTENDERS=8
  *        BENCH_SCENARIOS=low,high  BENCH_TARGETS=core,table (the bare insert always runs)
  */
@@ -90,7 +90,7 @@ import { findPgbench, pgbenchScript, runPgbench, type PgbenchOptions, type Pgben
 import { fmt, fmtInt, median, table } from './lib/stats';
 
 const SETTINGS = {
-  rounds: envInt('BENCH_ROUNDS', 3),
+  rounds: envInt('BENCH_ROUNDS', 5),
   roundSeconds: envInt('BENCH_ROUND_SECONDS', 3),
   warmupSeconds: envInt('BENCH_WARMUP_SECONDS', 1),
   connections: envInt('BENCH_CONNECTIONS', 16),
