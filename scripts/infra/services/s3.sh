@@ -42,8 +42,13 @@ s3_request() {
 }
 
 ensure_s3() {
-  local status
-  status=$(s3_request "$S3_BUCKET" --head)
+  local status tries=0
+  # MinIO reports itself ready before its S3 API is: for a few seconds after a fresh start the API
+  # answers 503 (server not initialized), so wait that out rather than fail the whole start.
+  while status=$(s3_request "$S3_BUCKET" --head) && [[ $status == 503 || $status == 000 ]] && ((tries < 60)); do
+    tries=$((tries + 1))
+    sleep 0.5
+  done
   [[ $status == 200 ]] && return 0
   [[ $status == 404 ]] ||
     die "checking bucket $S3_BUCKET failed (HTTP $status; wrong S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY?)"
