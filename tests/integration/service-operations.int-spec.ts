@@ -119,13 +119,30 @@ describe('graceful shutdown', () => {
   });
 });
 
+/** Runs one statement on the catalog database as the catalog service's role. */
+async function catalogSql(text: string, params: unknown[] = []): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: db.urlFor('catalog') });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 describe('api and worker roles', () => {
-  it('the worker role publishes the outbox and serves no HTTP', async () => {
+  it('the worker role publishes the outbox, deletes events published past the retention, and serves no HTTP', async () => {
+    // Everything in the outbox was published a month ago: past the default week, the worker's first sweep deletes it.
+    const aged = await insertOutboxRow();
+    await catalogSql(`update catalog.outbox set published_at = now() - interval '30 days'`);
     const service = await start({}, ['--role=worker']);
-    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay","instructor-offerings"\]/);
+    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay","outbox-retention","instructor-offerings"\]/);
     await expect(fetch(`http://127.0.0.1:${service.port}/healthz`)).rejects.toThrow();
     const id = await insertOutboxRow();
     await eventually(async () => (await publishedAt(id)) !== null, 15_000, 'the worker to publish the outbox row');
+    await eventually(async () => (await catalogSql(`select 1 from catalog.outbox where id = $1`, [aged])).length === 0, 15_000, 'the worker to delete the old event');
+    // The event it just published is within the retention: it stays.
+    expect(await publishedAt(id)).not.toBeNull();
   });
 
   it('the api role serves HTTP and leaves the outbox to workers', async () => {

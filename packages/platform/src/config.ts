@@ -33,6 +33,7 @@ const envSchema = z.object({
   CALLER_MAX_AGE_MS: z.coerce.number().int().positive().default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(15_000),
   NODE_ENV: z.string().default('development'),
@@ -49,6 +50,8 @@ export interface ServiceConfig {
   callerMaxAgeMs: number;
   logLevel: string;
   outboxPollMs: number;
+  /** How long published events stay in the outbox before the retention sweep deletes them. */
+  outboxRetentionMs: number;
   consumerMaxAttempts: number;
   shutdownGraceMs: number;
   production: boolean;
@@ -99,6 +102,7 @@ export function loadServiceConfig(
     callerMaxAgeMs: e.CALLER_MAX_AGE_MS,
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxRetentionMs: Math.round(e.OUTBOX_RETENTION_HOURS * 3_600_000),
     consumerMaxAttempts: e.CONSUMER_MAX_ATTEMPTS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     production,

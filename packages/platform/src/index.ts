@@ -14,6 +14,7 @@ export * from './kafka/kafkajs-event-bus';
 export * from './logger';
 export * from './metrics';
 export * from './outbox';
+export * from './periodic-job';
 export * from './request-context';
 export * from './service-runtime';
 export * from './tracing';

@@ -8,6 +8,7 @@ export class PlatformMetrics {
   readonly resolverDuration: Histogram<'parent' | 'field'>;
   readonly outboxBacklog: Gauge;
   readonly outboxPublished: Counter;
+  readonly outboxPurged: Counter;
   readonly consumerMessages: Counter<'group' | 'outcome'>;
   readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
 
@@ -32,6 +33,7 @@ export class PlatformMetrics {
     });
     this.outboxBacklog = new Gauge({ name: 'outbox_backlog', help: 'Outbox events committed but not yet acknowledged by Kafka', registers });
     this.outboxPublished = new Counter({ name: 'outbox_published_total', help: 'Outbox events acknowledged by Kafka', registers });
+    this.outboxPurged = new Counter({ name: 'outbox_purged_total', help: 'Published outbox events deleted after the retention period', registers });
     this.consumerMessages = new Counter({
       name: 'consumer_messages_total',
       help: 'Messages handled by consumers, by outcome (applied, duplicate, ignored, retried, dead-lettered)',

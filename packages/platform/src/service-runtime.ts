@@ -13,7 +13,8 @@ import type { EventBus } from './kafka/event-bus';
 import { KafkajsEventBus } from './kafka/kafkajs-event-bus';
 import { createLogger } from './logger';
 import { PlatformMetrics } from './metrics';
-import { CommittedEventsSignal, Outbox, OutboxRelay } from './outbox';
+import { CommittedEventsSignal, Outbox, OutboxRelay, OutboxRetention } from './outbox';
+import { periodicJob } from './periodic-job';
 import { initTracing, shutdownTracing } from './tracing';
 
 /** Background work of the `worker` role: outbox relay, consumers, schedulers. */
@@ -79,6 +80,14 @@ export function outboxRelayWorker(deps: ServiceDeps): Worker {
   return { name: 'outbox-relay', start: () => relay.start(), stop: () => relay.stop() };
 }
 
+/** How often the worker deletes published events past the retention (OUTBOX_RETENTION_HOURS). */
+const OUTBOX_RETENTION_SWEEP_MS = 10 * 60_000;
+
+export function outboxRetentionWorker(deps: ServiceDeps): Worker {
+  const retention = new OutboxRetention({ db: deps.db, retentionMs: deps.config.outboxRetentionMs, metrics: deps.metrics });
+  return periodicJob('outbox-retention', OUTBOX_RETENTION_SWEEP_MS, deps.logger.child({ component: 'outbox-retention' }), () => retention.sweep());
+}
+
 export interface EventConsumerWorkerOptions {
   /** The worker's name, also the logger component. */
   name: string;
@@ -121,7 +130,7 @@ export interface RunServiceOptions {
   deps: ServiceDeps;
   /** Builds the subgraph (role `api`). */
   api(): Promise<SubgraphServer>;
-  /** The background workers (role `worker`); the outbox relay is always among them. */
+  /** The background workers (role `worker`); the outbox relay and its retention sweep are always among them. */
   workers(): Worker[];
 }
 
@@ -137,7 +146,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const runWorker = config.role === 'worker' || config.role === 'all';
 
   const server = runApi ? await options.api() : undefined;
-  const workers = runWorker ? [outboxRelayWorker(deps), ...options.workers()] : [];
+  const workers = runWorker ? [outboxRelayWorker(deps), outboxRetentionWorker(deps), ...options.workers()] : [];
   for (const worker of workers) await worker.start();
   if (server) await server.listen(config.port);
   logger.info({ role: config.role, port: runApi ? config.port : undefined, workers: workers.map((w) => w.name) }, `${config.service} started`);

@@ -1,6 +1,5 @@
-import type { Logger, Worker } from '@instainstru/platform';
+import { periodicJob, type Logger, type Worker } from '@instainstru/platform';
 import type { BookingLifecycle } from '../domain/booking-lifecycle.service';
-import { periodicJob } from './periodic-job';
 
 /** Completes (by SYSTEM) confirmed lessons that ended more than `afterMinutes` ago. */
 export function autoCompleteBookingsJob(lifecycle: BookingLifecycle, afterMinutes: number, intervalMs: number, logger: Logger): Worker {

@@ -1,4 +1,5 @@
-import type { Logger, Worker } from '@instainstru/platform';
+import type { Logger } from './logger';
+import type { Worker } from './service-runtime';
 
 /**
  * A worker that runs one use case every `intervalMs` (the first run right away), one run at a
