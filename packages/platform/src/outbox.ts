@@ -18,9 +18,8 @@ const NOTIFY_CHANNEL = 'outbox_appended';
  * burst of appends costs one NOTIFY every 20 ms (50 a second, however many appends) and no append
  * is left unannounced. A relay busy publishing a batch when one arrives goes straight on to the
  * next batch, so in a burst the spacing adds nothing; after a quiet spell the first NOTIFY goes out
- * at once. A
- * NOTIFY lost (the process dying, the database unreachable) delays publishing only until the
- * relay's next poll.
+ * at once. A NOTIFY lost (the process dying, the database unreachable) delays publishing only
+ * until the relay's next poll.
  */
 export class CommittedEventsSignal {
   private sending = false;
@@ -339,6 +338,8 @@ export class OutboxRetention {
     if (boundary?.seq == null) return 0;
     let deleted = 0;
     for (;;) {
+      // `published_at < cutoff` again: an append with a lower seq that committed after the
+      // boundary was read is below it but unpublished, and must stay.
       const n = await this.options.db.execute(
         `delete from outbox where seq in (
            select seq from outbox where seq < $1 and published_at < $2 order by seq limit $3 for update skip locked)`,
