@@ -34,6 +34,14 @@ const services: Record<string, { context: string; mappers: Record<string, string
     context: '../context#ReviewsContext',
     mappers: { Review: '../domain/review.types#Review' },
   },
+  partners: {
+    context: '../context#PartnersContext',
+    mappers: { PartnerApiKey: '../domain/partner-api-key.types#PartnerApiKey', CreatedPartnerApiKey: '../domain/partner-api-key.types#CreatedPartnerApiKey' },
+    // The projection's `resource:verb` strings (also what Postgres stores) behind the GraphQL enum.
+    enumValues: {
+      PartnerScope: { CATALOG_READ: 'catalog:read', AVAILABILITY_READ: 'availability:read', BOOKINGS_READ: 'bookings:read', BOOKINGS_WRITE: 'bookings:write' },
+    },
+  },
 };
 
 /** CODEGEN_OUT_DIR redirects the output (the contract test generates into a temporary folder and compares). */

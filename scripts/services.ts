@@ -4,6 +4,7 @@ import { migrations as availability } from '../services/availability/src/migrati
 import { migrations as booking } from '../services/booking/src/migrations';
 import { migrations as catalog } from '../services/catalog/src/migrations';
 import { migrations as instructor } from '../services/instructor/src/migrations';
+import { migrations as partners } from '../services/partners/src/migrations';
 import { migrations as reviews } from '../services/reviews/src/migrations';
 
-export const serviceMigrations: Record<ServiceName, MigrationClass[]> = { catalog, instructor, availability, booking, reviews };
+export const serviceMigrations: Record<ServiceName, MigrationClass[]> = { catalog, instructor, availability, booking, reviews, partners };

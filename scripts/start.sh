@@ -7,6 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/infra/lib.sh"
 source "$REPO/scripts/lib/app.sh"
 started=$SECONDS
 cd "$REPO"
+# The local stack runs in development mode (production is the default; see README, Production).
+export NODE_ENV="${NODE_ENV:-development}"
 ensure_dirs
 
 ensure_node_modules

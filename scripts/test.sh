@@ -7,6 +7,8 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/infra/lib.sh"
 source "$REPO/scripts/lib/app.sh"
 cd "$REPO"
+# The local stack runs in development mode (production is the default; see README, Production).
+export NODE_ENV="${NODE_ENV:-development}"
 ensure_dirs
 
 summary() { echo "$1 passed, $2 failed"; }

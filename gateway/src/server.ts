@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   createHttpApp,
+  isDependencyUnavailable,
+  readCostDirectives,
   readGraphQLBody,
   requestScope,
   sendGraphQLError,
@@ -11,13 +15,21 @@ import {
   writeGraphQLResponse,
   type HttpApp,
   type Logger,
+  type PartnerKey,
   type PlatformMetrics,
   type ServiceName,
 } from '@instainstru/platform';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { Redis } from 'ioredis';
 import { AuthenticationError, type CallerResolver } from './auth/jwt-verifier';
-import { DEFAULT_QUERY_LIMITS, useQueryLimits, type QueryLimits } from './plugins/useQueryLimits';
-import { SignedSubgraphDataSource, type GatewayContext } from './signed-data-source';
+import type { GatewayRequestContext } from './gateway-context';
+import { useOperationCost, type OperationCheck, type RateLimitPolicy } from './plugins/useOperationCost';
+import { usePublicCache } from './plugins/usePublicCache';
+import { fieldClosedToScopes, scopeRefusalError, type ScopeRefusal } from './plugins/usePartnerScopes';
+import { decideDocument, OperationManifest, type DocumentPolicy } from './trusted-documents/operation-manifest';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/useQueryLimits';
+import { CostBuckets, type BucketPlan } from './rate-limits/cost-buckets';
+import { SignedSubgraphDataSource, SubgraphCallError } from './signed-data-source';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -27,26 +39,138 @@ export interface GatewayOptions {
   logger: Logger;
   metrics: PlatformMetrics;
   limits?: QueryLimits;
+  /** Operation cost budget (see useOperationCost); defaults to DEFAULT_COST_LIMITS. */
+  cost?: CostLimits;
+  /** Cost-based rate limits shared through Redis; absent, nobody is rate limited. */
+  rateLimits?: RateLimitOptions;
+  /** How long a subgraph may take to answer one fetch. */
+  subgraphTimeoutMs?: number;
+  /** Whether the client address comes from the first X-Forwarded-For hop (behind a trusted proxy). */
+  trustProxy?: boolean;
+  /** Partner API keys (the `x-api-key` header); absent, a request with a key is refused. */
+  partnerKeys?: { lookup(secret: string): Promise<PartnerKey | null> };
+  /** The trusted documents; the committed schemas/operations/manifest.json unless given. */
+  manifest?: OperationManifest;
+  /** Whether documents outside the manifest may run for first-party callers (never for partners); outside production unless given. */
+  allowArbitraryOperations?: boolean;
+  /** Whether identical subgraph queries in flight for the same caller are sent once (default true). */
+  shareInFlight?: boolean;
+  /** Answers kept for anonymous public queries (see usePublicCache); 0 turns the cache off. Default 1000. */
+  publicCacheEntries?: number;
+  /** Production: no introspection, no field suggestions, no subgraph names in errors. */
+  production?: boolean;
+}
+
+/** The committed trusted documents. */
+export const DEFAULT_MANIFEST_PATH = resolve(__dirname, '../../schemas/operations/manifest.json');
+
+/** The header partners send their API key in. */
+export const API_KEY_HEADER = 'x-api-key';
+
+export interface CostLimits {
+  maxCost: number;
+  defaultListSize: number;
+  /** Off only to measure what pricing costs (bench): operations then run unpriced and unthrottled. */
+  analysis?: boolean;
+}
+
+export const DEFAULT_COST_LIMITS: CostLimits = { maxCost: 5000, defaultListSize: 50 };
+
+export interface RateLimitOptions {
+  redis: Redis;
+  /** Namespaces the buckets (environments or test runs sharing one Redis). */
+  keyPrefix: string;
+  anonymous: BucketPlan;
+  user: BucketPlan;
+  /** The buckets' clock (tests drive it). */
+  now?: () => number;
 }
 
 export interface GatewayServer extends HttpApp {
-  apollo: ApolloServer<GatewayContext>;
+  apollo: ApolloServer<GatewayRequestContext>;
 }
 
 /**
- * Errors that reach the caller: subgraph errors arrive already sanitised with their codes; the
- * gateway's own unexpected failures are reduced to an opaque INTERNAL_SERVER_ERROR.
+ * Errors that reach the caller: subgraph errors arrive already sanitised with their codes; a
+ * subgraph that is down or too slow is SERVICE_UNAVAILABLE (naming the service, nothing more);
+ * the gateway's own unexpected failures are reduced to an opaque INTERNAL_SERVER_ERROR.
  */
-function formatGatewayError(logger: Logger) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+function formatGatewayError(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-      const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      const { stacktrace: _stacktrace, exception: _exception, serviceName, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions: production || serviceName === undefined ? extensions : { ...extensions, serviceName } };
+    }
+    let original = unwrapResolverError(error);
+    while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+    const path = formatted.path ? { path: formatted.path } : {};
+    if (original instanceof SubgraphCallError ? original.unavailable : isDependencyUnavailable(original)) {
+      const service = original instanceof SubgraphCallError ? original.subgraph : undefined;
+      logger.warn({ err: original, service }, 'a subgraph is unavailable');
+      return {
+        message: `The ${service ?? 'requested'} service is unavailable; retry shortly`,
+        ...path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', ...(service ? { service } : {}) },
+      };
     }
     logger.error({ error: formatted }, 'gateway error');
-    return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: 'Internal server error', ...path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/** How long a subgraph may take to answer one fetch, unless configured. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
+
+/** The client's address: the socket's, or behind a trusted proxy the first X-Forwarded-For hop. */
+function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return first || req.socket.remoteAddress || 'unknown';
+}
+
+/**
+ * The request with its document settled by the trusted-documents policy: an id of the manifest
+ * becomes that operation's text (a POST body's `query`, a GET's `query` parameter), a document the
+ * policy refuses is answered before anything runs.
+ */
+function trustedDocument(
+  manifest: OperationManifest,
+  body: unknown,
+  url: URL,
+  policy: DocumentPolicy,
+): { body: unknown; search: string; refused?: undefined } | { refused: { code: string; message: string } } {
+  const params = url.searchParams;
+  const post = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const extensions = post ? post.extensions : jsonParam(params.get('extensions'));
+  const persisted = typeof extensions === 'object' && extensions !== null ? (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery : undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const decision = decideDocument(manifest, {
+    query: text(post ? post.query : params.get('query') ?? undefined),
+    documentId: text(post ? post.documentId : params.get('documentId') ?? undefined),
+    persistedQueryHash: text(persisted?.sha256Hash),
+  }, policy);
+  if (decision.kind === 'refused') return { refused: decision };
+  if (decision.kind === 'as-sent') return { body, search: url.search };
+  const { persistedQuery: _persistedQuery, ...otherExtensions } = (typeof extensions === 'object' && extensions !== null ? extensions : {}) as Record<string, unknown>;
+  if (post) {
+    const { documentId: _documentId, ...rest } = post;
+    return { body: { ...rest, query: decision.operation.body, extensions: otherExtensions }, search: url.search };
+  }
+  const search = new URLSearchParams(params);
+  search.delete('documentId');
+  search.set('query', decision.operation.body);
+  search.set('extensions', JSON.stringify(otherExtensions));
+  return { body, search: `?${search.toString()}` };
+}
+
+function jsonParam(value: string | null): unknown {
+  if (value === null) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A subgraph is reachable when its /healthz answers 200 within a second. */
@@ -65,20 +189,61 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     buildService: ({ name, url }) => {
       const resolved = overrides[name as ServiceName] ?? url!;
       subgraphUrls.set(name, resolved);
-      return new SignedSubgraphDataSource(resolved, options.signingSecret);
+      return new SignedSubgraphDataSource(name, resolved, options.signingSecret, options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS, options.shareInFlight ?? true);
     },
     logger: options.logger,
   });
-  const apollo = new ApolloServer<GatewayContext>({
+  const rateLimits = options.rateLimits;
+  const rateLimit: RateLimitPolicy | undefined = rateLimits && {
+    buckets: new CostBuckets(rateLimits.redis, rateLimits.keyPrefix, rateLimits.now),
+    bucketOf: (context) =>
+      context.partner
+        ? { key: `partner:${context.partner.id}`, plan: context.partner.plan }
+        : context.caller.userId
+          ? { key: `user:${context.caller.userId}`, plan: rateLimits.user }
+          : { key: `address:${context.clientAddress}`, plan: rateLimits.anonymous },
+  };
+  const cost = options.cost ?? DEFAULT_COST_LIMITS;
+  const production = options.production ?? false;
+  const manifest = options.manifest ?? OperationManifest.fromFile(DEFAULT_MANIFEST_PATH);
+  const allowArbitrary = options.allowArbitraryOperations ?? !production;
+  const publicCacheEntries = options.publicCacheEntries ?? 1000;
+  /** Partners reach only the fields their scopes open (checked per document and set of scopes). */
+  const scopeChecks = new WeakMap<DocumentNode, Map<string, ScopeRefusal | null>>();
+  const partnerScopes: OperationCheck = ({ schema, document, operation, context }) => {
+    if (!context.partner) return null;
+    const scopesKey = context.partner.scopes.join(' ');
+    let known = scopeChecks.get(document);
+    if (!known) scopeChecks.set(document, (known = new Map()));
+    let refusal = known.get(scopesKey);
+    if (refusal === undefined) known.set(scopesKey, (refusal = fieldClosedToScopes(schema, document, operation, context.partner.scopes)));
+    return refusal && scopeRefusalError(refusal);
+  };
+  const apollo = new ApolloServer<GatewayRequestContext>({
     gateway,
-    formatError: formatGatewayError(options.logger),
+    formatError: formatGatewayError(options.logger, production),
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     // The service lifecycle drains on SIGTERM itself; Apollo must not stop the server first.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     logger: options.logger,
-    plugins: [ApolloServerPluginLandingPageDisabled(), useQueryLimits<GatewayContext>(options.limits ?? DEFAULT_QUERY_LIMITS)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      useOperationCost({
+        directives: readCostDirectives(parse(options.supergraphSdl)),
+        maxCost: cost.maxCost,
+        defaultListSize: cost.defaultListSize,
+        analysis: cost.analysis ?? true,
+        limits: options.limits ?? DEFAULT_QUERY_LIMITS,
+        checks: [partnerScopes],
+        onBucketsUnavailable: (error) => options.logger.warn({ err: error }, 'rate-limit buckets unavailable: operation not throttled'),
+        ...(rateLimit ? { rateLimit } : {}),
+      }),
+      ...(publicCacheEntries > 0 ? [usePublicCache({ maxEntries: publicCacheEntries })] : []),
+    ],
   });
   await apollo.start();
 
@@ -90,13 +255,30 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       if (error instanceof AuthenticationError) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', error.message);
       throw error;
     }
+    let partner: PartnerKey | undefined;
+    const apiKey = req.headers[API_KEY_HEADER];
+    if (apiKey !== undefined) {
+      let found: PartnerKey | null;
+      try {
+        found = typeof apiKey === 'string' && options.partnerKeys ? await options.partnerKeys.lookup(apiKey) : null;
+      } catch (error) {
+        options.logger.warn({ err: error }, 'partner keys unavailable');
+        return sendGraphQLError(res, 503, 'SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly');
+      }
+      if (!found) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'The API key is not valid (unknown or revoked)');
+      partner = found;
+      caller = { ...caller, partnerId: found.id, scopes: found.scopes };
+    }
     const parsed = await readGraphQLBody(req, res);
     if (!parsed) return;
     const url = new URL(req.url ?? '/', 'http://gateway');
+    const trusted = trustedDocument(manifest, parsed.body, url, { idsOnly: partner !== undefined, allowArbitrary });
+    if (trusted.refused) return sendGraphQLError(res, 400, trusted.refused.code, trusted.refused.message);
+    const context: GatewayRequestContext = { caller, clientAddress: clientAddressOf(req, options.trustProxy ?? false), ...(partner ? { partner } : {}) };
     const result = await requestScope.run({ requestId, caller }, () =>
       apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'POST', headers: toHeaderMap(req), search: url.search, body: parsed.body },
-        context: async () => ({ caller }),
+        httpGraphQLRequest: { method: req.method ?? 'POST', headers: toHeaderMap(req), search: trusted.search, body: trusted.body },
+        context: async () => context,
       }),
     );
     await writeGraphQLResponse(res, result);

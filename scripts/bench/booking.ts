@@ -48,6 +48,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import {
+  callerKeyFor,
   closeServiceDeps,
   createLogger,
   createServiceDeps,
@@ -321,7 +322,9 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
       answer(await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[student % tokens.length]}` }, body: body(slot) })),
     subgraph: async (slot, student) => {
       const caller: Caller = { userId: `bench-student-${student % tokens.length}`, roles: ['student'], requestId: randomUUID() };
-      return answer(await fetch(stack.bookingUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signCaller(caller, stack.signingSecret) }, body: body(slot) }));
+      const request = body(slot);
+      const signed = signCaller(caller, callerKeyFor(stack.signingSecret, 'booking'), { method: 'POST', path: '/graphql', body: request });
+      return answer(await fetch(stack.bookingUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: request }));
     },
     create: async (slot, student) => {
       try {

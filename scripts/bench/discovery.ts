@@ -27,7 +27,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Database, DEV_SIGNING_SECRET, loadServiceConfig, signCaller } from '@instainstru/platform';
+import { callerKeyFor, Database, DEV_SIGNING_SECRET, loadServiceConfig, signCaller, type ServiceName } from '@instainstru/platform';
 import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
 import { PostgresInstructorOfferingsReader } from '../../services/catalog/src/infra/instructor-offerings.repository';
 import { startChild, waitForHttp, type ChildHandle } from './lib/children';
@@ -52,9 +52,14 @@ const KIDS_QUERY = JSON.stringify({ query: 'query Kids { kidsAvailableServices {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const log = (line = '') => console.log(line);
 
-const signed = (caller: { userId: string | null; roles: ('student' | 'instructor' | 'admin')[] } = { userId: null, roles: [] }) => ({
+/** Headers for a direct call to `service`'s /graphql with `body`, signed as the gateway would (good for 30 s). */
+const signed = (
+  service: ServiceName,
+  body: string,
+  caller: { userId: string | null; roles: ('student' | 'instructor' | 'admin')[] } = { userId: null, roles: [] },
+) => ({
   ...JSON_HEADERS,
-  ...signCaller({ ...caller, requestId: 'bench-discovery' }, SIGNING_SECRET),
+  ...signCaller({ ...caller, requestId: 'bench-discovery' }, callerKeyFor(SIGNING_SECRET, service), { method: 'POST', path: '/graphql', body }),
 });
 
 interface Stack {
@@ -189,14 +194,14 @@ async function kidsAvailable(stack: Stack): Promise<void> {
 
   log();
   log('Part 1b — kidsAvailableServices over HTTP (catalog serves from its cache) vs a static server with the same bytes');
-  const direct = await captureResponse(stack.catalogUrl, { headers: signed(), body: KIDS_QUERY });
+  const direct = await captureResponse(stack.catalogUrl, { headers: signed('catalog', KIDS_QUERY), body: KIDS_QUERY });
   const viaGateway = await captureResponse(stack.gatewayUrl, { headers: JSON_HEADERS, body: KIDS_QUERY });
   const services = dataOf<{ kidsAvailableServices: unknown[] }>(direct.body, 'catalog').kidsAvailableServices;
   if (JSON.stringify(dataOf(viaGateway.body, 'gateway')) !== JSON.stringify({ kidsAvailableServices: services })) throw new Error('gateway and catalog disagree');
   const staticUrl = await stack.staticFor(direct.body);
   const runs = await compareHttp([
     { name: 'gateway', url: stack.gatewayUrl, headers: () => JSON_HEADERS, body: KIDS_QUERY, expectBody: viaGateway.body },
-    { name: 'catalog direct', url: stack.catalogUrl, headers: signed, body: KIDS_QUERY, expectBody: direct.body },
+    { name: 'catalog direct', url: stack.catalogUrl, headers: () => signed('catalog', KIDS_QUERY), body: KIDS_QUERY, expectBody: direct.body },
     { name: 'static', url: staticUrl, headers: () => JSON_HEADERS, body: KIDS_QUERY, expectBody: direct.body },
   ]);
   log(`  catalog direct/static       ${ratio(runs['catalog direct']!, runs.static!)}`);
@@ -262,10 +267,8 @@ async function invalidationLatency(stack: Stack): Promise<void> {
 
   const change = async (live: boolean) => {
     const mutation = live ? 'goLive' : 'goOffline';
-    const res = await captureResponse(stack.instructorUrl, {
-      headers: signed({ userId: owner.user_id, roles: ['instructor'] }),
-      body: JSON.stringify({ query: `mutation($id: ID!) { ${mutation}(instructorId: $id) { id } }`, variables: { id: pick.instructor_id } }),
-    });
+    const body = JSON.stringify({ query: `mutation($id: ID!) { ${mutation}(instructorId: $id) { id } }`, variables: { id: pick.instructor_id } });
+    const res = await captureResponse(stack.instructorUrl, { headers: signed('instructor', body, { userId: owner.user_id, roles: ['instructor'] }), body });
     dataOf(res.body, mutation);
   };
   let offline = false;

@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  callerKeyFor,
   createLogger,
   Database,
   DEV_SIGNING_SECRET,
@@ -80,8 +81,9 @@ interface Target {
 }
 
 function signedHeaders(): Record<string, string> {
-  // Re-signed for every run: the signature carries a timestamp and subgraphs accept 60 s at most.
-  return { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: 'bench' }, SIGNING_SECRET) };
+  // Re-signed for every run: the signature is for catalog's /graphql with REQUEST_BODY, good for 30 s.
+  const request = { method: 'POST', path: '/graphql', body: REQUEST_BODY };
+  return { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: 'bench' }, callerKeyFor(SIGNING_SECRET, 'catalog'), request) };
 }
 
 function categoriesOf(body: string, what: string): unknown[] {

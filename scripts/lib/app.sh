@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# Helpers for the application processes (gateway + five services) started by scripts/start.sh.
+# Helpers for the application processes (gateway + the services) started by scripts/start.sh.
 # Sourced after scripts/infra/lib.sh (which provides INFRA_HOME, log, port_open, wait_for).
 
-APPS=(catalog:4001 instructor:4002 availability:4003 booking:4004 reviews:4005 gateway:4000)
+APPS=(catalog:4001 instructor:4002 availability:4003 booking:4004 reviews:4005 partners:4006 gateway:4000)
 
 app_entry() { [[ $1 == gateway ]] && echo "gateway/src/index.ts" || echo "services/$1/src/index.ts"; }
 app_pidfile() { echo "$RUN_DIR/app-$1.pid"; }

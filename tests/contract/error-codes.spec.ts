@@ -5,6 +5,7 @@ import { AvailabilityError, AvailabilityErrorCode } from '../../services/availab
 import { BookingError, BookingErrorCode } from '../../services/booking/src/domain/booking.errors';
 import { CatalogError, CatalogErrorCode } from '../../services/catalog/src/domain/catalog.errors';
 import { InstructorError, InstructorErrorCode } from '../../services/instructor/src/domain/instructor.errors';
+import { PartnersError, PartnersErrorCode } from '../../services/partners/src/domain/partners.errors';
 import { ReviewsError, ReviewsErrorCode } from '../../services/reviews/src/domain/reviews.errors';
 
 const doc = readFileSync(resolve(__dirname, '../../docs/errors.md'), 'utf8');
@@ -15,6 +16,7 @@ const services: [string, Record<string, string>, (code: string) => ServiceError]
   ['availability', AvailabilityErrorCode, (c) => new AvailabilityError(c as AvailabilityErrorCode, 'x')],
   ['booking', BookingErrorCode, (c) => new BookingError(c as BookingErrorCode, 'x')],
   ['reviews', ReviewsErrorCode, (c) => new ReviewsError(c as ReviewsErrorCode, 'x')],
+  ['partners', PartnersErrorCode, (c) => new PartnersError(c as PartnersErrorCode, 'x')],
 ];
 
 describe('error codes are documented in one place', () => {

@@ -363,6 +363,16 @@ describe('lifecycle', () => {
     ).myBookings;
     expect(mine.edges.map((e) => e.node.startsAt)).toEqual([new Date(at(1, '09:00')).toISOString()]);
   });
+
+  it('pages myBookings like every connection: first from 1 to 50, anything else refused', async () => {
+    const token = await studentToken('student-happy');
+    const page = (first: number) => stack.graphql(`query($first: Int) { myBookings(when: UPCOMING, first: $first) { edges { node { id } } } }`, { token, variables: { first } });
+    for (const first of [0, 51]) {
+      expect(errorOf(await page(first))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_PAGE_SIZE', details: { first, max: 50 } });
+    }
+    // Ten thousand bookings are priced before anything runs, and refused there.
+    expect(errorOf(await page(10_000))).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
+  });
 });
 
 describe('after the hold: a create that dies or fails leaves no booking and, soon or at once, a free slot', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { signCaller, type ServiceName } from '@instainstru/platform';
+import { callerKeyFor, signCaller, type ServiceName } from '@instainstru/platform';
 import { buildAvailabilityServer } from '../../services/availability/src/server';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
@@ -67,14 +67,12 @@ async function statementsFor(service: ServiceName, typename: string, ids: string
   const execute = jest.spyOn(db, 'execute');
   const transaction = jest.spyOn(db, 'transaction');
   try {
-    const response = await fetch(stack.subgraphUrls[service]!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: randomUUID() }, stack.signingSecret) },
-      body: JSON.stringify({
-        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
-        variables: { r: ids.map((id) => ({ __typename: typename, id })) },
-      }),
+    const request = JSON.stringify({
+      query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
+      variables: { r: ids.map((id) => ({ __typename: typename, id })) },
     });
+    const caller = signCaller({ userId: null, roles: [], requestId: randomUUID() }, callerKeyFor(stack.signingSecret, service), { method: 'POST', path: '/graphql', body: request });
+    const response = await fetch(stack.subgraphUrls[service]!, { method: 'POST', headers: { 'content-type': 'application/json', ...caller }, body: request });
     const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     expect(body.data!._entities.filter(Boolean)).toHaveLength(ids.length);

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { signCaller, SERVICE_NAMES } from '@instainstru/platform';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { callerKeyFor, InternalClient, signCaller, SERVICE_NAMES, type Caller, type ServiceName } from '@instainstru/platform';
+import { SignedSubgraphDataSource, type GatewayContext } from '../../gateway/src/signed-data-source';
 import { buildAvailabilityServer } from '../../services/availability/src/server';
 import { buildBookingServer } from '../../services/booking/src/server';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildInstructorServer } from '../../services/instructor/src/server';
+import { buildPartnersServer } from '../../services/partners/src/server';
 import { buildReviewsServer } from '../../services/reviews/src/server';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -18,6 +23,7 @@ beforeAll(async () => {
     availability: buildAvailabilityServer,
     booking: buildBookingServer,
     reviews: buildReviewsServer,
+    partners: buildPartnersServer,
   });
   await seedCatalog(stack.deps.catalog!.db);
 });
@@ -138,24 +144,126 @@ describe('failing calls through the gateway', () => {
 
 describe('subgraphs trust only signed callers', () => {
   const probes = ['{ _service { sdl } }', '{ _entities(representations: [{ __typename: "Nope", id: "1" }]) { __typename } }'];
+  const anonymous: Caller = { userId: null, roles: [], requestId: 'r' };
 
-  it.each(SERVICE_NAMES)('%s answers 401 to unsigned, forged and stale requests, _service and _entities included', async (name) => {
+  /** Caller headers for `postSubgraph(url of service, query)`, signed with the key derived from `secret`. */
+  const signedFor = (service: ServiceName, query: string, caller = anonymous, secret = stack.signingSecret, at = Date.now()) =>
+    signCaller(caller, callerKeyFor(secret, service), { method: 'POST', path: '/graphql', body: JSON.stringify({ query }) }, at);
+
+  it.each(SERVICE_NAMES)('%s answers 401 to unsigned, forged, expired and tampered requests, _service and _entities included', async (name) => {
     const url = stack.subgraphUrls[name]!;
     for (const query of probes) {
       expect((await postSubgraph(url, query)).status).toBe(401);
 
-      const forged = signCaller({ userId: 'admin-1', roles: ['admin'], requestId: 'r' }, 'not-the-real-secret-at-all');
+      const forged = signedFor(name, query, { userId: 'admin-1', roles: ['admin'], requestId: 'r' }, 'not-the-real-secret-at-all');
       expect((await postSubgraph(url, query, forged)).status).toBe(401);
 
-      const stale = signCaller({ userId: null, roles: [], requestId: 'r' }, stack.signingSecret, Date.now() - 5 * 60_000);
-      expect((await postSubgraph(url, query, stale)).status).toBe(401);
+      const expired = signedFor(name, query, anonymous, stack.signingSecret, Date.now() - 5 * 60_000);
+      expect((await postSubgraph(url, query, expired)).status).toBe(401);
 
-      const tampered = signCaller({ userId: 'student-1', roles: ['student'], requestId: 'r' }, stack.signingSecret);
+      const tampered = signedFor(name, query, { userId: 'student-1', roles: ['student'], requestId: 'r' });
       const escalated = Buffer.from(JSON.stringify({ userId: 'student-1', roles: ['admin'], requestId: 'r' })).toString('base64url');
       expect((await postSubgraph(url, query, { ...tampered, 'x-instainstru-caller': escalated })).status).toBe(401);
     }
-    const valid = await postSubgraph(url, '{ _service { sdl } }', signCaller({ userId: null, roles: [], requestId: 'r' }, stack.signingSecret));
+    const valid = await postSubgraph(url, '{ _service { sdl } }', signedFor(name, '{ _service { sdl } }'));
     expect(valid.status).toBe(200);
+  });
+
+  describe('a caller header captured on the wire cannot be replayed', () => {
+    interface Captured {
+      /** The caller and signature headers as they were sent. */
+      signature: Record<string, string>;
+      /** The exact body that went with them. */
+      body: string;
+    }
+
+    /** Runs `send` against a local server standing in for its target, and returns what reached it. */
+    async function onTheWire(send: (url: string) => Promise<unknown>): Promise<Captured> {
+      let caught: { headers: IncomingHttpHeaders; body: string } | undefined;
+      const wire = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          caught = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}');
+        });
+      });
+      await new Promise<void>((resolve) => wire.listen(0, '127.0.0.1', resolve));
+      try {
+        await send(`http://127.0.0.1:${(wire.address() as AddressInfo).port}`);
+      } finally {
+        await new Promise((resolve) => wire.close(resolve));
+      }
+      const { headers, body } = caught!;
+      return { signature: { 'x-instainstru-caller': String(headers['x-instainstru-caller']), 'x-instainstru-signature': String(headers['x-instainstru-signature']) }, body };
+    }
+
+    /** One subgraph call exactly as the gateway signs and sends it to `subgraph` (`at` moves the gateway's clock). */
+    function gatewayCall(subgraph: ServiceName, query: string, at?: number): Promise<Captured> {
+      return onTheWire(async (url) => {
+        const dataSource = new SignedSubgraphDataSource(subgraph, `${url}/graphql`, stack.signingSecret);
+        // The first clock reading in process() is the signature's issue time.
+        const clock = at === undefined ? undefined : jest.spyOn(Date, 'now').mockReturnValueOnce(at);
+        try {
+          const options = { request: { query }, context: { caller: { userId: 'student-1', roles: ['student'], requestId: 'r' } } };
+          await dataSource.process(options as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
+        } finally {
+          clock?.mockRestore();
+        }
+      });
+    }
+
+    async function replay(url: string, captured: Captured, body = captured.body) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...captured.signature }, body });
+      return { status: response.status, body: (await response.json()) as { errors?: { message: string }[]; error?: { code: string; reason: string; message: string } } };
+    }
+
+    it('against another subgraph, with another query, or once expired (401)', async () => {
+      const toCatalog = await gatewayCall('catalog', '{ _service { sdl } }');
+      expect((await replay(stack.subgraphUrls.catalog!, toCatalog)).status).toBe(200);
+
+      const others = SERVICE_NAMES.filter((name) => name !== 'catalog');
+      for (const other of others) {
+        const answer = await replay(stack.subgraphUrls[other]!, toCatalog);
+        expect({ other, status: answer.status, message: answer.body.errors?.[0]?.message }).toEqual({
+          other,
+          status: 401,
+          message: 'Request refused: caller signature wrong-service',
+        });
+      }
+
+      const anotherQuery = await replay(stack.subgraphUrls.catalog!, toCatalog, JSON.stringify({ query: probes[1] }));
+      expect(anotherQuery).toMatchObject({ status: 401, body: { errors: [{ message: 'Request refused: caller signature bad-signature' }] } });
+
+      const signedLongAgo = await gatewayCall('catalog', '{ _service { sdl } }', Date.now() - 31_000);
+      expect(await replay(stack.subgraphUrls.catalog!, signedLongAgo)).toMatchObject({
+        status: 401,
+        body: { errors: [{ message: 'Request refused: caller signature expired' }] },
+      });
+    });
+
+    it("booking's slot hold, against availability with another body (401)", async () => {
+      const hold = { bookingId: randomUUID(), instructorId: randomUUID(), startsAt: '2031-03-03T10:00:00Z', endsAt: '2031-03-03T11:00:00Z' };
+      const captured = await onTheWire(async (url) => {
+        const booking = new InternalClient({ from: 'booking', to: 'availability', baseUrl: url, signingSecret: stack.signingSecret });
+        try {
+          await booking.post('/internal/holds/hold', hold);
+        } finally {
+          booking.close();
+        }
+      });
+      const holdUrl = stack.subgraphUrls.availability!.replace(/\/graphql$/, '/internal/holds/hold');
+
+      // As sent, the call passes the signature check and reaches the calendar (which knows no such instructor).
+      expect(await replay(holdUrl, captured)).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+
+      const otherSlot = JSON.stringify({ ...hold, startsAt: '2031-03-03T12:00:00Z', endsAt: '2031-03-03T13:00:00Z' });
+      expect(await replay(holdUrl, captured, otherSlot)).toMatchObject({
+        status: 401,
+        body: { error: { code: 'UNAUTHENTICATED', reason: 'BAD_CALLER_SIGNATURE', message: 'Caller signature bad-signature' } },
+      });
+      expect((await replay(holdUrl.replace(/hold$/, 'release'), captured)).status).toBe(401);
+    });
   });
 });
 
@@ -172,7 +280,7 @@ describe('gateway readiness', () => {
     const readyz = new URL('/readyz', stack.gatewayUrl);
     const ready = await fetch(readyz);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { catalog: 'ok', instructor: 'ok', availability: 'ok', booking: 'ok', reviews: 'ok' } });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { catalog: 'ok', instructor: 'ok', availability: 'ok', booking: 'ok', reviews: 'ok', partners: 'ok' } });
 
     const partial = await startStack({ catalog: buildCatalogServer });
     try {

@@ -9,6 +9,7 @@ const OWNED_TABLE: Record<ServiceName, string> = {
   availability: 'availability_week',
   booking: 'booking',
   reviews: 'review',
+  partners: 'partner_api_key',
 };
 
 let db: TestDatabase;
@@ -67,7 +68,7 @@ describe('each service owns its own schema', () => {
     const { rows } = await clients.get('catalog')!.query<{ rolname: string; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>(
       `select rolname, rolsuper, rolcreaterole, rolcreatedb from pg_roles where rolname like '%\\_svc' order by rolname`,
     );
-    expect(rows.map((r) => r.rolname)).toEqual(['availability_svc', 'booking_svc', 'catalog_svc', 'instructor_svc', 'reviews_svc']);
+    expect(rows.map((r) => r.rolname)).toEqual(['availability_svc', 'booking_svc', 'catalog_svc', 'instructor_svc', 'partners_svc', 'reviews_svc']);
     expect(rows.every((r) => !r.rolsuper && !r.rolcreaterole && !r.rolcreatedb)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
+import { callerKeyFor, signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
 import { createTestDatabase, eventually, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { Database } from '@instainstru/platform';
@@ -32,11 +32,9 @@ async function start(extraEnv: Record<string, string> = {}, args: string[] = [])
 }
 
 function queryCategories(port: number) {
-  return fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: randomUUID() }, DEV_SIGNING_SECRET) },
-    body: JSON.stringify({ query: '{ categories { slug } }' }),
-  });
+  const body = JSON.stringify({ query: '{ categories { slug } }' });
+  const caller = signCaller({ userId: null, roles: [], requestId: randomUUID() }, callerKeyFor(DEV_SIGNING_SECRET, 'catalog'), { method: 'POST', path: '/graphql', body });
+  return fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...caller }, body });
 }
 
 async function insertOutboxRow(): Promise<string> {

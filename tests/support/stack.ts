@@ -7,6 +7,7 @@ import {
   createLogger,
   createServiceDeps,
   loadServiceConfig,
+  PartnerKeyReader,
   PlatformMetrics,
   SERVICE_NAMES,
   type ServiceDeps,
@@ -16,7 +17,8 @@ import {
 import { createTestDatabase, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
 import { mintDevToken } from '../../gateway/src/auth/dev-key';
 import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
-import { buildGateway, type GatewayServer } from '../../gateway/src/server';
+import { Redis } from 'ioredis';
+import { buildGateway, type GatewayOptions, type GatewayServer } from '../../gateway/src/server';
 
 export interface StackPeers {
   /** The base URL (no path) of a subgraph started before this one (SERVICE_NAMES order). */
@@ -37,15 +39,25 @@ export interface GraphQLResult {
   body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
+export interface GraphQLRequestOptions {
+  variables?: Record<string, unknown>;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
 export interface TestStack {
   db: TestDatabase;
   deps: Partial<Record<ServiceName, ServiceDeps>>;
   gatewayUrl: string;
   subgraphUrls: Partial<Record<ServiceName, string>>;
   signingSecret: string;
+  /** The Redis the gateway keeps its rate-limit buckets in. */
+  redis: Redis;
   /** A token the stack's gateway accepts. */
   token(claims: { sub: string; roles: string[]; ttlSeconds?: number }): Promise<string>;
-  graphql(query: string, options?: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
+  graphql(query: string, options?: GraphQLRequestOptions): Promise<GraphQLResult>;
+  /** Another gateway (a replica) over the same subgraphs, sharing only Redis with the first. */
+  startGateway(options?: StackGatewayOptions): Promise<{ url: string; graphql(query: string, options?: GraphQLRequestOptions): Promise<GraphQLResult> }>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +73,15 @@ const portOf = (address: AddressInfo | string | null) => (address as AddressInfo
  * The real gateway over the committed supergraph and the given real subgraphs, each on its own
  * private database (cloned from the migrated template) and Kafka topic prefix, on ephemeral ports.
  */
-export async function startStack(builders: Partial<Record<ServiceName, SubgraphBuilder>>): Promise<TestStack> {
+/** Gateway settings a test may change; rate limits default to buckets no test empties by accident. */
+export type StackGatewayOptions = Partial<Omit<GatewayOptions, 'supergraphSdl' | 'subgraphUrls' | 'resolveCaller' | 'signingSecret' | 'logger' | 'metrics' | 'rateLimits'>> & {
+  rateLimits?: Partial<NonNullable<GatewayOptions['rateLimits']>>;
+  /** Longest token lifetime the gateway accepts (unlimited unless given). */
+  maxTokenLifetimeSeconds?: number;
+};
+
+
+export async function startStack(builders: Partial<Record<ServiceName, SubgraphBuilder>>, gatewayOptions: StackGatewayOptions = {}): Promise<TestStack> {
   const db = await createTestDatabase();
   const topicPrefix = uniqueTopicPrefix();
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
@@ -98,16 +118,50 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
     subgraphUrls[name] = `http://127.0.0.1:${portOf(http.address())}/graphql`;
   }
   const signingSecret = Object.values(deps)[0]?.config.signingSecret ?? loadServiceConfig('catalog').signingSecret;
-  const gateway: GatewayServer = await buildGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
-    subgraphUrls,
-    resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk] }),
-    signingSecret,
-    logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'),
-    metrics: new PlatformMetrics('gateway'),
-  });
-  const gatewayHttp = await gateway.listen(0, '127.0.0.1');
-  const gatewayUrl = `http://127.0.0.1:${portOf(gatewayHttp.address())}/graphql`;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+  const gateways: { gateway: GatewayServer; partnerKeys: PartnerKeyReader }[] = [];
+  /** A gateway over this stack's subgraphs, sharing only Redis (rate-limit buckets, partner keys) with the others. */
+  const startGateway = async (options: StackGatewayOptions): Promise<string> => {
+    const { rateLimits, maxTokenLifetimeSeconds, ...gatewayRest } = options;
+    const partnerKeys = new PartnerKeyReader(redis);
+    await partnerKeys.start();
+    const gateway = await buildGateway({
+      allowArbitraryOperations: true,
+      // Tests read their own writes; a test of the public cache turns it on.
+      publicCacheEntries: 0,
+      partnerKeys,
+      ...gatewayRest,
+      rateLimits: {
+        redis,
+        keyPrefix: `${topicPrefix}rate:`,
+        anonymous: { bucketSize: 1_000_000, restoreRatePerSecond: 100_000 },
+        user: { bucketSize: 1_000_000, restoreRatePerSecond: 100_000 },
+        ...rateLimits,
+      },
+      supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
+      subgraphUrls,
+      resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk], ...(maxTokenLifetimeSeconds ? { maxLifetimeSeconds: maxTokenLifetimeSeconds } : {}) }),
+      signingSecret,
+      logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'),
+      metrics: new PlatformMetrics('gateway'),
+    });
+    gateways.push({ gateway, partnerKeys });
+    const http = await gateway.listen(0, '127.0.0.1');
+    return `http://127.0.0.1:${portOf(http.address())}/graphql`;
+  };
+  const gatewayUrl = await startGateway(gatewayOptions);
+  const post = async (url: string, query: string, options: GraphQLRequestOptions = {}): Promise<GraphQLResult> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: JSON.stringify({ query, variables: options.variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+  };
 
   return {
     db,
@@ -116,20 +170,18 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
     subgraphUrls,
     signingSecret,
     token: (claims) => mintDevToken(privateJwk, { ...claims, issuer: ISSUER, audience: AUDIENCE }),
-    async graphql(query, options = {}) {
-      const response = await fetch(gatewayUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        body: JSON.stringify({ query, variables: options.variables }),
-      });
-      return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+    graphql: (query, options) => post(gatewayUrl, query, options),
+    redis,
+    async startGateway(options = {}) {
+      const url = await startGateway(options);
+      return { url, graphql: (query, requestOptions) => post(url, query, requestOptions) };
     },
     async stop() {
-      await gateway.drain();
+      for (const { gateway, partnerKeys } of gateways) {
+        await gateway.drain();
+        await partnerKeys.close();
+      }
+      redis.disconnect();
       for (const server of servers) await server.drain();
       for (const d of Object.values(deps)) await closeServiceDeps(d);
       await db.drop();

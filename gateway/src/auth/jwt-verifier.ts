@@ -18,6 +18,8 @@ export interface JwtVerifierOptions {
   jwksUrl?: string;
   /** Development and tests: public keys trusted directly. */
   publicJwks?: JWK[];
+  /** Longest lifetime (exp − iat) a token may have; tokens must then carry `iat`. */
+  maxLifetimeSeconds?: number;
 }
 
 export type CallerResolver = (authorization: string | undefined, requestId: string) => Promise<Caller>;
@@ -45,10 +47,14 @@ export function createCallerResolver(options: JwtVerifierOptions): CallerResolve
         audience: options.audience,
         algorithms: ['EdDSA', 'ES256', 'RS256'],
         clockTolerance: 5,
-        requiredClaims: ['sub', 'exp'],
+        requiredClaims: options.maxLifetimeSeconds ? ['sub', 'exp', 'iat'] : ['sub', 'exp'],
       });
+      if (options.maxLifetimeSeconds && payload.exp! - payload.iat! > options.maxLifetimeSeconds) {
+        throw new AuthenticationError(`Token lifetime exceeds ${options.maxLifetimeSeconds} seconds`);
+      }
       return { userId: payload.sub!, roles: rolesOf(payload), requestId };
     } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
       if (error instanceof errors.JWTExpired) throw new AuthenticationError('Token has expired');
       throw new AuthenticationError('Token is not valid');
     }

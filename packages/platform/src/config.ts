@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { serviceOfCallerKey } from './caller';
 
-/** The five subgraphs; each owns the Postgres schema and database role of the same name. */
-export const SERVICE_NAMES = ['catalog', 'instructor', 'availability', 'booking', 'reviews'] as const;
+/** The subgraphs; each owns the Postgres schema and database role of the same name. */
+export const SERVICE_NAMES = ['catalog', 'instructor', 'availability', 'booking', 'reviews', 'partners'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
@@ -11,12 +12,24 @@ export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
   availability: 4003,
   booking: 4004,
   reviews: 4005,
+  partners: 4006,
 };
 
-/** Local development secret; production sets SUBGRAPH_SIGNING_SECRET. */
+/**
+ * Local development secret; production sets SUBGRAPH_SIGNING_SECRET, or gives a service only its
+ * own key (SUBGRAPH_SIGNING_KEY, see serviceCallerKey).
+ */
 export const DEV_SIGNING_SECRET = 'instainstru-dev-subgraph-signing-secret';
 
 export type ServiceRole = 'api' | 'worker' | 'all';
+
+/**
+ * Production unless development is said explicitly: NODE_ENV `development` (or `test`, which Jest
+ * sets). Production refuses development secrets and keys and shows callers less.
+ */
+export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test';
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -30,13 +43,20 @@ const envSchema = z.object({
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   SUBGRAPH_SIGNING_SECRET: z.string().min(16).default(DEV_SIGNING_SECRET),
+  SUBGRAPH_SIGNING_KEY: z
+    .string()
+    .refine((value) => serviceOfCallerKey(value) !== null, 'must be a service key: caller-key.v2.<service>.<base64url>')
+    .optional(),
   CALLER_MAX_AGE_MS: z.coerce.number().int().positive().default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(15_000),
-  NODE_ENV: z.string().default('development'),
+  NODE_ENV: z.string().optional(),
+  SUBGRAPH_MAX_COST: z.coerce.number().int().positive().default(20_000),
+  SUBGRAPH_MAX_RESOLVED_FIELDS: z.coerce.number().int().positive().default(100_000),
+  SUBGRAPH_DEADLINE_MS: z.coerce.number().int().positive().default(8000),
 });
 
 export interface ServiceConfig {
@@ -46,7 +66,13 @@ export interface ServiceConfig {
   database: { url: string; poolMax: number; schema: ServiceName };
   redisUrl: string;
   kafka: { brokers: string[]; topicPrefix: string; clientId: string };
+  /**
+   * The master secret every service's caller key derives from (SUBGRAPH_SIGNING_SECRET), or this
+   * service's own key when SUBGRAPH_SIGNING_KEY is set: then it verifies calls to itself and can
+   * sign calls to no other service.
+   */
   signingSecret: string;
+  /** How long after it was issued a signed call is still accepted (its own expiry applies too). */
   callerMaxAgeMs: number;
   logLevel: string;
   outboxPollMs: number;
@@ -55,6 +81,8 @@ export interface ServiceConfig {
   consumerMaxAttempts: number;
   shutdownGraceMs: number;
   production: boolean;
+  /** What one request may cost this service (see request-budget.ts). */
+  requestBudget: { maxCost: number; maxResolvedFields: number; deadlineMs: number };
 }
 
 /**
@@ -78,9 +106,13 @@ export function loadServiceConfig(
   const e = parsed.data;
   const roleFlag = argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
   const role = z.enum(['api', 'worker', 'all']).parse(roleFlag ?? e.SERVICE_ROLE);
-  const production = e.NODE_ENV === 'production';
-  if (production && e.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) {
-    throw new Error('SUBGRAPH_SIGNING_SECRET must be set in production');
+  const production = isProduction(env);
+  const ownKey = e.SUBGRAPH_SIGNING_KEY;
+  if (ownKey && serviceOfCallerKey(ownKey) !== service) {
+    throw new Error(`SUBGRAPH_SIGNING_KEY is the ${serviceOfCallerKey(ownKey)} service's key, not ${service}'s`);
+  }
+  if (production && !ownKey && e.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) {
+    throw new Error("SUBGRAPH_SIGNING_SECRET (or this service's SUBGRAPH_SIGNING_KEY) must be set in production");
   }
   const { user, password } = serviceDatabaseRole(service);
   const url =
@@ -98,7 +130,7 @@ export function loadServiceConfig(
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       clientId: `instainstru-${service}`,
     },
-    signingSecret: e.SUBGRAPH_SIGNING_SECRET,
+    signingSecret: ownKey ?? e.SUBGRAPH_SIGNING_SECRET,
     callerMaxAgeMs: e.CALLER_MAX_AGE_MS,
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,
@@ -106,5 +138,6 @@ export function loadServiceConfig(
     consumerMaxAttempts: e.CONSUMER_MAX_ATTEMPTS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     production,
+    requestBudget: { maxCost: e.SUBGRAPH_MAX_COST, maxResolvedFields: e.SUBGRAPH_MAX_RESOLVED_FIELDS, deadlineMs: e.SUBGRAPH_DEADLINE_MS },
   };
 }

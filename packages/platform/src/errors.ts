@@ -49,6 +49,26 @@ const PASSTHROUGH_CODES = new Set([
 
 const API_CODES = new Set<string>(Object.values(ApiErrorCode));
 
+/** Network failures of a client (Postgres, Redis, Kafka, an HTTP provider) that a retry may cure. */
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN', 'ENETUNREACH']);
+
+/**
+ * Whether an error says a dependency is down or unreachable rather than that the code is wrong:
+ * a refused or broken connection, Postgres shutting down or refusing connections (SQLSTATE classes
+ * 08 and 57P), a pool that could not hand out a connection in time, a closed Redis connection.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  // Errors are read by their shape: Node's own errors may come from another realm (instanceof fails).
+  let current = error as { code?: unknown; message?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; current = current.cause as typeof current, depth += 1) {
+    const code = current.code;
+    if (typeof code === 'string' && (NETWORK_ERRORS.has(code) || /^08...$/.test(code) || /^57P0\d$/.test(code))) return true;
+    const message = typeof current.message === 'string' ? current.message : '';
+    if (/timeout exceeded when trying to connect|Connection terminated|Connection is closed|Client has encountered a connection error/i.test(message)) return true;
+  }
+  return false;
+}
+
 /**
  * Apollo `formatError` for every subgraph: service errors become their stable code, message and
  * details; GraphQL request errors pass through; anything else is logged and answered as an
@@ -72,8 +92,13 @@ export function createErrorFormatter(logger: Logger) {
     if (original instanceof GraphQLError) {
       const code = original.extensions?.code ?? formatted.extensions?.code;
       if (typeof code === 'string' && (PASSTHROUGH_CODES.has(code) || API_CODES.has(code))) {
-        return { ...base, extensions: { code } };
+        const { reason, cost } = original.extensions ?? {};
+        return { ...base, extensions: { code, ...(typeof reason === 'string' ? { reason } : {}), ...(cost ? { cost } : {}) } };
       }
+    }
+    if (isDependencyUnavailable(original)) {
+      logger.warn({ err: original }, 'a dependency is unavailable');
+      return { ...base, message: 'A service this request needs is unavailable; retry shortly', extensions: { code: ApiErrorCode.ServiceUnavailable, reason: 'DEPENDENCY_UNAVAILABLE' } };
     }
     logger.error({ err: original }, 'unexpected error while resolving a request');
     return { ...base, message: 'Internal server error', extensions: { code: ApiErrorCode.Internal } };

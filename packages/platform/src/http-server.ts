@@ -5,12 +5,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
-import { verifyCaller, type Caller } from './caller';
-import { createErrorFormatter } from './errors';
+import { callerKeyFor, verifyCaller, type Caller } from './caller';
+import { ApiErrorCode, createErrorFormatter } from './errors';
 import { createHttpApp, type HttpApp, type HttpRouteHandler, type ReadinessChecks } from './http-app';
-import { readGraphQLBody, sendGraphQLError, toHeaderMap, writeGraphQLResponse } from './http-utils';
+import { parseGraphQLBody, readGraphQLRawBody, sendGraphQLError, toHeaderMap, writeGraphQLResponse } from './http-utils';
 import type { PlatformMetrics } from './metrics';
 import { requestScope } from './request-context';
+import { DEFAULT_REQUEST_BUDGET, requestBudgetPlugin, RequestBudgetExceeded, stopRequest, type RequestBudget } from './request-budget';
 
 export interface SubgraphServerOptions<Ctx extends BaseContext> {
   name: string;
@@ -28,6 +29,8 @@ export interface SubgraphServerOptions<Ctx extends BaseContext> {
    * no caller signature: each handler authenticates its own requests.
    */
   routes?: Record<string, HttpRouteHandler>;
+  /** What one request may cost the service; DEFAULT_REQUEST_BUDGET unless configured. */
+  budget?: RequestBudget;
 }
 
 /** A subgraph's HTTP surface, built but not listening (tests mount it in-process). */
@@ -54,11 +57,24 @@ export function resolverTimingPlugin(metrics: PlatformMetrics): ApolloServerPlug
   };
 }
 
+const TIMED_OUT = Symbol('timed out');
+
+/** The work's result, or TIMED_OUT once `ms` have passed (the work itself is stopped by its budget). */
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Builds a subgraph: every GraphQL request (including `_entities` and `_service`) must carry a
  * valid, fresh caller signature from the gateway or another service, or it is answered 401.
  */
 export async function createSubgraphServer<Ctx extends BaseContext>(options: SubgraphServerOptions<Ctx>): Promise<SubgraphServer> {
+  const budget = options.budget ?? DEFAULT_REQUEST_BUDGET;
   const apollo = new ApolloServer<BaseContext>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
     formatError: createErrorFormatter(options.logger),
@@ -68,24 +84,41 @@ export async function createSubgraphServer<Ctx extends BaseContext>(options: Sub
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     logger: options.logger,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), resolverTimingPlugin(options.metrics)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestBudgetPlugin(options.typeDefs, budget),
+      resolverTimingPlugin(options.metrics),
+    ],
   });
   await apollo.start();
 
   async function graphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const headers = toHeaderMap(req);
-    const verified = verifyCaller(headers, options.signingSecret, options.callerMaxAgeMs);
+    // The signature covers this service, the method, the path and the exact body bytes.
+    const raw = await readGraphQLRawBody(req, res);
+    if (!raw) return;
+    const signed = { method: req.method ?? 'GET', path: req.url ?? '/', body: raw };
+    const verified = verifyCaller(headers, callerKeyFor(options.signingSecret, options.name), signed, options.callerMaxAgeMs);
     if (!verified.ok) return sendGraphQLError(res, 401, 'UNAUTHENTICATED', `Request refused: caller signature ${verified.reason}`);
     const caller = { ...verified.caller, requestId: verified.caller.requestId || requestId };
-    const parsed = await readGraphQLBody(req, res);
+    const parsed = parseGraphQLBody(raw, res);
     if (!parsed) return;
     const url = new URL(req.url ?? '/', 'http://subgraph');
-    const result = await requestScope.run({ requestId: caller.requestId, caller }, () =>
+    let contextValue: Ctx | undefined;
+    const execution = requestScope.run({ requestId: caller.requestId, caller }, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'POST', headers, search: url.search, body: parsed.body },
-        context: async () => options.context(caller),
+        context: async () => (contextValue = await options.context(caller)),
       }),
     );
+    const result = await beforeDeadline(execution, budget.deadlineMs);
+    if (result === TIMED_OUT) {
+      const stopped = new RequestBudgetExceeded(`The request ran past its ${budget.deadlineMs} ms deadline`, ApiErrorCode.ServiceUnavailable, 'DEADLINE_EXCEEDED');
+      if (contextValue) stopRequest(contextValue, stopped);
+      execution.catch(() => undefined);
+      return sendGraphQLError(res, 503, ApiErrorCode.ServiceUnavailable, stopped.message);
+    }
     await writeGraphQLResponse(res, result);
   }
 

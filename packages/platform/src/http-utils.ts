@@ -40,19 +40,35 @@ export function toHeaderMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** Parses a GraphQL POST body; answers 413/400 itself and returns undefined when it did. */
-export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse): Promise<{ body: unknown } | undefined> {
-  const raw = req.method === 'POST' ? await readBody(req) : '';
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * A GraphQL request's exact body bytes (none unless POST), which a caller signature covers;
+ * answers 413 itself and returns undefined when the body is too large.
+ */
+export async function readGraphQLRawBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  const raw = req.method === 'POST' ? await readRawBody(req) : NO_BODY;
   if (raw === null) {
     sendGraphQLError(res, 413, 'BAD_REQUEST', 'Request body too large');
     return undefined;
   }
+  return raw;
+}
+
+/** Parses body bytes read by readGraphQLRawBody; answers 400 itself and returns undefined when they are not JSON. */
+export function parseGraphQLBody(raw: Buffer, res: ServerResponse): { body: unknown } | undefined {
   try {
-    return { body: raw ? (JSON.parse(raw) as unknown) : undefined };
+    return { body: raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as unknown) : undefined };
   } catch {
     sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
     return undefined;
   }
+}
+
+/** Reads and parses a GraphQL body; answers 413/400 itself and returns undefined when it did. */
+export async function readGraphQLBody(req: IncomingMessage, res: ServerResponse): Promise<{ body: unknown } | undefined> {
+  const raw = await readGraphQLRawBody(req, res);
+  return raw && parseGraphQLBody(raw, res);
 }
 
 export async function writeGraphQLResponse(res: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {

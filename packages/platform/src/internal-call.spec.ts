@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signCaller } from './caller';
+import { callerKeyFor, serviceCallerKey, signCaller } from './caller';
 import { ApiErrorCode, ServiceError } from './errors';
 import { InternalClient, internalRoute, RemoteServiceError } from './internal-call';
 
@@ -17,6 +17,7 @@ const unexpected: unknown[] = [];
 
 beforeAll(async () => {
   const route = internalRoute<{ start: string }>({
+    service: 'availability',
     signingSecret: secret,
     callerMaxAgeMs: 60_000,
     allow: ['booking'],
@@ -41,7 +42,35 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const client = (from: 'booking' | 'catalog', signingSecret = secret) => new InternalClient({ from, to: 'availability', baseUrl, signingSecret, timeoutMs: 2000 });
+const client = (from: 'booking' | 'catalog', signingSecret = secret, to: 'availability' | 'catalog' = 'availability') =>
+  new InternalClient({ from, to, baseUrl, signingSecret, timeoutMs: 2000 });
+
+/** The headers and body of one call as the booking client sends it, caught on the wire. */
+async function captureCall(body: unknown): Promise<{ headers: Record<string, string>; body: string }> {
+  let caught: { headers: Record<string, string>; body: string } | undefined;
+  const wire = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    req.on('end', () => {
+      caught = { headers: req.headers as Record<string, string>, body: text };
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}');
+    });
+  });
+  await new Promise<void>((resolve) => wire.listen(0, '127.0.0.1', resolve));
+  const booking = new InternalClient({ from: 'booking', to: 'availability', baseUrl: `http://127.0.0.1:${(wire.address() as AddressInfo).port}`, signingSecret: secret });
+  try {
+    await booking.post('/internal/holds', body);
+  } finally {
+    booking.close();
+    await new Promise((resolve) => wire.close(resolve));
+  }
+  return caught!;
+}
+
+const signatureOf = ({ headers }: { headers: Record<string, string> }) => ({
+  'x-instainstru-caller': headers['x-instainstru-caller']!,
+  'x-instainstru-signature': headers['x-instainstru-signature']!,
+});
 
 describe('service-to-service calls', () => {
   it('answers an allowed, signed service with the handler result', async () => {
@@ -63,15 +92,50 @@ describe('service-to-service calls', () => {
     await expect(catalog.post('/internal/holds', { start: '10:00' })).rejects.toMatchObject({ apiCode: ApiErrorCode.Forbidden, code: 'SERVICE_NOT_ALLOWED' });
     const forger = client('booking', 'a-different-secret-0123456789abcdef');
     await expect(forger.post('/internal/holds', { start: '10:00' })).rejects.toMatchObject({ apiCode: ApiErrorCode.Unauthenticated });
-    catalog.close();
-    forger.close();
+    const misdirected = client('booking', secret, 'catalog');
+    await expect(misdirected.post('/internal/holds', { start: '10:00' })).rejects.toMatchObject({
+      apiCode: ApiErrorCode.Unauthenticated,
+      message: 'Caller signature wrong-service',
+    });
+    for (const each of [catalog, forger, misdirected]) each.close();
+  });
+
+  it('answers a caller holding only the callee key', async () => {
+    const booking = client('booking', serviceCallerKey(secret, 'availability'));
+    await expect(booking.post('/internal/holds', { start: '10:00' })).resolves.toEqual({ held: '10:00', by: 'booking' });
+    booking.close();
+    expect(() => client('booking', serviceCallerKey(secret, 'catalog'))).toThrow(/Only the catalog service's caller key/);
+  });
+
+  it('refuses a captured call replayed with another body, to another path or after it expired', async () => {
+    const captured = await captureCall({ start: '10:00' });
+    const replay = (path: string, body: string, headers: Record<string, string> = signatureOf(captured)) =>
+      fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+    const asSent = await replay('/internal/holds', captured.body);
+    expect(asSent.status).toBe(200);
+    const otherBody = await replay('/internal/holds', JSON.stringify({ start: '11:00' }));
+    expect(otherBody.status).toBe(401);
+    expect(await otherBody.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', reason: 'BAD_CALLER_SIGNATURE', message: 'Caller signature bad-signature' } });
+    expect((await replay('/internal/holds/release', captured.body)).status).toBe(401);
+
+    const expired = signCaller(
+      { userId: null, roles: [], requestId: 'r', service: 'booking' },
+      callerKeyFor(secret, 'availability'),
+      { method: 'POST', path: '/internal/holds', body: captured.body },
+      Date.now() - 31_000,
+    );
+    const late = await replay('/internal/holds', captured.body, expired);
+    expect(late.status).toBe(401);
+    expect(await late.json()).toMatchObject({ error: { message: 'Caller signature expired' } });
   });
 
   it('refuses unsigned requests and bodies the route cannot parse', async () => {
     const unsigned = await fetch(`${baseUrl}/internal/holds`, { method: 'POST', body: '{}' });
     expect(unsigned.status).toBe(401);
-    const headers = signCaller({ userId: null, roles: [], requestId: 'r', service: 'booking' }, secret);
-    const bad = await fetch(`${baseUrl}/internal/holds`, { method: 'POST', headers, body: '{"start": 5}' });
+    const body = '{"start": 5}';
+    const headers = signCaller({ userId: null, roles: [], requestId: 'r', service: 'booking' }, callerKeyFor(secret, 'availability'), { method: 'POST', path: '/internal/holds', body });
+    const bad = await fetch(`${baseUrl}/internal/holds`, { method: 'POST', headers, body });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', reason: 'INVALID_REQUEST' } });
   });

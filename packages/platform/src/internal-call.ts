@@ -1,16 +1,18 @@
 import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { signCaller, verifyCaller, type Caller } from './caller';
+import { callerKeyFor, signCaller, verifyCaller, type Caller, type CallerKey } from './caller';
 import type { ServiceName } from './config';
 import { ApiErrorCode, ServiceError } from './errors';
 import type { HttpRouteHandler } from './http-app';
-import { readBody, sendJson } from './http-utils';
+import { readRawBody, sendJson } from './http-utils';
 import { currentRequestId } from './request-context';
 
 /**
  * Service-to-service calls: JSON over HTTP on a service's own paths (never exposed by the
- * gateway), signed with the same HMAC caller scheme the gateway uses. The caller names the
- * calling service; a route lists which services may call it.
+ * gateway), signed with the same caller scheme the gateway uses: the signature covers the callee,
+ * the path and the exact body, so a captured call cannot be replayed against another route or
+ * service or with another body. The caller names the calling service; a route lists which
+ * services may call it.
  *
  * Errors travel as `{ error: { code, reason, message, details } }` with the status of their
  * API code, so the calling service can rethrow them with the same stable code and reason.
@@ -49,6 +51,8 @@ export class RemoteServiceError extends ServiceError<string> {
 }
 
 export interface InternalRouteOptions<In> {
+  /** The service serving the route: a caller's signature must be made for it. */
+  service: ServiceName;
   signingSecret: string;
   callerMaxAgeMs: number;
   /** The services allowed to call this route. */
@@ -64,15 +68,21 @@ function sendError(res: ServerResponse, status: number, error: InternalError): v
   sendJson(res, status, { error });
 }
 
-/** A POST route for other services: signature, allow-list and body checked before the handler runs. */
+/**
+ * A POST route for other services: the body is read (the signature covers it), then signature,
+ * allow-list and body are checked before the handler runs.
+ */
 export function internalRoute<In>(options: InternalRouteOptions<In>): HttpRouteHandler {
+  const key = callerKeyFor(options.signingSecret, options.service);
   return async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return sendError(res, 405, { code: ApiErrorCode.BadUserInput, reason: 'METHOD_NOT_ALLOWED', message: 'Use POST' });
     }
+    const raw = await readRawBody(req);
+    if (raw === null) return sendError(res, 413, { code: ApiErrorCode.BadUserInput, reason: 'BODY_TOO_LARGE', message: 'Request body too large' });
     const headers = { get: (name: string) => (req.headers[name] as string | undefined) ?? null };
-    const verified = verifyCaller(headers, options.signingSecret, options.callerMaxAgeMs);
+    const verified = verifyCaller(headers, key, { method: 'POST', path: req.url ?? '/', body: raw }, options.callerMaxAgeMs);
     if (!verified.ok) {
       return sendError(res, 401, { code: ApiErrorCode.Unauthenticated, reason: 'BAD_CALLER_SIGNATURE', message: `Caller signature ${verified.reason}` });
     }
@@ -80,11 +90,9 @@ export function internalRoute<In>(options: InternalRouteOptions<In>): HttpRouteH
     if (!service || !options.allow.includes(service)) {
       return sendError(res, 403, { code: ApiErrorCode.Forbidden, reason: 'SERVICE_NOT_ALLOWED', message: 'This route is for other services only' });
     }
-    const raw = await readBody(req);
-    if (raw === null) return sendError(res, 413, { code: ApiErrorCode.BadUserInput, reason: 'BODY_TOO_LARGE', message: 'Request body too large' });
     let input: In;
     try {
-      input = options.parse(raw ? (JSON.parse(raw) as unknown) : {});
+      input = options.parse(raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as unknown) : {});
     } catch (error) {
       const message = error instanceof Error ? error.message.slice(0, 500) : 'Invalid request body';
       return sendError(res, 400, { code: ApiErrorCode.BadUserInput, reason: 'INVALID_REQUEST', message });
@@ -110,10 +118,13 @@ export function internalRoute<In>(options: InternalRouteOptions<In>): HttpRouteH
 export interface InternalClientOptions {
   /** The calling service, as the callee will see it. */
   from: ServiceName;
-  /** The callee, for errors and metrics. */
+  /** The callee: calls are signed for it alone, with its key. */
   to: ServiceName;
   baseUrl: string;
+  /** The master secret (SUBGRAPH_SIGNING_SECRET), or the callee's own key. */
   signingSecret: string;
+  /** How long each call's signature is good for (default CALLER_SIGNATURE_TTL_MS). */
+  signatureTtlMs?: number;
   timeoutMs?: number;
   maxSockets?: number;
 }
@@ -122,9 +133,11 @@ export interface InternalClientOptions {
 export class InternalClient {
   private readonly agent: Agent;
   private readonly base: URL;
+  private readonly key: CallerKey;
 
   constructor(private readonly options: InternalClientOptions) {
     this.base = new URL(options.baseUrl);
+    this.key = callerKeyFor(options.signingSecret, options.to);
     this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
   }
 
@@ -135,13 +148,17 @@ export class InternalClient {
    * idempotent).
    */
   async post<Out>(path: string, body: unknown, caller?: Partial<Caller>): Promise<Out> {
-    const payload = JSON.stringify(body);
+    const target = new URL(path, this.base).pathname;
+    const payload = Buffer.from(JSON.stringify(body));
     const signed = signCaller(
       { userId: caller?.userId ?? null, roles: caller?.roles ?? [], requestId: caller?.requestId ?? currentRequestId() ?? randomUUID(), service: this.options.from },
-      this.options.signingSecret,
+      this.key,
+      { method: 'POST', path: target, body: payload },
+      Date.now(),
+      this.options.signatureTtlMs,
     );
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...signed };
-    const { status, text } = await this.send(path, headers, payload).catch((error: unknown) => {
+    const headers = { 'content-type': 'application/json', 'content-length': payload.length, ...signed };
+    const { status, text } = await this.send(target, headers, payload).catch((error: unknown) => {
       throw new RemoteServiceError(this.options.to, {
         code: ApiErrorCode.ServiceUnavailable,
         reason: 'SERVICE_UNREACHABLE',
@@ -173,17 +190,17 @@ export class InternalClient {
    * that request never reached it. Routes are idempotent, so even one the callee did see is safe
    * to send again. A failure on a fresh connection, or a timeout, is final.
    */
-  private async send(path: string, headers: Record<string, string | number>, payload: string): Promise<{ status: number; text: string }> {
+  private async send(target: string, headers: Record<string, string | number>, payload: Buffer): Promise<{ status: number; text: string }> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.attempt(path, headers, payload);
+        return await this.attempt(target, headers, payload);
       } catch (error) {
         if (!(error instanceof StaleConnectionError) || attempt === 3) throw error;
       }
     }
   }
 
-  private attempt(path: string, headers: Record<string, string | number>, payload: string): Promise<{ status: number; text: string }> {
+  private attempt(target: string, headers: Record<string, string | number>, payload: Buffer): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       let answered = false;
       let timedOut = false;
@@ -193,7 +210,7 @@ export class InternalClient {
           host: this.base.hostname,
           port: this.base.port,
           method: 'POST',
-          path: new URL(path, this.base).pathname,
+          path: target,
           headers,
           timeout: this.options.timeoutMs ?? 5000,
         },

@@ -202,6 +202,7 @@ export function buildSubgraph<Ctx extends BaseContext>(
     metrics: deps.metrics,
     signingSecret: deps.config.signingSecret,
     callerMaxAgeMs: deps.config.callerMaxAgeMs,
+    budget: deps.config.requestBudget,
     readiness: { postgres: () => deps.db.ping(), kafka: () => deps.bus.ping(), ...options.readiness },
     ...(options.routes ? { routes: options.routes } : {}),
   });

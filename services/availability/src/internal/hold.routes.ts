@@ -13,6 +13,7 @@ const releaseRequest = z.object({ bookingId: z.guid() });
 export function holdRoutes(deps: ServiceDeps, holds: SlotHolds): Record<string, HttpRouteHandler> {
   const logger = deps.logger.child({ component: 'hold-routes' });
   const common = {
+    service: deps.config.service,
     signingSecret: deps.config.signingSecret,
     callerMaxAgeMs: deps.config.callerMaxAgeMs,
     allow: ['booking'] as const,

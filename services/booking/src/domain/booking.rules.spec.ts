@@ -84,9 +84,12 @@ describe('input limits', () => {
     expect(reasonOf(() => normaliseNotes('x'.repeat(1001)))).toBe('NOTES_TOO_LONG');
   });
 
-  it('caps page sizes at 50 and refuses non-positive ones', () => {
+  it('takes page sizes from 1 to 50, 20 by default, and refuses any other like every connection', () => {
     expect(requirePageSize(undefined)).toBe(20);
-    expect(requirePageSize(500)).toBe(50);
+    expect(requirePageSize(1)).toBe(1);
+    expect(requirePageSize(50)).toBe(50);
+    expect(reasonOf(() => requirePageSize(51))).toBe('INVALID_PAGE_SIZE');
+    expect(reasonOf(() => requirePageSize(10_000))).toBe('INVALID_PAGE_SIZE');
     expect(reasonOf(() => requirePageSize(0))).toBe('INVALID_PAGE_SIZE');
   });
 

@@ -126,10 +126,13 @@ export function bookableTerms(offering: InstructorOffering | null, instructorId:
   return terms;
 }
 
+/** A page size: `first` from 1 to 50 (20 when omitted), the one rule of every connection in the API. */
 export function requirePageSize(first: number | null | undefined): number {
   const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1) throw new BookingError(BookingErrorCode.InvalidPageSize, 'first must be a positive whole number', { max: MAX_PAGE_SIZE });
-  return Math.min(size, MAX_PAGE_SIZE);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new BookingError(BookingErrorCode.InvalidPageSize, `first must be between 1 and ${MAX_PAGE_SIZE}`, { first: size, max: MAX_PAGE_SIZE });
+  }
+  return size;
 }
 
 export function encodeCursor(key: BookingPageKey): string {

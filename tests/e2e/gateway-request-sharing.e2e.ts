@@ -1,0 +1,71 @@
+import pg from 'pg';
+import { buildBookingServer } from '../../services/booking/src/server';
+import { buildCatalogServer } from '../../services/catalog/src/server';
+import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { startStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack({ catalog: buildCatalogServer, booking: buildBookingServer });
+  await seedCatalog(stack.deps.catalog!.db);
+  const sql = new pg.Client({ connectionString: stack.db.urlFor('booking') });
+  await sql.connect();
+  try {
+    for (const [student, hours] of [['student-ann', 30], ['student-bob', 54]] as const) {
+      await sql.query(
+        `insert into booking.booking (status, instructor_id, instructor_user_id, student_user_id, starts_at, ends_at, service_id, duration_minutes, lesson_mode, price_minor, currency, confirmed_at)
+         values ('CONFIRMED', gen_random_uuid(), 'instr-share', $1, date_trunc('hour', now()) + make_interval(hours => $2), date_trunc('hour', now()) + make_interval(hours => $2 + 1),
+                 gen_random_uuid(), 60, 'online', 6000, 'USD', now())`,
+        [student, hours],
+      );
+    }
+  } finally {
+    await sql.end();
+  }
+});
+
+afterAll(() => stack?.stop());
+
+async function callsTo(service: 'catalog' | 'booking'): Promise<number> {
+  const metric = await stack.deps[service]!.metrics.registry.getSingleMetric('http_requests_total')!.get();
+  return metric.values.filter((v) => v.labels.route === '/graphql').reduce((sum, v) => sum + v.value, 0);
+}
+
+const MY_BOOKINGS = '{ myBookings(when: UPCOMING) { edges { node { id studentId } } } }';
+
+describe('identical subgraph requests in flight', () => {
+  it('sends sixteen identical anonymous queries arriving together far fewer times than sixteen', async () => {
+    const query = '{ searchInstructors(text: "piano", first: 20) { edges { node { id } } pageInfo { hasNextPage } } }';
+    const before = await callsTo('catalog');
+    const answers = await Promise.all(Array.from({ length: 16 }, () => stack.graphql(query)));
+    for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
+    expect(await callsTo('catalog')).toBeLessThan(before + 16);
+  });
+
+  it("never shares one student's call with another's: two students' concurrent myBookings each see their own", async () => {
+    const ann = await stack.token({ sub: 'student-ann', roles: ['student'] });
+    const bob = await stack.token({ sub: 'student-bob', roles: ['student'] });
+    for (let round = 0; round < 5; round += 1) {
+      const before = await callsTo('booking');
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => stack.graphql(MY_BOOKINGS, { token: i % 2 === 0 ? ann : bob }).then((answer) => ({ student: i % 2 === 0 ? 'student-ann' : 'student-bob', answer }))),
+      );
+      for (const { student, answer } of answers) {
+        expect(answer.body.errors).toBeUndefined();
+        const students = (answer.body.data!.myBookings as { edges: { node: { studentId: string } }[] }).edges.map((e) => e.node.studentId);
+        expect(students).toEqual([student]);
+      }
+      // Each student's identical calls may share one call; the two students never do.
+      expect(await callsTo('booking')).toBeGreaterThanOrEqual(before + 2);
+    }
+  });
+
+  it('sends every mutation, even identical ones arriving together', async () => {
+    const token = await stack.token({ sub: 'student-ann', roles: ['student'] });
+    const mutation = 'mutation { cancelBooking(id: "00000000-0000-4000-8000-000000000000") { id } }';
+    const before = await callsTo('booking');
+    await Promise.all(Array.from({ length: 4 }, () => stack.graphql(mutation, { token })));
+    expect(await callsTo('booking')).toBe(before + 4);
+  });
+});
