@@ -4,12 +4,18 @@
  *
  *   npm run bench:gateway            (npx tsx scripts/bench/gateway-overhead.ts)
  *
- * Part 1 runs the catalog subgraph, the gateway and a static server returning the subgraph's exact
- * response bytes as child processes, and loads each in interleaved rounds from this process.
+ * Part 1 runs the catalog and instructor subgraphs, three gateways and a static server returning the
+ * subgraph's exact response bytes as child processes, and loads them in interleaved rounds from this
+ * process: the trusted operation Categories through a gateway with the edge on (operation cost
+ * analysis, a partner API key checked in Redis, the cost charged to its Redis bucket; sent by id)
+ * and through the same gateway with the edge off (no pricing, no buckets; sent as text), against
+ * the catalog called directly (signed header) and the static server. Part 1b sends the same
+ * anonymous search page from 16 clients to a gateway as deployed (public cache and shared in-flight
+ * calls) and to one with neither.
  * Part 2 times OutboxRelay.publishBatch() over a backlog of synthetic catalog outbox rows against
  * a bare producer sending the same messages (KafkajsEventBus.publish and raw kafkajs sendBatch).
  *
- * Needs Postgres (migrated and seeded) and, for part 2, Kafka. Knobs (environment):
+ * Needs Postgres (migrated and seeded: npm start does it), Redis and, for part 2, Kafka. Knobs (environment):
  *   BENCH_PARTS=gateway,outbox   BENCH_ROUNDS=5   BENCH_ROUND_SECONDS=4   BENCH_WARMUP_SECONDS=3
  *   BENCH_CONNECTIONS=16   BENCH_OUTBOX_EVENTS=20000   BENCH_OUTBOX_BATCH=500   BENCH_OUTBOX_ROUNDS=5
  *   BENCH_OUTBOX_DB=auto|shared|isolated   where part 2's outbox lives (see outboxDatabaseUrl)
@@ -18,7 +24,8 @@
  * Fails (exit 1) on any non-2xx, connection error, timeout or unexpected response body, and cleans
  * up (child processes, bench outbox rows, bench topic, throwaway database) however it ends.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -29,13 +36,16 @@ import {
   KafkajsEventBus,
   loadServiceConfig,
   OutboxRelay,
+  partnerKeyHash,
+  partnerKeyProjectionKey,
   signCaller,
   type OutgoingMessage,
 } from '@instainstru/platform';
 import { serviceMigrations } from '../services';
 import { withTimeout } from './lib/async';
 import { createBenchDatabase, runningRelays } from './lib/bench-database';
-import { startChild, waitForHttp, type ChildHandle } from './lib/children';
+import { Redis } from 'ioredis';
+import { REPO_ROOT, startChild, waitForHttp, type ChildHandle } from './lib/children';
 import { onCleanup, runBench } from './lib/cleanup';
 import { captureResponse, loadFailures, runHttpLoad, type HttpLoadResult } from './lib/http-load';
 import { RawKafka, toKafkaMessages } from './lib/kafka';
@@ -56,8 +66,6 @@ const SETTINGS = {
   outboxRounds: envInt('BENCH_OUTBOX_ROUNDS', 5),
 };
 const SIGNING_SECRET = process.env.SUBGRAPH_SIGNING_SECRET ?? DEV_SIGNING_SECRET;
-const QUERY = 'query Bench { categories { id slug name iconName displayOrder } }';
-const REQUEST_BODY = JSON.stringify({ query: QUERY, operationName: 'Bench' });
 
 const log = (line = '') => console.log(line);
 
@@ -74,27 +82,51 @@ function startService(name: string, entry: string, env: Record<string, string>):
 // ───────────────────────────── Part 1: gateway overhead ─────────────────────────────
 
 interface Target {
-  name: 'gateway' | 'direct' | 'static';
+  name: string;
   url: string;
   headers(): Record<string, string>;
-  expectBody: string;
+  body: string;
+  /** The exact answer, or a check for answers that differ per response (a bucket's state). */
+  expect: { body: string } | { verify: (body: string) => boolean };
 }
 
-function signedHeaders(): Record<string, string> {
-  // Re-signed for every run: the signature is for catalog's /graphql with REQUEST_BODY, good for 30 s.
-  const request = { method: 'POST', path: '/graphql', body: REQUEST_BODY };
-  return { 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: 'bench' }, callerKeyFor(SIGNING_SECRET, 'catalog'), request) };
+interface PersistedOperation {
+  id: string;
+  name: string;
+  body: string;
 }
 
-function categoriesOf(body: string, what: string): unknown[] {
-  const parsed = JSON.parse(body) as { data?: { categories?: unknown[] }; errors?: unknown[] };
+const MANIFEST = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas/operations/manifest.json'), 'utf8')) as { operations: PersistedOperation[] };
+const operation = (name: string) => MANIFEST.operations.find((o) => o.name === name)!;
+const CATEGORIES = operation('Categories');
+const SEARCH = operation('SearchInstructors');
+/** The same operation as text (first-party, plain gateway, the subgraph) and by id (a partner). */
+const CATEGORIES_TEXT = JSON.stringify({ query: CATEGORIES.body, operationName: 'Categories' });
+const CATEGORIES_BY_ID = JSON.stringify({ documentId: `sha256:${CATEGORIES.id}`, operationName: 'Categories' });
+const SEARCH_PAGE = JSON.stringify({ query: SEARCH.body, operationName: 'SearchInstructors', variables: { text: 'piano', first: 20 } });
+/** A partner key for the bench only, projected into Redis as the partners service would (removed at the end). */
+const PARTNER_SECRET = `iik_${randomBytes(3).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+
+function signedHeaders(body: string): () => Record<string, string> {
+  // Re-signed for every run: the signature is for catalog's /graphql with this body, good for 30 s.
+  return () => ({ 'content-type': 'application/json', ...signCaller({ userId: null, roles: [], requestId: 'bench' }, callerKeyFor(SIGNING_SECRET, 'catalog'), { method: 'POST', path: '/graphql', body }) });
+}
+
+function dataOf(body: string, what: string): string {
+  const parsed = JSON.parse(body) as { data?: Record<string, unknown[]>; errors?: unknown[] };
   if (parsed.errors?.length) throw new Error(`${what} answered with errors: ${body.slice(0, 500)}`);
-  const categories = parsed.data?.categories;
-  if (!Array.isArray(categories) || categories.length === 0) {
-    throw new Error(`${what} returned no categories (is the database seeded? npm run seed): ${body.slice(0, 500)}`);
+  const lists = Object.values(parsed.data ?? {});
+  if (lists.length === 0 || (Array.isArray(lists[0]) && lists[0].length === 0)) {
+    throw new Error(`${what} returned nothing (is the database seeded? npm run seed): ${body.slice(0, 500)}`);
   }
-  return categories;
+  return JSON.stringify(parsed.data);
 }
+
+/** Answers whose data is exactly `data` (what follows, e.g. extensions.cost, may differ per response). */
+const sameData = (data: string) => {
+  const prefix = `{"data":${data}`;
+  return (body: string) => body.startsWith(prefix);
+};
 
 interface Run {
   load: HttpLoadResult;
@@ -107,10 +139,10 @@ async function loadOnce(target: Target, seconds: number, pids: Record<string, nu
     runHttpLoad({
       url: target.url,
       headers: target.headers(),
-      body: REQUEST_BODY,
+      body: target.body,
       connections: SETTINGS.connections,
       durationSeconds: seconds,
-      expectBody: target.expectBody,
+      ...('body' in target.expect ? { expectBody: target.expect.body } : { verifyBody: target.expect.verify }),
     }),
   );
   const failure = loadFailures(result);
@@ -121,131 +153,143 @@ async function loadOnce(target: Target, seconds: number, pids: Record<string, nu
   return { load: result, cpuMsPerRequest };
 }
 
-async function gatewayOverhead(): Promise<void> {
-  const [catalogPort, gatewayPort, staticPort] = (await freePorts(3)) as [number, number, number];
-  const catalogUrl = `http://127.0.0.1:${catalogPort}/graphql`;
-  log(`Part 1 — gateway overhead: ${QUERY}`);
-  log(
-    `  ${SETTINGS.connections} keep-alive connections, ${SETTINGS.warmupSeconds} s warm-up per target, ` +
-      `${SETTINGS.rounds} rounds × 3 targets × ${SETTINGS.roundSeconds} s, order rotated per round`,
-  );
-  log(`  ports: gateway ${gatewayPort}, catalog ${catalogPort}, static ${staticPort}`);
-
-  const catalog = startService('catalog', 'services/catalog/src/index.ts', { SERVICE_ROLE: 'api', PORT: String(catalogPort) });
-  const gateway = startService('gateway', 'gateway/src/index.ts', { PORT: String(gatewayPort), CATALOG_URL: catalogUrl });
-  const started = Date.now();
-  await Promise.all([
-    waitForHttp(`http://127.0.0.1:${catalogPort}/healthz`, catalog),
-    waitForHttp(`http://127.0.0.1:${gatewayPort}/healthz`, gateway),
-  ]);
-
-  const direct = await captureResponse(catalogUrl, { headers: signedHeaders(), body: REQUEST_BODY });
-  if (direct.status !== 200) throw new Error(`catalog answered ${direct.status}: ${direct.body.slice(0, 500)}`);
-  const directCategories = categoriesOf(direct.body, 'catalog');
-
-  const dir = mkdtempSync(join(tmpdir(), 'bench-static-'));
-  onCleanup('remove static body', () => rmSync(dir, { recursive: true, force: true }));
-  const bodyFile = join(dir, 'body.json');
-  writeFileSync(bodyFile, direct.body);
-  const staticServer = startService('static', 'scripts/bench/lib/static-server.ts', {
-    PORT: String(staticPort),
-    STATIC_BODY_FILE: bodyFile,
-    STATIC_CONTENT_TYPE: direct.contentType || 'application/json',
-  });
-  await waitForHttp(`http://127.0.0.1:${staticPort}/healthz`, staticServer);
-  log(`  children ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pids: gateway ${gateway.pid}, catalog ${catalog.pid}, static ${staticServer.pid})`);
-
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-  const viaGateway = await captureResponse(gatewayUrl, { headers: { 'content-type': 'application/json' }, body: REQUEST_BODY });
-  if (viaGateway.status !== 200) throw new Error(`gateway answered ${viaGateway.status}: ${viaGateway.body.slice(0, 500)}`);
-  if (JSON.stringify(categoriesOf(viaGateway.body, 'gateway')) !== JSON.stringify(directCategories)) {
-    throw new Error('gateway and catalog returned different data');
-  }
-  const staticUrl = `http://127.0.0.1:${staticPort}/graphql`;
-  const fromStatic = await captureResponse(staticUrl, { headers: signedHeaders(), body: REQUEST_BODY });
-  if (fromStatic.body !== direct.body) throw new Error('static server does not return the captured bytes');
-  log(`  response: ${Buffer.byteLength(direct.body)} bytes, ${directCategories.length} categories (identical via gateway, direct and static)`);
-
-  const targets: Target[] = [
-    { name: 'gateway', url: gatewayUrl, headers: () => ({ 'content-type': 'application/json' }), expectBody: viaGateway.body },
-    { name: 'direct', url: catalogUrl, headers: signedHeaders, expectBody: direct.body },
-    { name: 'static', url: staticUrl, headers: signedHeaders, expectBody: direct.body },
-  ];
-
-  const pids: Record<string, number | 'self'> = { gateway: gateway.pid, catalog: catalog.pid, static: staticServer.pid, loadgen: 'self' };
+/** Interleaved rounds over the targets (order rotated per round) after one warm-up each. */
+async function measureRounds(targets: Target[], pids: Record<string, number | 'self'>, cpuColumns: string[]): Promise<Record<string, Run[]>> {
   for (const target of targets) await loadOnce(target, SETTINGS.warmupSeconds);
-
-  const runs: Record<Target['name'], Run[]> = { gateway: [], direct: [], static: [] };
+  const runs: Record<string, Run[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
   const rows: string[][] = [];
   const cpuCell = (value: number | undefined) => (value === undefined ? 'n/a' : fmt(value, 3));
   for (let round = 0; round < SETTINGS.rounds; round += 1) {
     const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const target of order) {
       const run = await loadOnce(target, SETTINGS.roundSeconds, pids);
-      runs[target.name].push(run);
+      runs[target.name]!.push(run);
       const { load, cpuMsPerRequest: perRequest } = run;
-      rows.push([
-        String(round + 1),
-        target.name,
-        fmtInt(load.rps),
-        fmt(load.p50),
-        fmt(load.p90),
-        fmt(load.p99),
-        fmtInt(load.ok),
-        cpuCell(perRequest.gateway),
-        cpuCell(perRequest.catalog),
-        cpuCell(perRequest.static),
-        cpuCell(perRequest.loadgen),
-      ]);
+      rows.push([String(round + 1), target.name, fmtInt(load.rps), fmt(load.p50), fmt(load.p90), fmt(load.p99), fmtInt(load.ok), ...cpuColumns.map((c) => cpuCell(perRequest[c]))]);
     }
   }
-  await Promise.all([gateway.stop(), catalog.stop(), staticServer.stop()]);
-
   log();
   log('CPU columns: CPU milliseconds per response used by each process during the run (from /proc).');
-  log(table(['round', 'target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'responses', 'cpu gw', 'cpu cat', 'cpu static', 'cpu loadgen'], rows));
+  log(table(['round', 'target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'responses', ...cpuColumns.map((c) => `cpu ${c}`)], rows));
   log();
   log('Per target, median over rounds:');
-  const medianOf = (name: Target['name'], pick: (run: Run) => number | undefined) => {
-    const values = runs[name].map(pick).filter((v): v is number => v !== undefined);
+  const medianOf = (name: string, pick: (run: Run) => number | undefined) => {
+    const values = runs[name]!.map(pick).filter((v): v is number => v !== undefined);
     return values.length ? median(values) : Number.NaN;
   };
   log(
     table(
-      ['target', 'req/s', 'req/s range', 'p50 ms', 'p99 ms', 'cpu gw', 'cpu cat', 'cpu static', 'cpu loadgen'],
+      ['target', 'req/s', 'req/s range', 'p50 ms', 'p99 ms', ...cpuColumns.map((c) => `cpu ${c}`)],
       targets.map(({ name }) => {
-        const { min, max } = minMax(runs[name].map((r) => r.load.rps));
-        return [
-          name,
-          fmtInt(medianOf(name, (r) => r.load.rps)),
-          `${fmtInt(min)}–${fmtInt(max)}`,
-          fmt(medianOf(name, (r) => r.load.p50)),
-          fmt(medianOf(name, (r) => r.load.p99)),
-          ...['gateway', 'catalog', 'static', 'loadgen'].map((p) => fmt(medianOf(name, (r) => r.cpuMsPerRequest[p]), 3)),
-        ];
+        const { min, max } = minMax(runs[name]!.map((r) => r.load.rps));
+        return [name, fmtInt(medianOf(name, (r) => r.load.rps)), `${fmtInt(min)}–${fmtInt(max)}`, fmt(medianOf(name, (r) => r.load.p50)), fmt(medianOf(name, (r) => r.load.p99)), ...cpuColumns.map((c) => fmt(medianOf(name, (r) => r.cpuMsPerRequest[c]), 3))];
       }),
     ),
   );
+  return runs;
+}
+
+/** A per-round ratio's median, with the rounds and their range. */
+function spread(values: number[], digits: number): string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return 'n/a';
+  const { min, max } = minMax(finite);
+  return `${fmt(median(finite), digits)}   (rounds: ${values.map((v) => fmt(v, digits)).join(', ')}; range ${fmt(min, digits)}–${fmt(max, digits)})`;
+}
+
+async function gatewayOverhead(): Promise<void> {
+  const [catalogPort, instructorPort, edgePort, plainPort, cachedPort, staticPort] = (await freePorts(6)) as [number, number, number, number, number, number];
+  const catalogUrl = `http://127.0.0.1:${catalogPort}/graphql`;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+  const projection = partnerKeyProjectionKey(partnerKeyHash(PARTNER_SECRET));
+  await redis.set(projection, JSON.stringify({ id: 'bench-partner', name: 'bench', scopes: ['catalog:read'], plan: { bucketSize: 1_000_000_000, restoreRatePerSecond: 1_000_000_000 } }));
+  onCleanup('remove the bench partner key', async () => {
+    await redis.del(projection);
+    redis.disconnect();
+  });
+
+  log(`Part 1 — gateway overhead and the edge's share of it: the trusted operation Categories (${CATEGORIES.id.slice(0, 12)}…)`);
+  log(
+    `  ${SETTINGS.connections} keep-alive connections, ${SETTINGS.warmupSeconds} s warm-up per target, ` +
+      `${SETTINGS.rounds} rounds × 4 targets × ${SETTINGS.roundSeconds} s, order rotated per round`,
+  );
+  const subgraphs = { CATALOG_URL: catalogUrl, INSTRUCTOR_URL: `http://127.0.0.1:${instructorPort}/graphql` };
+  // Buckets no bench empties (the charge itself is what is measured), keyed apart from anything else.
+  const buckets = { RATE_LIMIT_ANONYMOUS_BUCKET: '1000000000', RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND: '1000000000', RATE_LIMIT_KEY_PREFIX: `bench:${process.pid}:` };
+  const catalog = startService('catalog', 'services/catalog/src/index.ts', { SERVICE_ROLE: 'api', PORT: String(catalogPort) });
+  const instructor = startService('instructor', 'services/instructor/src/index.ts', { SERVICE_ROLE: 'api', PORT: String(instructorPort) });
+  // The edge on (cost analysis, partner key, rate limit) and off; neither caches nor shares calls.
+  const edge = startService('gateway-edge', 'gateway/src/index.ts', { PORT: String(edgePort), ...subgraphs, ...buckets, PUBLIC_CACHE_ENTRIES: '0', SUBGRAPH_REQUEST_SHARING: 'off' });
+  const plain = startService('gateway-plain', 'gateway/src/index.ts', {
+    PORT: String(plainPort), ...subgraphs, PUBLIC_CACHE_ENTRIES: '0', SUBGRAPH_REQUEST_SHARING: 'off', QUERY_COST_ANALYSIS: 'off', RATE_LIMITS: 'off',
+  });
+  // As deployed: the public cache and shared in-flight calls on.
+  const cached = startService('gateway-cached', 'gateway/src/index.ts', { PORT: String(cachedPort), ...subgraphs, ...buckets });
+  const started = Date.now();
+  await Promise.all([
+    waitForHttp(`http://127.0.0.1:${catalogPort}/healthz`, catalog),
+    waitForHttp(`http://127.0.0.1:${instructorPort}/healthz`, instructor),
+    ...[[edgePort, edge], [plainPort, plain], [cachedPort, cached]].map(([port, child]) => waitForHttp(`http://127.0.0.1:${port as number}/healthz`, child as ChildHandle)),
+  ]);
+
+  const direct = await captureResponse(catalogUrl, { headers: signedHeaders(CATEGORIES_TEXT)(), body: CATEGORIES_TEXT });
+  if (direct.status !== 200) throw new Error(`catalog answered ${direct.status}: ${direct.body.slice(0, 500)}`);
+  const data = dataOf(direct.body, 'catalog');
+
+  const dir = mkdtempSync(join(tmpdir(), 'bench-static-'));
+  onCleanup('remove static body', () => rmSync(dir, { recursive: true, force: true }));
+  const bodyFile = join(dir, 'body.json');
+  writeFileSync(bodyFile, direct.body);
+  const staticServer = startService('static', 'scripts/bench/lib/static-server.ts', { PORT: String(staticPort), STATIC_BODY_FILE: bodyFile, STATIC_CONTENT_TYPE: direct.contentType || 'application/json' });
+  await waitForHttp(`http://127.0.0.1:${staticPort}/healthz`, staticServer);
+  log(`  children ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const partnerHeaders = () => ({ 'content-type': 'application/json', 'x-api-key': PARTNER_SECRET });
+  const anonymous = () => ({ 'content-type': 'application/json' });
+  const edgeUrl = `http://127.0.0.1:${edgePort}/graphql`;
+  const plainUrl = `http://127.0.0.1:${plainPort}/graphql`;
+  for (const [what, url, headers, body] of [['edge gateway', edgeUrl, partnerHeaders, CATEGORIES_BY_ID], ['plain gateway', plainUrl, anonymous, CATEGORIES_TEXT]] as const) {
+    const answer = await captureResponse(url, { headers: headers(), body });
+    if (answer.status !== 200 || dataOf(answer.body, what) !== data) throw new Error(`${what} answered ${answer.status}, not the catalog's data: ${answer.body.slice(0, 500)}`);
+  }
+  log(`  response: ${Buffer.byteLength(direct.body)} bytes (the same data via both gateways, direct and static)`);
+
+  const targets: Target[] = [
+    { name: 'gateway edge on', url: edgeUrl, headers: partnerHeaders, body: CATEGORIES_BY_ID, expect: { verify: sameData(data) } },
+    { name: 'gateway edge off', url: plainUrl, headers: anonymous, body: CATEGORIES_TEXT, expect: { verify: sameData(data) } },
+    { name: 'direct', url: catalogUrl, headers: signedHeaders(CATEGORIES_TEXT), body: CATEGORIES_TEXT, expect: { body: direct.body } },
+    { name: 'static', url: `http://127.0.0.1:${staticPort}/graphql`, headers: signedHeaders(CATEGORIES_TEXT), body: CATEGORIES_TEXT, expect: { body: direct.body } },
+  ];
+  const pids: Record<string, number | 'self'> = { edge: edge.pid, plain: plain.pid, catalog: catalog.pid, static: staticServer.pid, loadgen: 'self' };
+  const runs = await measureRounds(targets, pids, ['edge', 'plain', 'catalog', 'loadgen']);
 
   // Ratios are taken within a round (targets measured seconds apart), then the median over rounds.
-  const perRound = (f: (g: Run, d: Run, s: Run) => number) => runs.gateway.map((g, i) => f(g, runs.direct[i]!, runs.static[i]!));
-  const spread = (values: number[], digits: number) => {
-    const finite = values.filter(Number.isFinite);
-    if (finite.length === 0) return 'n/a';
-    const { min, max } = minMax(finite);
-    return `${fmt(median(finite), digits)}   (rounds: ${values.map((v) => fmt(v, digits)).join(', ')}; range ${fmt(min, digits)}–${fmt(max, digits)})`;
-  };
+  const perRound = (f: (on: Run, off: Run, d: Run, s: Run) => number) =>
+    runs['gateway edge on']!.map((on, i) => f(on, runs['gateway edge off']![i]!, runs.direct![i]!, runs.static![i]!));
   const cpu = (run: Run, name: string) => run.cpuMsPerRequest[name] ?? Number.NaN;
   log();
   log('Ratios (per round, then median over rounds):');
-  log(`  throughput gateway/direct          ${spread(perRound((g, d) => g.load.rps / d.load.rps), 3)}`);
-  log(`  throughput direct/static           ${spread(perRound((_, d, s) => d.load.rps / s.load.rps), 3)}`);
-  log(`  throughput gateway/static          ${spread(perRound((g, _, s) => g.load.rps / s.load.rps), 3)}`);
-  log(`  p50 gateway − direct (ms)          ${spread(perRound((g, d) => g.load.p50 - d.load.p50), 2)}`);
-  log(`  p99 gateway − direct (ms)          ${spread(perRound((g, d) => g.load.p99 - d.load.p99), 2)}`);
-  log(`  CPU/request gateway ÷ catalog      ${spread(perRound((g, d) => cpu(g, 'gateway') / cpu(d, 'catalog')), 2)}`);
-  log(`  CPU/request (gw+cat) ÷ cat direct  ${spread(perRound((g, d) => (cpu(g, 'gateway') + cpu(g, 'catalog')) / cpu(d, 'catalog')), 2)}`);
-  log('  (context: a bare @apollo/gateway measures ≈ 0.22 gateway/direct; the tuning goal is ≥ 0.35)');
+  log(`  throughput edge on / edge off            ${spread(perRound((on, off) => on.load.rps / off.load.rps), 3)}   (goal ≥ 0.9)`);
+  log(`  throughput gateway (edge on) / direct    ${spread(perRound((on, _, d) => on.load.rps / d.load.rps), 3)}   (goal ≥ 0.4)`);
+  log(`  throughput gateway (edge off) / direct   ${spread(perRound((_, off, d) => off.load.rps / d.load.rps), 3)}`);
+  log(`  throughput direct / static               ${spread(perRound((_, __, d, st) => d.load.rps / st.load.rps), 3)}`);
+  log(`  p50 edge on − direct (ms)                ${spread(perRound((on, _, d) => on.load.p50 - d.load.p50), 2)}`);
+  log(`  CPU/request gateway edge on ÷ edge off   ${spread(perRound((on, off) => cpu(on, 'edge') / cpu(off, 'plain')), 2)}`);
+  log(`  CPU/request gateway (edge on) ÷ catalog  ${spread(perRound((on, _, d) => cpu(on, 'edge') / cpu(d, 'catalog')), 2)}`);
+
+  // ─── Part 1b: sixteen clients asking the same anonymous search page ───
+  log();
+  log(`Part 1b — ${SETTINGS.connections} clients sending the same anonymous search page (SearchInstructors "piano", 20): with the public cache and shared calls ÷ without`);
+  const searchDirect = await captureResponse(`http://127.0.0.1:${cachedPort}/graphql`, { headers: anonymous(), body: SEARCH_PAGE });
+  const searchData = dataOf(searchDirect.body, 'the search page');
+  const pages: Target[] = [
+    { name: 'cache + sharing', url: `http://127.0.0.1:${cachedPort}/graphql`, headers: anonymous, body: SEARCH_PAGE, expect: { verify: sameData(searchData) } },
+    { name: 'neither', url: edgeUrl, headers: anonymous, body: SEARCH_PAGE, expect: { verify: sameData(searchData) } },
+  ];
+  const pageRuns = await measureRounds(pages, { cached: cached.pid, edge: edge.pid, catalog: catalog.pid, instructor: instructor.pid, loadgen: 'self' }, ['cached', 'edge', 'catalog', 'instructor']);
+  log();
+  log(`  throughput cache + sharing / neither     ${spread(pageRuns['cache + sharing']!.map((c, i) => c.load.rps / pageRuns.neither![i]!.load.rps), 2)}   (goal ≥ 2)`);
+  await Promise.all([edge.stop(), plain.stop(), cached.stop(), catalog.stop(), instructor.stop(), staticServer.stop()]);
 }
 
 // ───────────────────────── Part 2: outbox relay vs bare producer ─────────────────────────

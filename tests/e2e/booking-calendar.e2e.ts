@@ -367,11 +367,9 @@ describe('lifecycle', () => {
   it('pages myBookings like every connection: first from 1 to 50, anything else refused', async () => {
     const token = await studentToken('student-happy');
     const page = (first: number) => stack.graphql(`query($first: Int) { myBookings(when: UPCOMING, first: $first) { edges { node { id } } } }`, { token, variables: { first } });
-    for (const first of [0, 51]) {
+    for (const first of [0, 51, 10_000]) {
       expect(errorOf(await page(first))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_PAGE_SIZE', details: { first, max: 50 } });
     }
-    // Ten thousand bookings are priced before anything runs, and refused there.
-    expect(errorOf(await page(10_000))).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
   });
 });
 

@@ -50,6 +50,10 @@ describe('operation cost with list sizes', () => {
     expect(cost('{ slots { id } }')).toBe(5);
   });
 
+  it('prices a page larger than the page-size rule allows as the largest page (the service refuses it as INVALID_PAGE_SIZE)', () => {
+    expect(cost('{ slots(first: 10000) { id } }')).toBe(50);
+  });
+
   it('sizes a connection by `first` over its whole selection', () => {
     expect(cost('{ search(first: 50) { edges { node { name } } } }')).toBe(1 + 50 * (1 + 1));
     expect(cost('{ search { edges { node { category { slug } } } pageInfo { hasNextPage } } }')).toBe(1 + 20 * (1 + 1 + 1 + 1));

@@ -21,8 +21,9 @@ import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexit
  * - every object (or interface/union) a field returns costs its weight, 1 unless `@cost(weight:)`
  *   says otherwise; scalars and enums cost 0;
  * - a list field multiplies what it returns, selections included, by its size: the value of its
- *   slicing argument (`first`, with its schema default when omitted), else its `@listSize
- *   (assumedSize:)`, else a default size;
+ *   slicing argument (`first`, with its schema default when omitted; at most MAX_PAGE_SIZE, since
+ *   every connection refuses more with INVALID_PAGE_SIZE, which is the clearer answer), else its
+ *   `@listSize(assumedSize:)`, else a default size;
  * - a field whose `@listSize` names `sizedFields` (a connection) applies its size to its whole
  *   selection, and the sized list inside costs one item's worth (siblings such as `pageInfo` are
  *   counted per item too: a small, safe over-estimate);
@@ -30,6 +31,9 @@ import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexit
  *
  * The walk (fragments, @skip/@include, variables, abstract types) is graphql-query-complexity's.
  */
+
+/** The page-size rule of every connection and sliced list in the API: `first` from 1 to 50. */
+export const MAX_PAGE_SIZE = 50;
 
 export interface ListSizeRule {
   assumedSize?: number;
@@ -125,7 +129,7 @@ export class QueryCostModel {
     }
     const sizeOf = (rule: ListSizeRule | undefined, args: Record<string, unknown>): number => {
       const sliced = (rule?.slicingArguments ?? []).map((name) => args[name]).filter((v): v is number => typeof v === 'number');
-      if (sliced.length > 0) return Math.max(0, ...sliced);
+      if (sliced.length > 0) return Math.min(MAX_PAGE_SIZE, Math.max(0, ...sliced));
       return rule?.assumedSize ?? options.defaultListSize;
     };
     const estimate: ComplexityEstimator = ({ type, field, args, childComplexity }) => {

@@ -11,6 +11,8 @@ export interface HttpLoadOptions {
   durationSeconds: number;
   /** When set, every response body must equal it exactly (else it counts as a mismatch). */
   expectBody?: string;
+  /** When set, every response body must pass it (for answers that differ per response, e.g. a rate-limit bucket's state). */
+  verifyBody?: (body: string) => boolean;
   /** Per-request timeout in seconds (autocannon default 10). */
   timeoutSeconds?: number;
 }
@@ -61,6 +63,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRes
         headers: options.headers ?? {},
         ...(options.body !== undefined ? { body: options.body } : {}),
         ...(options.expectBody !== undefined ? { expectBody: options.expectBody } : {}),
+        ...(options.verifyBody !== undefined ? { verifyBody: (body: string | Buffer | undefined) => options.verifyBody!(String(body ?? '')) } : {}),
         connections: options.connections,
         pipelining: 1,
         duration: options.durationSeconds,
