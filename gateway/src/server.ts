@@ -24,6 +24,8 @@ import type { Redis } from 'ioredis';
 import { AuthenticationError, type CallerResolver } from './auth/jwt-verifier';
 import type { GatewayRequestContext } from './gateway-context';
 import { useOperationCost, type OperationCheck, type RateLimitPolicy } from './plugins/useOperationCost';
+import { createExplorer } from './explorer/explorer';
+import { pageSizeRuleForMutations } from './plugins/usePageSizeRule';
 import { usePublicCache } from './plugins/usePublicCache';
 import { fieldClosedToScopes, scopeRefusalError, type ScopeRefusal } from './plugins/usePartnerScopes';
 import { decideDocument, OperationManifest, type DocumentPolicy } from './trusted-documents/operation-manifest';
@@ -205,6 +207,9 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   };
   const cost = options.cost ?? DEFAULT_COST_LIMITS;
   const production = options.production ?? false;
+  const costDirectives = readCostDirectives(parse(options.supergraphSdl));
+  /** GraphiQL for a browser opening /graphql; never in production. */
+  const explorer = production ? undefined : createExplorer({ graphqlPath: '/graphql' });
   const manifest = options.manifest ?? OperationManifest.fromFile(DEFAULT_MANIFEST_PATH);
   const allowArbitrary = options.allowArbitraryOperations ?? !production;
   const publicCacheEntries = options.publicCacheEntries ?? 1000;
@@ -233,12 +238,12 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationCost({
-        directives: readCostDirectives(parse(options.supergraphSdl)),
+        directives: costDirectives,
         maxCost: cost.maxCost,
         defaultListSize: cost.defaultListSize,
         analysis: cost.analysis ?? true,
         limits: options.limits ?? DEFAULT_QUERY_LIMITS,
-        checks: [partnerScopes],
+        checks: [partnerScopes, pageSizeRuleForMutations(costDirectives)],
         onBucketsUnavailable: (error) => options.logger.warn({ err: error }, 'rate-limit buckets unavailable: operation not throttled'),
         ...(rateLimit ? { rateLimit } : {}),
       }),
@@ -248,6 +253,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   await apollo.start();
 
   async function graphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    if (explorer?.wantsExplorer(req)) return explorer.serve(req, res);
     let caller;
     try {
       caller = await options.resolveCaller(req.headers.authorization, requestId);
@@ -290,6 +296,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     metrics: options.metrics,
     readiness: Object.fromEntries([...subgraphUrls].map(([name, url]) => [name, () => subgraphAnswers(url)])),
     graphql,
+    ...(explorer ? { routes: explorer.routes } : {}),
     afterDrain: () => apollo.stop(),
   });
   return { ...app, apollo };

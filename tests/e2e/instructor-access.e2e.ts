@@ -206,4 +206,70 @@ describe('failing profile and service edits change nothing', () => {
     expect(await profileRow(id)).toEqual([{ display_name: 'Access Tester', bio: null, version: 1 }]);
     expect((await outboxEvents(stack, id)).map((e) => e.type)).toEqual(['instructor.profile-updated', 'instructor.service-offered']);
   });
+
+  it('validates the whole input before writing: valid changes next to one invalid nested value are not applied', async () => {
+    const { token, id } = await newInstructor('acc-partial');
+    const READ = `query($id: ID!) { instructor(id: $id) { displayName bio yearsOfExperience timezone
+      offeredServices { id hourlyRate { amountMinor currency } durationsMinutes description version }
+      privateDetails { version address { line1 postalCode } } } }`;
+    const profile = async () => dataOf<{ instructor: unknown }>(await stack.graphql(READ, { token, variables: { id } })).instructor;
+    const serviceId = randomUUID();
+    dataOf(
+      await stack.graphql(`mutation($id: ID!, $input: OfferServiceInput!) { offerService(instructorId: $id, input: $input) { id } }`, {
+        token,
+        variables: { id, input: { serviceId, terms: { ...TERMS, lessonModes: ['ONLINE'] } } },
+      }),
+    );
+    const before = await profile();
+    const eventsBefore = (await outboxEvents(stack, id)).length;
+    const valid = { displayName: 'Renamed', bio: 'A new bio', yearsOfExperience: 12, timezone: 'America/Denver' };
+    const profileCases: [Record<string, unknown>, string][] = [
+      [{ ...valid, address: { line1: '1 Main St', postalCode: '11201', state: 'N1' } }, 'address.state'],
+      [{ ...valid, address: { line1: '1 Main St', postalCode: '11201', city: 'x'.repeat(101) } }, 'address.city'],
+      [{ ...valid, address: { line1: '1 Main St', postalCode: '11201', line2: 'Apt\u00073' } }, 'address.line2'],
+      [{ ...valid, address: { line1: '   ', postalCode: '11201' } }, 'address.line1'],
+      [{ ...valid, address: { line1: '1 Main St', postalCode: '112' } }, 'address.postalCode'],
+      [{ ...valid, yearsOfExperience: 81 }, 'yearsOfExperience'],
+      [{ ...valid, bio: 'b'.repeat(2001) }, 'bio'],
+    ];
+    for (const [input, field] of profileCases) {
+      const result = await stack.graphql(UPDATE, { token, variables: { id, v: 1, input } });
+      expect({ field, data: result.body.data, error: errorOf(result) }).toEqual({
+        field,
+        data: null,
+        error: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', details: { field, problem: expect.any(String) } },
+      });
+    }
+    const offered = (before as { offeredServices: { id: string }[] }).offeredServices[0]!;
+    const termsCases: [Record<string, unknown>, string][] = [
+      [{ ...TERMS, lessonModes: ['ONLINE'], hourlyRate: { amountMinor: 9000, currency: 'XXQ' } }, 'hourlyRate.currency'],
+      [{ ...TERMS, lessonModes: ['ONLINE'], durationsMinutes: [30, 45, 61] }, 'durationsMinutes'],
+      [{ ...TERMS, lessonModes: ['ONLINE'], description: 'd'.repeat(1001) }, 'description'],
+    ];
+    for (const [terms, field] of termsCases) {
+      const update = await stack.graphql(
+        `mutation($o: ID!, $terms: OfferedServiceTermsInput!) { updateOfferedService(offeredServiceId: $o, expectedVersion: 1, terms: $terms) { version } }`,
+        { token, variables: { o: offered.id, terms } },
+      );
+      expect({ field, data: update.body.data, error: errorOf(update) }).toEqual({ field, data: null, error: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', details: { field, problem: expect.any(String) } } });
+      const offer = await stack.graphql(`mutation($id: ID!, $input: OfferServiceInput!) { offerService(instructorId: $id, input: $input) { id } }`, {
+        token,
+        variables: { id, input: { serviceId: randomUUID(), terms } },
+      });
+      expect({ field, data: offer.body.data, error: errorOf(offer) }).toEqual({ field, data: null, error: { code: 'BAD_USER_INPUT', reason: 'INVALID_INPUT', details: { field, problem: expect.any(String) } } });
+    }
+    // A page size another service would refuse in the mutation's answer stops the mutation before it writes.
+    for (const first of [0, 51]) {
+      const result = await stack.graphql(
+        `mutation($id: ID!, $input: UpdateInstructorProfileInput!, $first: Int) { updateInstructorProfile(instructorId: $id, expectedVersion: 1, input: $input) { id nextAvailableSlots(first: $first) { startsAt } } }`,
+        { token, variables: { id, input: valid, first } },
+      );
+      expect(result.body.data ?? null).toBeNull();
+      expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_PAGE_SIZE', details: { field: 'Instructor.nextAvailableSlots', first, max: 50 } });
+    }
+    // Read back: nothing changed, the version and the revision included, and no event went out.
+    expect(await profile()).toEqual(before);
+    expect(await profileRow(id)).toEqual([{ display_name: 'Access Tester', bio: null, version: 1 }]);
+    expect(await outboxEvents(stack, id)).toHaveLength(eventsBefore);
+  });
 });

@@ -1,6 +1,20 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { dataOf, ensureBucket, errorOf, files, instructorSql, keysUnder, objectExists, outboxEvents, putObject, removeUploadsOf, s3Client, uploadWith } from '../support/instructor';
+import {
+  dataOf,
+  ensureBucket,
+  errorOf,
+  files,
+  instructorConfig,
+  instructorSql,
+  keysUnder,
+  objectExists,
+  outboxEvents,
+  putObject,
+  removeUploadsOf,
+  s3Client,
+  uploadWith,
+} from '../support/instructor';
 import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -48,6 +62,26 @@ const confirmDocument = (id: string, token: string, key: string) =>
     `mutation($id: ID!, $key: String!) { confirmBackgroundCheckUpload(instructorId: $id, uploadKey: $key) { privateDetails { backgroundCheck { status contentType byteSize rejectionReason } } } }`,
     { token, variables: { id, key } },
   );
+
+/** An object's bytes and content type, read straight from the bucket. */
+async function storedObject(key: string): Promise<{ bytes: Buffer; contentType: string | undefined }> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: instructorConfig.s3.bucket, Key: key }));
+  return { bytes: Buffer.from(await object.Body!.transformToByteArray()), contentType: object.ContentType };
+}
+
+/** What the service recorded for the background check (the key it serves the document from). */
+const recordedDocument = async (id: string) =>
+  (await instructorSql<{ object_key: string; content_type: string; byte_size: string }>(stack, `select object_key, content_type, byte_size from background_check where instructor_id = $1`, [id]))[0];
+
+/** The document as an admin is served it, through the link the API hands out. */
+async function servedDocument(id: string, adminToken: string): Promise<{ bytes: Buffer; contentType: string | null }> {
+  const { instructor } = dataOf<{ instructor: { privateDetails: { backgroundCheck: { documentUrl: string } } } }>(
+    await stack.graphql(`query($id: ID!) { instructor(id: $id) { privateDetails { backgroundCheck { documentUrl } } } }`, { token: adminToken, variables: { id } }),
+  );
+  const response = await fetch(instructor.privateDetails.backgroundCheck.documentUrl);
+  expect(response.status).toBe(200);
+  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+}
 
 const backgroundCheckOf = async (id: string, token: string) =>
   dataOf<{ instructor: { privateDetails: { backgroundCheck: unknown } } }>(
@@ -153,13 +187,60 @@ describe('successful background check uploads and reviews', () => {
     await uploadWith(again, pdf);
     dataOf(await confirmDocument(id, token, again.uploadKey));
     expect(await backgroundCheckOf(id, token)).toMatchObject({ status: 'PENDING_REVIEW', contentType: 'application/pdf', rejectionReason: null });
-    expect(await keysUnder(s3, `instructors/${id}/`)).toEqual([again.uploadKey]);
+    // Only the current document's own copy remains: the upload keys and the rejected document are gone.
+    const current = await recordedDocument(id);
+    expect(current!.object_key).not.toBe(again.uploadKey);
+    expect(await keysUnder(s3, `instructors/${id}/`)).toEqual([current!.object_key]);
     // Confirming the same upload twice changes nothing.
     dataOf(await confirmDocument(id, token, again.uploadKey));
     dataOf(await review(`mutation($id: ID!) { approveBackgroundCheck(instructorId: $id) { id } }`, admin));
     expect(errorOf(await requestDocument(id, token, 'application/pdf', 1000))).toMatchObject({ code: 'CONFLICT', reason: 'BACKGROUND_CHECK_ALREADY_APPROVED' });
     const [row] = await instructorSql<{ reviewed_by: string }>(stack, `select reviewed_by from background_check where instructor_id = $1`, [id]);
     expect(row!.reviewed_by).toBe('admin-doc');
+  });
+});
+
+describe('confirmed documents stay as they were checked', () => {
+  it('keeps the confirmed document: PUTting other bytes to its still-valid upload URL afterwards changes nothing', async () => {
+    const { token, id } = await newInstructor('doc-rewrite');
+    const admin = await stack.token({ sub: 'admin-rewrite', roles: ['admin'] });
+    const pdf = files.pdf(6000);
+    const grant = await grantFor(id, token, 'application/pdf', pdf.length);
+    expect(await uploadWith(grant, pdf)).toBe(200);
+    dataOf(await confirmDocument(id, token, grant.uploadKey));
+
+    // The presigned URL stays valid for its expiry: the same declared type and size, other bytes.
+    const executable = files.executable(pdf.length);
+    expect(await uploadWith(grant, executable)).toBe(200);
+
+    const recorded = await recordedDocument(id);
+    expect(recorded).toMatchObject({ content_type: 'application/pdf', byte_size: String(pdf.length) });
+    expect((await servedDocument(id, admin)).bytes.equals(pdf)).toBe(true);
+    expect((await storedObject(recorded!.object_key)).bytes.equals(pdf)).toBe(true);
+    // It is kept under a key of its own, which no upload URL names.
+    expect(recorded!.object_key).not.toBe(grant.uploadKey);
+
+    // Confirming the same upload again (a retry) changes nothing either.
+    dataOf(await confirmDocument(id, token, grant.uploadKey));
+    expect(await recordedDocument(id)).toEqual(recorded);
+    expect((await servedDocument(id, admin)).bytes.equals(pdf)).toBe(true);
+  });
+
+  it('stores and serves a document as what its bytes are: PNG bytes declared as PDF are a PNG', async () => {
+    const { token, id } = await newInstructor('doc-disguised-png');
+    const admin = await stack.token({ sub: 'admin-disguised', roles: ['admin'] });
+    const png = files.png(4000);
+    const grant = await grantFor(id, token, 'application/pdf', png.length);
+    expect(await uploadWith(grant, png)).toBe(200);
+    expect(dataOf(await confirmDocument(id, token, grant.uploadKey))).toEqual({
+      confirmBackgroundCheckUpload: { privateDetails: { backgroundCheck: { status: 'PENDING_REVIEW', contentType: 'image/png', byteSize: 4000, rejectionReason: null } } },
+    });
+    const recorded = await recordedDocument(id);
+    expect(recorded!.content_type).toBe('image/png');
+    expect(await storedObject(recorded!.object_key)).toMatchObject({ contentType: 'image/png' });
+    const served = await servedDocument(id, admin);
+    expect(served.contentType).toBe('image/png');
+    expect(served.bytes.equals(png)).toBe(true);
   });
 });
 
@@ -194,11 +275,23 @@ describe('profile photos', () => {
     expect(saved.privateDetails.version).toBe(2);
     expect(Buffer.from(await (await fetch(saved.photoUrl)).arrayBuffer()).equals(png)).toBe(true);
 
+    // A JPEG declared as PNG is kept, and served, as a JPEG.
     const jpeg = files.jpeg(2500);
-    const second = dataOf<{ requestProfilePhotoUpload: Grant }>(await requestPhoto(id, token, 'image/jpeg', jpeg.length)).requestProfilePhotoUpload;
+    const second = dataOf<{ requestProfilePhotoUpload: Grant }>(await requestPhoto(id, token, 'image/png', jpeg.length)).requestProfilePhotoUpload;
     await uploadWith(second, jpeg);
-    dataOf(await confirmPhoto(id, token, second.uploadKey));
-    expect(await keysUnder(s3, `instructors/${id}/photos/`)).toEqual([second.uploadKey]);
+    const replaced = dataOf<{ confirmProfilePhotoUpload: { photoUrl: string } }>(await confirmPhoto(id, token, second.uploadKey)).confirmProfilePhotoUpload;
+    const served = await fetch(replaced.photoUrl);
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
+    // The previous photo is gone and the upload keys are not what is kept: only the current photo's own copy remains.
+    const [{ photo_key: photoKey }] = (await instructorSql<{ photo_key: string }>(stack, `select photo_key from instructor_profile where id = $1`, [id])) as [{ photo_key: string }];
+    expect(photoKey).not.toBe(second.uploadKey);
+    expect(await keysUnder(s3, `instructors/${id}/`)).toEqual([photoKey]);
+
+    // Other bytes PUT to the used upload URL afterwards do not become the photo.
+    expect(await uploadWith(second, files.png(jpeg.length))).toBe(200);
+    expect(Buffer.from(await (await fetch(replaced.photoUrl)).arrayBuffer()).equals(jpeg)).toBe(true);
+    expect((await storedObject(photoKey)).bytes.equals(jpeg)).toBe(true);
     const events = await outboxEvents(stack, id);
     expect(events.map((e) => (e.payload as { changed: string[] }).changed)).toEqual([['displayName', 'timezone'], ['photo'], ['photo']]);
     expect(events.at(-1)!.payload).toMatchObject({ instructor: { hasPhoto: true } });

@@ -1,5 +1,6 @@
+import Stripe from 'stripe';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { accountUpdatedEvent, dataOf, identitySessionEvent, instructorSql, sendWebhook, stripeEvent, webhookUrl } from '../support/instructor';
+import { accountUpdatedEvent, dataOf, identitySessionEvent, instructorConfig, instructorSql, sendWebhook, stripeEvent, webhookUrl } from '../support/instructor';
 import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -38,6 +39,26 @@ async function instructorWithStripe(sub: string) {
   return { id, token, state, initial: await state() };
 }
 
+/** POSTs any bytes with a valid signature over exactly those bytes, as a sender holding the secret could. */
+async function sendSigned(payload: string, options: { timestamp?: number } = {}): Promise<{ status: number; body: unknown }> {
+  const signature = new Stripe(instructorConfig.stripe.secretKey).webhooks.generateTestHeaderString({
+    payload,
+    secret: instructorConfig.stripe.webhookSecret,
+    timestamp: options.timestamp,
+  });
+  const response = await fetch(webhookUrl(stack), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: compared as text
+  }
+  return { status: response.status, body };
+}
+
+const recordedCount = async () => Number((await instructorSql<{ n: string }>(stack, `select count(*) as n from stripe_webhook_event`))[0]!.n);
+
 const recorded = (eventId: string) => instructorSql<{ outcome: string }>(stack, `select outcome from stripe_webhook_event where event_id = $1`, [eventId]);
 
 describe('failing webhooks change nothing', () => {
@@ -69,6 +90,61 @@ describe('failing webhooks change nothing', () => {
     expect(stale.status).toBe(400);
     expect((await state()).identity.status).toBe('REQUIRES_INPUT');
     expect(await recorded(event.id)).toEqual([]);
+  });
+
+  it('refuses a signature timestamp too far in the future, like a stale one', async () => {
+    const { state, initial } = await instructorWithStripe('wh-future');
+    const event = identitySessionEvent('verified', { id: initial.identity.sessionId }, { created: now() + 600 });
+    const early = await sendWebhook(stack, event, { timestamp: now() + 600 });
+    expect(early).toEqual({ status: 400, body: { error: 'invalid signature' } });
+    expect((await state()).identity.status).toBe('REQUIRES_INPUT');
+    expect(await recorded(event.id)).toEqual([]);
+  });
+
+  it('answers 400 to a correctly signed body that is not a well-formed event, and writes nothing', async () => {
+    const { state, initial } = await instructorWithStripe('wh-malformed');
+    const before = await recordedCount();
+    const account = accountUpdatedEvent({ id: initial.payouts.stripeAccountId, chargesEnabled: true });
+    const session = identitySessionEvent('verified', { id: initial.identity.sessionId });
+    const { id: _id, ...withoutId } = account;
+    const { type: _type, ...withoutType } = account;
+    const { created: _created, ...withoutCreated } = account;
+    const malformed: [string, string][] = [
+      ['not JSON', '{"id": "evt_1", "type": '],
+      ['a JSON array', '[]'],
+      ['no id', JSON.stringify(withoutId)],
+      ['no type', JSON.stringify(withoutType)],
+      ['no created', JSON.stringify(withoutCreated)],
+      ['created as text', JSON.stringify({ ...account, created: 'now' })],
+      ['no data', JSON.stringify({ ...account, data: undefined })],
+      ['an account that is not an object', JSON.stringify({ ...account, data: { object: initial.payouts.stripeAccountId } })],
+      ['capabilities that are not booleans', JSON.stringify({ ...account, data: { object: { ...account.data.object, charges_enabled: 'true' } } })],
+      ['a session status that is not text', JSON.stringify({ ...session, data: { object: { ...session.data.object, status: 1 } } })],
+      ['a session without an id', JSON.stringify({ ...session, data: { object: { ...session.data.object, id: null } } })],
+    ];
+    for (const [what, payload] of malformed) {
+      expect({ what, response: await sendSigned(payload) }).toEqual({ what, response: { status: 400, body: { error: 'malformed event' } } });
+    }
+    expect(await recordedCount()).toBe(before);
+    expect(await state()).toEqual(initial);
+  });
+
+  it('bounds event ids: an oversized one, or one not shaped like a Stripe event id, is a 400 and writes nothing', async () => {
+    const { state, initial } = await instructorWithStripe('wh-long-id');
+    const before = await recordedCount();
+    for (const id of [`evt_${'x'.repeat(10_000)}`, `evt_${'x'.repeat(252)}`, 'evt_', 'not an event id', 'evt_1;drop table x']) {
+      const event = accountUpdatedEvent({ id: initial.payouts.stripeAccountId, chargesEnabled: true }, { id });
+      expect({ id: id.slice(0, 40), response: await sendWebhook(stack, event) }).toEqual({
+        id: id.slice(0, 40),
+        response: { status: 400, body: { error: 'malformed event' } },
+      });
+    }
+    expect(await recordedCount()).toBe(before);
+    expect(await state()).toEqual(initial);
+    // 255 characters is the longest accepted.
+    const longest = accountUpdatedEvent({ id: initial.payouts.stripeAccountId, chargesEnabled: true }, { id: `evt_${'x'.repeat(251)}` });
+    expect((await sendWebhook(stack, longest)).body.outcome).toBe('applied');
+    expect(await recorded(longest.id)).toEqual([{ outcome: 'applied' }]);
   });
 
   it('answers only POST', async () => {

@@ -4,7 +4,7 @@ import { MAX_STRING_ARGUMENT_LENGTH, overlongString, overlongStringError, QueryC
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { BucketPlan, BucketState, CostBuckets } from '../rate-limits/cost-buckets';
 import type { GatewayRequestContext as GatewayContext } from '../gateway-context';
-import { exceededQueryLimit, type QueryLimits } from './useQueryLimits';
+import { exceededQueryLimit, isIntrospectionOnly, refusedIntrospection, type QueryLimits } from './useQueryLimits';
 
 /** What `extensions.cost` says on every answer (Shopify's calculated query cost, by name). */
 export interface CostReport {
@@ -20,7 +20,13 @@ export interface RateLimitPolicy {
 }
 
 /** A check an operation must pass before it is priced, e.g. a partner's scopes; answers the refusal or null. */
-export type OperationCheck = (operation: { schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; context: GatewayContext }) => GraphQLError | null;
+export type OperationCheck = (operation: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown> | undefined;
+  context: GatewayContext;
+}) => GraphQLError | null;
 
 export interface OperationCostOptions {
   /** `@listSize`/`@cost` declarations read from the supergraph. */
@@ -79,12 +85,18 @@ export function useOperationCost(options: OperationCostOptions): ApolloServerPlu
       return {
         async didResolveOperation({ operation, document, schema, request, contextValue }) {
           if (!operation) return;
+          // Schema questions are answered by the gateway itself (and refused in production): bounded apart, not priced.
+          if (isIntrospectionOnly(operation)) {
+            const refused = refusedIntrospection(operation, document);
+            if (refused) throw refuse(refused, 'QUERY_TOO_COMPLEX', 400, {});
+            return;
+          }
           const exceeded = exceededQueryLimit(operation, document, options.limits);
           if (exceeded) throw refuse(exceeded, 'QUERY_TOO_COMPLEX', 400, {});
           const overlong = overlongString(document, request.variables, MAX_STRING_ARGUMENT_LENGTH);
           if (overlong) throw overlongStringError(overlong, MAX_STRING_ARGUMENT_LENGTH);
           for (const check of options.checks ?? []) {
-            const refusal = check({ schema, document, operation, context: contextValue });
+            const refusal = check({ schema, document, operation, variables: request.variables, context: contextValue });
             if (refusal) throw refusal;
           }
 

@@ -68,3 +68,42 @@ export function useQueryLimits<Ctx extends BaseContext>(limits: QueryLimits = DE
     },
   };
 }
+
+/** Introspection fields that list types or fields: each may appear once on a path, no more. */
+const INTROSPECTION_LISTS = new Set(['types', 'fields', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'args', 'directives']);
+
+/** Whether the operation asks only about the schema (`__schema`, `__type`, `__typename` at its root). */
+export function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'));
+}
+
+/**
+ * Why an introspection operation is refused, or null. Tools (the explorer, codegen) send the
+ * standard introspection query, deeper than operations may be (its type references nest seven
+ * levels), so it gets a depth of 20; but a list of types or fields may not be nested inside
+ * another of the same kind (`fields { type { fields { … } } }`), which is how an introspection
+ * query grows without bound. The gateway answers introspection itself, and never in production.
+ */
+export function refusedIntrospection(operation: OperationDefinitionNode, document: DocumentNode): string | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  let refusal: string | null = null;
+  const walk = (set: SelectionSetNode, depth: number, lists: readonly string[], expanding: ReadonlySet<string>): void => {
+    for (const selection of set.selections) {
+      if (refusal) return;
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (depth > 20) refusal = 'Introspection depth exceeds the limit of 20';
+        else if (INTROSPECTION_LISTS.has(name) && lists.includes(name)) refusal = `Introspection may not nest ${name} inside ${name}`;
+        else if (selection.selectionSet) walk(selection.selectionSet, depth + 1, INTROSPECTION_LISTS.has(name) ? [...lists, name] : lists, expanding);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, depth, lists, expanding);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !expanding.has(fragment.name.value)) walk(fragment.selectionSet, depth, lists, new Set(expanding).add(fragment.name.value));
+      }
+    }
+  };
+  walk(operation.selectionSet, 1, [], new Set());
+  return refusal;
+}

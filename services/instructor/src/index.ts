@@ -1,10 +1,12 @@
 import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
 import { migrations } from './migrations';
-import { buildInstructorServer } from './server';
+import { loadInstructorConfig } from './instructor.config';
+import { buildInstructorServer, instructorWorkers } from './server';
 
 async function main(): Promise<void> {
+  const config = loadInstructorConfig();
   const deps = await createServiceDeps(loadServiceConfig('instructor'), migrations);
-  await runService({ deps, api: () => buildInstructorServer(deps), workers: () => [] });
+  await runService({ deps, api: () => buildInstructorServer(deps, config), workers: () => instructorWorkers(deps, config) });
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,15 @@
+import { isProduction } from '@instainstru/platform';
 import { z } from 'zod';
 
 /** Local development webhook secret; production sets STRIPE_WEBHOOK_SECRET (Stripe's `whsec_…`). */
 export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_dev_webhook_secret';
 const DEV_S3_SECRET = 'instainstru-dev-secret';
+/** How long an upload may wait for its confirmation before it is deleted (INSTRUCTOR_UPLOAD_TTL_MINUTES). */
+export const DEFAULT_UPLOAD_TTL_MINUTES = 60;
+/** The expiry sweep runs at least this often (more often when the window is shorter). */
+const MAX_UPLOAD_SWEEP_INTERVAL_MS = 5 * 60_000;
 
 const envSchema = z.object({
-  NODE_ENV: z.string().default('development'),
   STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12111'),
   STRIPE_SECRET_KEY: z.string().min(1).default('sk_test_123'),
   STRIPE_WEBHOOK_SECRET: z.string().min(16).default(DEV_STRIPE_WEBHOOK_SECRET),
@@ -21,6 +25,7 @@ const envSchema = z.object({
   GEOCODER_USER_AGENT: z.string().min(3).default('InstaInstru instructor service (dev)'),
   GEOCODER_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   INSTRUCTOR_APP_URL: z.string().url().default('http://localhost:3000'),
+  INSTRUCTOR_UPLOAD_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(DEFAULT_UPLOAD_TTL_MINUTES),
 });
 
 export interface InstructorConfig {
@@ -28,6 +33,8 @@ export interface InstructorConfig {
   s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string; forcePathStyle: boolean };
   geocoder: { kind: 'zip-centroid' } | { kind: 'nominatim'; url: string; userAgent: string; timeoutMs: number };
   appUrl: string;
+  /** An upload not confirmed within `ttlMs` of its request is refused, then deleted by the worker's sweep. */
+  uploads: { ttlMs: number; sweepIntervalMs: number };
 }
 
 /** The instructor service's own settings (Stripe, object storage, geocoding), on top of the platform's. */
@@ -38,7 +45,7 @@ export function loadInstructorConfig(env: NodeJS.ProcessEnv = process.env): Inst
     throw new Error(`Invalid configuration for instructor: ${problems}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && (e.STRIPE_WEBHOOK_SECRET === DEV_STRIPE_WEBHOOK_SECRET || e.S3_SECRET_ACCESS_KEY === DEV_S3_SECRET)) {
+  if (isProduction(env) && (e.STRIPE_WEBHOOK_SECRET === DEV_STRIPE_WEBHOOK_SECRET || e.S3_SECRET_ACCESS_KEY === DEV_S3_SECRET)) {
     throw new Error('STRIPE_WEBHOOK_SECRET and S3_SECRET_ACCESS_KEY must be set in production');
   }
   return {
@@ -61,5 +68,9 @@ export function loadInstructorConfig(env: NodeJS.ProcessEnv = process.env): Inst
         ? { kind: 'nominatim', url: e.GEOCODER_URL, userAgent: e.GEOCODER_USER_AGENT, timeoutMs: e.GEOCODER_TIMEOUT_MS }
         : { kind: 'zip-centroid' },
     appUrl: e.INSTRUCTOR_APP_URL.replace(/\/+$/, ''),
+    uploads: {
+      ttlMs: e.INSTRUCTOR_UPLOAD_TTL_MINUTES * 60_000,
+      sweepIntervalMs: Math.min(e.INSTRUCTOR_UPLOAD_TTL_MINUTES * 60_000, MAX_UPLOAD_SWEEP_INTERVAL_MS),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { buildSubgraph, loadTypeDefs, type Caller, type ServiceDeps, type SubgraphServer } from '@instainstru/platform';
+import { buildSubgraph, loadTypeDefs, type Caller, type ServiceDeps, type SubgraphServer, type Worker } from '@instainstru/platform';
 import type { InstructorContext } from './context';
 import { InstructorProfiles } from './domain/instructor-profiles.service';
 import type { InstructorDomainDeps } from './domain/instructor.ports';
@@ -15,6 +15,7 @@ import { StripeConnectPayoutAccounts, StripeIdentityVerifier } from './infra/str
 import { createStripeClient } from './infra/stripe/stripe-client';
 import { StripeWebhookVerifier } from './infra/stripe/stripe-webhook.verifier';
 import { loadInstructorConfig, type InstructorConfig } from './instructor.config';
+import { uploadExpiryJob } from './jobs/upload-expiry.job';
 import { resolvers } from './resolvers';
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './webhooks/stripe-webhook.route';
 
@@ -46,9 +47,16 @@ export function instructorDomain(deps: ServiceDeps, config: InstructorConfig, st
     identity: new StripeIdentityVerifier(stripe, stripeFailed),
     payouts: new StripeConnectPayoutAccounts(stripe, stripeFailed),
     appUrl: config.appUrl,
+    uploadTtlMs: config.uploads.ttlMs,
     warn: (message, details) => logger.warn(details, message),
     now: () => new Date(),
   };
+}
+
+/** The worker role's jobs besides the outbox relay: the sweep of uploads never confirmed. */
+export function instructorWorkers(deps: ServiceDeps, config: InstructorConfig = loadInstructorConfig()): Worker[] {
+  const domain = instructorDomain(deps, config);
+  return [uploadExpiryJob(domain, config.uploads.sweepIntervalMs, deps.logger.child({ component: 'upload-expiry' }))];
 }
 
 /** Builds the instructor subgraph and its Stripe webhook; it does not listen (index.ts does, tests mount it in-process). */

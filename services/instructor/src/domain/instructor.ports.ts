@@ -6,6 +6,7 @@ import type {
   OfferedService,
   OfferedServiceTerms,
 } from './instructor.types';
+import type { IssuedUpload } from './uploads';
 
 /** Reads outside a transaction. */
 export interface InstructorReads {
@@ -15,6 +16,9 @@ export interface InstructorReads {
   findOfferedServiceById(id: string): Promise<OfferedService | null>;
   /** Instructors whose background check waits for review, oldest submission first. */
   awaitingBackgroundCheckReview(limit: number): Promise<InstructorProfile[]>;
+  findIssuedUpload(key: string): Promise<IssuedUpload | null>;
+  /** Uploads whose window ended at `now` or before, oldest first. */
+  expiredUploads(now: Date, limit: number): Promise<IssuedUpload[]>;
 }
 
 export interface NewProfile {
@@ -42,6 +46,12 @@ export interface InstructorUnitOfWork {
   insertOfferedService(instructorId: string, serviceId: string, terms: OfferedServiceTerms): Promise<OfferedService | null>;
   saveOfferedService(offered: OfferedService): Promise<OfferedService>;
   deleteOfferedService(id: string): Promise<void>;
+  recordIssuedUpload(upload: IssuedUpload): Promise<void>;
+  /** The issued upload, locked: concurrent confirmations of one upload are decided one after the other. */
+  lockIssuedUpload(key: string): Promise<IssuedUpload | null>;
+  markUploadKept(key: string, keptKey: string): Promise<void>;
+  /** Forgets these uploads if their window ended at `now` or before; returns how many it forgot. */
+  forgetExpiredUploads(keys: readonly string[], now: Date): Promise<number>;
   /** Records a provider event id; false when it was seen before (the caller then does nothing). */
   recordWebhookEvent(eventId: string, type: string, createdAt: Date): Promise<boolean>;
   setWebhookOutcome(eventId: string, outcome: string): Promise<void>;
@@ -91,6 +101,11 @@ export interface DocumentStorage {
   sizeOf(key: string): Promise<number | null>;
   /** Reads only the first `count` bytes (a range request). */
   readFirstBytes(key: string, count: number): Promise<Uint8Array>;
+  /**
+   * A server-side copy, stored with the given content type (whatever the source was uploaded with).
+   * False when there is no source object.
+   */
+  copy(request: { from: string; to: string; contentType: string }): Promise<boolean>;
   delete(key: string): Promise<void>;
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
 }
@@ -150,6 +165,8 @@ export interface InstructorDomainDeps {
   payouts: PayoutAccounts;
   /** The instructor web app; Stripe sends the instructor back here. */
   appUrl: string;
+  /** How long an upload may wait for its confirmation. */
+  uploadTtlMs: number;
   /** For best-effort clean-ups that must not fail the request. */
   warn(message: string, details: Record<string, unknown>): void;
   now(): Date;

@@ -6,7 +6,7 @@ import { InstructorError, InstructorErrorCode, invalidInput } from './instructor
 import type { InstructorDomainDeps } from './instructor.ports';
 import type { Address, InstructorProfile } from './instructor.types';
 import { checkAddress, checkBio, checkDisplayName, checkTimezone, checkYearsOfExperience, type AddressInput } from './profile.rules';
-import { acceptStoredUpload, discardQuietly, grantUpload, type PresignedUploadGrant } from './stored-uploads';
+import { acceptStoredUpload, checkIssuedUpload, grantUpload, keepAcceptedUpload, lockIssuedUpload, type PresignedUploadGrant } from './stored-uploads';
 import { checkUploadKey } from './uploads';
 
 /** Absent fields stay as they are; `null` clears the fields that may be empty. */
@@ -75,24 +75,27 @@ export class ProfileEditing {
 
   async requestPhotoUpload(id: string, file: { contentType: string; byteSize: number }): Promise<PresignedUploadGrant> {
     const profile = requireOwner(this.caller, await loadProfile(this.deps.repository, id), id);
-    return grantUpload(this.deps.storage, profile.id, 'profile-photo', file);
+    return grantUpload(this.deps, profile.id, 'profile-photo', file);
   }
 
-  /** The photo is checked by its content and size; anything else is deleted and refused. */
+  /**
+   * The photo is checked by its content and size, and a copy typed by its content becomes the
+   * profile photo; anything else is deleted and refused. Confirming again changes nothing.
+   */
   async confirmPhotoUpload(id: string, uploadKey: string): Promise<InstructorProfile> {
     const profile = requireOwner(this.caller, await loadProfile(this.deps.repository, id), id);
     const key = checkUploadKey(profile.id, 'profile-photo', uploadKey);
-    await acceptStoredUpload(this.deps.storage, 'profile-photo', key);
-    const { saved, replaced } = await this.deps.repository.transaction(async (uow) => {
+    if ((await checkIssuedUpload(this.deps, key, profile.photoKey)) === 'already-kept') return profile;
+    const accepted = await acceptStoredUpload(this.deps, profile.id, 'profile-photo', key);
+    return keepAcceptedUpload(this.deps, key, accepted, async (uow) => {
       const locked = requireOwner(this.caller, await uow.lockProfile(id), id);
-      if (locked.photoKey === key) return { saved: locked, replaced: null };
-      const next: InstructorProfile = { ...locked, photoKey: key, version: locked.version + 1, revision: locked.revision + 1 };
+      if ((await lockIssuedUpload(uow, key, locked.photoKey, this.deps.now())) === 'already-kept') return { result: locked, kept: false, replaced: null };
+      await uow.markUploadKept(key, accepted.key);
+      const next: InstructorProfile = { ...locked, photoKey: accepted.key, version: locked.version + 1, revision: locked.revision + 1 };
       await uow.saveProfile(next);
       await uow.publish(instructorEvents.profileUpdated(next, await uow.offeredServicesOf(id), ['photo']));
-      return { saved: next, replaced: locked.photoKey };
+      return { result: next, kept: true, replaced: locked.photoKey };
     });
-    await discardQuietly(this.deps, replaced);
-    return saved;
   }
 
   private checkedPatch(changes: ProfileChanges): ProfilePatch {

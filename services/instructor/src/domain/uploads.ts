@@ -20,14 +20,59 @@ export const UPLOAD_POLICIES: Record<UploadPurpose, UploadPolicy> = {
   'background-check': { folder: 'background-checks', allowedTypes: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 10 * MiB, label: 'a PDF, JPEG or PNG file' },
 };
 
-/** How long a presigned upload URL works. */
+/** How long a presigned upload URL works at most (never longer than the upload's window). */
 export const UPLOAD_URL_TTL_SECONDS = 10 * 60;
+
+/** An upload URL's life in seconds: ten minutes, or the whole window when that is shorter. */
+export function uploadUrlSeconds(uploadTtlMs: number): number {
+  return Math.max(1, Math.min(UPLOAD_URL_TTL_SECONDS, Math.floor(uploadTtlMs / 1000)));
+}
+
+/**
+ * An upload URL handed to a client, remembered until its window has passed (then the worker deletes
+ * whatever landed under it). `keptKey` is set by the confirmation that kept a copy of it.
+ */
+export interface IssuedUpload {
+  key: string;
+  instructorId: string;
+  purpose: UploadPurpose;
+  requestedAt: Date;
+  expiresAt: Date;
+  keptKey: string | null;
+}
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** A fresh object key inside the instructor's own prefix; nobody else's upload can land there. */
 export function newUploadKey(instructorId: string, purpose: UploadPurpose): string {
   return `instructors/${instructorId}/${UPLOAD_POLICIES[purpose].folder}/${randomUUID()}`;
+}
+
+/**
+ * Where a confirmed upload is kept: a fresh key no upload URL names, so the client that uploaded it
+ * cannot rewrite it (its presigned PUT stays valid until it expires, but only for the upload key).
+ */
+export function newKeptKey(instructorId: string, purpose: UploadPurpose): string {
+  return `instructors/${instructorId}/confirmed/${UPLOAD_POLICIES[purpose].folder}/${randomUUID()}`;
+}
+
+export function uploadNotFound(key: string): InstructorError {
+  return new InstructorError(
+    InstructorErrorCode.UploadNotFound,
+    'Nothing was uploaded with this key, the file is empty, or its upload window has passed; request a new upload',
+    { uploadKey: key.slice(0, 200) },
+  );
+}
+
+/**
+ * Whether a confirmation can go on: the upload must have been issued, still be within its window
+ * and not have been confirmed before. A confirmation that already succeeded and is still what the
+ * profile holds is 'already-kept' (a retry, answered as a success without doing anything).
+ */
+export function confirmationStanding(key: string, issued: IssuedUpload | null, currentKey: string | null, now: Date): 'pending' | 'already-kept' {
+  if (issued?.keptKey && issued.keptKey === currentKey) return 'already-kept';
+  if (!issued || issued.keptKey !== null || issued.expiresAt.getTime() <= now.getTime()) throw uploadNotFound(key);
+  return 'pending';
 }
 
 /** Refuses any key that this instructor could not have been given for this purpose. */

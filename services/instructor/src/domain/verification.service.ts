@@ -4,7 +4,7 @@ import { isUuid, loadProfile } from './ids';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { IdentitySession, InstructorDomainDeps } from './instructor.ports';
 import type { BackgroundCheck, InstructorProfile } from './instructor.types';
-import { acceptStoredUpload, discardQuietly, grantUpload, type PresignedUploadGrant } from './stored-uploads';
+import { acceptStoredUpload, checkIssuedUpload, grantUpload, keepAcceptedUpload, lockIssuedUpload, type PresignedUploadGrant } from './stored-uploads';
 import { checkUploadKey } from './uploads';
 
 function alreadyVerified(): InstructorError {
@@ -80,41 +80,39 @@ export class Verification {
   async requestBackgroundCheckUpload(id: string, file: { contentType: string; byteSize: number }): Promise<PresignedUploadGrant> {
     const profile = requireOwner(this.caller, await loadProfile(this.deps.repository, id), id);
     if (profile.backgroundCheck?.status === 'APPROVED') throw alreadyApproved();
-    return grantUpload(this.deps.storage, profile.id, 'background-check', file);
+    return grantUpload(this.deps, profile.id, 'background-check', file);
   }
 
-  /** Checks existence, size and magic bytes; anything else is deleted and refused. Then it waits for review. */
+  /**
+   * Checks existence, size and magic bytes; anything else is deleted and refused. A copy typed by its
+   * content, under a key no upload URL names, is what waits for review. Confirming again changes nothing.
+   */
   async confirmBackgroundCheckUpload(id: string, uploadKey: string): Promise<InstructorProfile> {
     const profile = requireOwner(this.caller, await loadProfile(this.deps.repository, id), id);
     const key = checkUploadKey(profile.id, 'background-check', uploadKey);
-    const accepted = await acceptStoredUpload(this.deps.storage, 'background-check', key);
-    let outcome: { saved: InstructorProfile; replaced: string | null };
-    try {
-      outcome = await this.deps.repository.transaction(async (uow) => {
-        const locked = requireOwner(this.caller, await uow.lockProfile(id), id);
-        const previous = locked.backgroundCheck;
-        if (previous?.status === 'APPROVED') throw alreadyApproved();
-        if (previous?.objectKey === key) return { saved: locked, replaced: null };
-        const check: BackgroundCheck = {
-          status: 'PENDING_REVIEW',
-          objectKey: key,
-          contentType: accepted.contentType,
-          byteSize: accepted.byteSize,
-          submittedAt: this.deps.now().toISOString(),
-          reviewedAt: null,
-          reviewedBy: null,
-          rejectionReason: null,
-        };
-        const next = { ...locked, backgroundCheck: check };
-        await uow.saveProfile(next);
-        return { saved: next, replaced: previous?.objectKey ?? null };
-      });
-    } catch (error) {
-      if (error instanceof InstructorError) await discardQuietly(this.deps, key);
-      throw error;
-    }
-    await discardQuietly(this.deps, outcome.replaced);
-    return outcome.saved;
+    if ((await checkIssuedUpload(this.deps, key, profile.backgroundCheck?.objectKey ?? null)) === 'already-kept') return profile;
+    if (profile.backgroundCheck?.status === 'APPROVED') throw alreadyApproved();
+    const accepted = await acceptStoredUpload(this.deps, profile.id, 'background-check', key);
+    return keepAcceptedUpload(this.deps, key, accepted, async (uow) => {
+      const locked = requireOwner(this.caller, await uow.lockProfile(id), id);
+      const previous = locked.backgroundCheck;
+      if ((await lockIssuedUpload(uow, key, previous?.objectKey ?? null, this.deps.now())) === 'already-kept') return { result: locked, kept: false, replaced: null };
+      if (previous?.status === 'APPROVED') throw alreadyApproved();
+      await uow.markUploadKept(key, accepted.key);
+      const check: BackgroundCheck = {
+        status: 'PENDING_REVIEW',
+        objectKey: accepted.key,
+        contentType: accepted.contentType,
+        byteSize: accepted.byteSize,
+        submittedAt: this.deps.now().toISOString(),
+        reviewedAt: null,
+        reviewedBy: null,
+        rejectionReason: null,
+      };
+      const next = { ...locked, backgroundCheck: check };
+      await uow.saveProfile(next);
+      return { result: next, kept: true, replaced: previous?.objectKey ?? null };
+    });
   }
 
   approveBackgroundCheck(id: string): Promise<InstructorProfile> {

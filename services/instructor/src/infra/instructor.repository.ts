@@ -1,6 +1,7 @@
 import type { NewEvent } from '@instainstru/events';
 import type { Database, Outbox, Sql } from '@instainstru/platform';
 import type { InstructorRepository, InstructorUnitOfWork, NewProfile } from '../domain/instructor.ports';
+import type { IssuedUpload, UploadPurpose } from '../domain/uploads';
 import type {
   AgeGroup,
   BackgroundCheckStatus,
@@ -72,6 +73,26 @@ interface OfferedServiceRow {
   version: number;
   created_at: Date;
 }
+
+interface IssuedUploadRow {
+  upload_key: string;
+  instructor_id: string;
+  purpose: UploadPurpose;
+  requested_at: Date;
+  expires_at: Date;
+  kept_key: string | null;
+}
+
+const ISSUED_UPLOAD_COLUMNS = `upload_key, instructor_id, purpose, requested_at, expires_at, kept_key`;
+
+const toIssuedUpload = (r: IssuedUploadRow): IssuedUpload => ({
+  key: r.upload_key,
+  instructorId: r.instructor_id,
+  purpose: r.purpose,
+  requestedAt: r.requested_at,
+  expiresAt: r.expires_at,
+  keptKey: r.kept_key,
+});
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -304,6 +325,27 @@ class PostgresInstructorUnitOfWork implements InstructorUnitOfWork {
     await this.tx.query(`delete from offered_service where id = $1`, [id]);
   }
 
+  async recordIssuedUpload(u: IssuedUpload): Promise<void> {
+    await this.tx.query(
+      `insert into issued_upload (upload_key, instructor_id, purpose, requested_at, expires_at, kept_key) values ($1, $2, $3, $4, $5, $6)`,
+      [u.key, u.instructorId, u.purpose, u.requestedAt, u.expiresAt, u.keptKey],
+    );
+  }
+
+  async lockIssuedUpload(key: string): Promise<IssuedUpload | null> {
+    const [row] = await this.tx.query<IssuedUploadRow>(`select ${ISSUED_UPLOAD_COLUMNS} from issued_upload where upload_key = $1 for update`, [key]);
+    return row ? toIssuedUpload(row) : null;
+  }
+
+  async markUploadKept(key: string, keptKey: string): Promise<void> {
+    await this.tx.query(`update issued_upload set kept_key = $2, confirmed_at = now() where upload_key = $1`, [key, keptKey]);
+  }
+
+  async forgetExpiredUploads(keys: readonly string[], now: Date): Promise<number> {
+    const rows = await this.tx.query(`delete from issued_upload where upload_key = any($1::text[]) and expires_at <= $2 returning upload_key`, [keys, now]);
+    return rows.length;
+  }
+
   async recordWebhookEvent(eventId: string, type: string, createdAt: Date): Promise<boolean> {
     const rows = await this.tx.query(
       `insert into stripe_webhook_event (event_id, type, stripe_created_at, outcome) values ($1, $2, $3, 'received')
@@ -360,6 +402,19 @@ export class PostgresInstructorRepository implements InstructorRepository {
   async awaitingBackgroundCheckReview(limit: number): Promise<InstructorProfile[]> {
     const rows = await this.db.query<ProfileRow>(`${PROFILE_SELECT} where b.status = 'PENDING_REVIEW' order by b.submitted_at limit $1`, [limit]);
     return rows.map(toProfile);
+  }
+
+  async findIssuedUpload(key: string): Promise<IssuedUpload | null> {
+    const [row] = await this.db.query<IssuedUploadRow>(`select ${ISSUED_UPLOAD_COLUMNS} from issued_upload where upload_key = $1`, [key]);
+    return row ? toIssuedUpload(row) : null;
+  }
+
+  async expiredUploads(now: Date, limit: number): Promise<IssuedUpload[]> {
+    const rows = await this.db.query<IssuedUploadRow>(
+      `select ${ISSUED_UPLOAD_COLUMNS} from issued_upload where expires_at <= $1 order by expires_at limit $2`,
+      [now, limit],
+    );
+    return rows.map(toIssuedUpload);
   }
 
   transaction<T>(work: (uow: InstructorUnitOfWork) => Promise<T>): Promise<T> {

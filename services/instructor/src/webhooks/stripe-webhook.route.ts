@@ -15,8 +15,10 @@ export interface StripeWebhookRouteDeps {
 
 /**
  * POST /webhooks/stripe: verify the signature over the raw body, then hand the event to the domain.
- * 400 for anything unverifiable (nothing is changed); 200 once applied, or recognised as a duplicate,
- * stale or irrelevant event; 5xx otherwise, so Stripe retries.
+ * 400 for anything unverifiable, `invalid signature` (also a timestamp outside the tolerance, past or
+ * future) or `malformed event` (signed, but not a well-formed event: not JSON, no id/type/created, an
+ * oversized id, an object of the wrong shape for its type); nothing is written then. 200 once
+ * applied, or recognised as a duplicate, stale or irrelevant event; 5xx otherwise, so Stripe retries.
  */
 export function stripeWebhookRoute(deps: StripeWebhookRouteDeps): HttpRouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -33,8 +35,8 @@ export function stripeWebhookRoute(deps: StripeWebhookRouteDeps): HttpRouteHandl
       notification = deps.verify(body, typeof header === 'string' ? header : undefined);
     } catch (error) {
       if (!(error instanceof InvalidWebhookError)) throw error;
-      deps.logger.warn({ reason: error.message }, 'refused a Stripe webhook');
-      return sendJson(res, 400, { error: 'invalid signature' });
+      deps.logger.warn({ refusal: error.kind, reason: error.message }, 'refused a Stripe webhook');
+      return sendJson(res, 400, { error: error.kind === 'signature' ? 'invalid signature' : 'malformed event' });
     }
     const outcome = await deps.apply(notification);
     deps.logger.info({ eventId: notification.eventId, type: notification.type, outcome }, 'Stripe webhook');

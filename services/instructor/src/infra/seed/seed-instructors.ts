@@ -6,6 +6,7 @@ import { OfferedServices } from '../../domain/offered-services.service';
 import { ProfileEditing } from '../../domain/profile-editing.service';
 import { ProviderNotifications } from '../../domain/provider-notifications.service';
 import { Verification } from '../../domain/verification.service';
+import { DEFAULT_UPLOAD_TTL_MINUTES } from '../../instructor.config';
 import { TzLookupTimezones } from '../geocoding';
 import { ZipCentroidGeocoder } from '../geocoding/zip-centroid.geocoder';
 import { PostgresInstructorRepository } from '../instructor.repository';
@@ -131,6 +132,7 @@ export async function seedInstructors(
     identity: new DemoIdentityVerifier(),
     payouts: new DemoPayoutAccounts(),
     appUrl: 'http://localhost:3000',
+    uploadTtlMs: DEFAULT_UPLOAD_TTL_MINUTES * 60_000,
     warn: (message) => options.log?.(message),
     now: () => new Date(),
   };

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InstructorError, InstructorErrorCode } from '../../domain/instructor.errors';
 import type { DocumentStorage, PresignedPut } from '../../domain/instructor.ports';
@@ -68,6 +68,25 @@ export class S3DocumentStorage implements DocumentStorage {
       return bytes.subarray(0, count);
     } catch (error) {
       if (isMissing(error)) return new Uint8Array();
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Copied inside the storage (the bytes never pass through the service), with a new content type. */
+  async copy(request: { from: string; to: string; contentType: string }): Promise<boolean> {
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: request.to,
+          CopySource: `${this.bucket}/${request.from.split('/').map(encodeURIComponent).join('/')}`,
+          MetadataDirective: 'REPLACE',
+          ContentType: request.contentType,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
       throw this.unavailable(error);
     }
   }
