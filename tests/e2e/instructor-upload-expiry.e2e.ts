@@ -7,7 +7,7 @@ import { startStack, type TestStack } from '../support/stack';
 
 /** Uploads expire after 5 seconds here (INSTRUCTOR_UPLOAD_TTL_MINUTES in production); the sweep runs every half second. */
 const TTL_MS = 5000;
-const config: InstructorConfig = { ...loadInstructorConfig(), uploads: { ttlMs: TTL_MS, sweepIntervalMs: 500 } };
+const config: InstructorConfig = { ...loadInstructorConfig(), uploads: { ttlMs: TTL_MS, sweepIntervalMs: 500, perHour: 20 } };
 
 let stack: TestStack;
 let s3: S3Client;

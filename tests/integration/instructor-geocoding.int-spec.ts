@@ -79,8 +79,8 @@ describe('the HTTP geocoding provider (Nominatim API)', () => {
   });
 
   it('is chosen by configuration; the offline one is the default', () => {
-    expect(geocoderFor(loadInstructorConfig({}).geocoder)).toBeInstanceOf(ZipCentroidGeocoder);
-    expect(geocoderFor(loadInstructorConfig({ GEOCODER: 'nominatim', GEOCODER_URL: baseUrl }).geocoder)).toBeInstanceOf(NominatimGeocoder);
-    expect(() => loadInstructorConfig({ GEOCODER: 'guesswork' })).toThrow(/GEOCODER/);
+    expect(geocoderFor(loadInstructorConfig({ NODE_ENV: 'development' }).geocoder)).toBeInstanceOf(ZipCentroidGeocoder);
+    expect(geocoderFor(loadInstructorConfig({ NODE_ENV: 'development', GEOCODER: 'nominatim', GEOCODER_URL: baseUrl }).geocoder)).toBeInstanceOf(NominatimGeocoder);
+    expect(() => loadInstructorConfig({ NODE_ENV: 'development', GEOCODER: 'guesswork' })).toThrow(/GEOCODER/);
   });
 });

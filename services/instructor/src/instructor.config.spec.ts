@@ -9,8 +9,8 @@ describe('instructor configuration', () => {
   });
 
   it('keeps unconfirmed uploads for INSTRUCTOR_UPLOAD_TTL_MINUTES (60 by default) and sweeps at least every 5 minutes', () => {
-    expect(loadInstructorConfig(DEV).uploads).toEqual({ ttlMs: 60 * 60_000, sweepIntervalMs: 5 * 60_000 });
-    expect(loadInstructorConfig({ ...DEV, INSTRUCTOR_UPLOAD_TTL_MINUTES: '2' }).uploads).toEqual({ ttlMs: 2 * 60_000, sweepIntervalMs: 2 * 60_000 });
+    expect(loadInstructorConfig(DEV).uploads).toEqual({ ttlMs: 60 * 60_000, sweepIntervalMs: 5 * 60_000, perHour: 20 });
+    expect(loadInstructorConfig({ ...DEV, INSTRUCTOR_UPLOAD_TTL_MINUTES: '2' }).uploads).toEqual({ ttlMs: 2 * 60_000, sweepIntervalMs: 2 * 60_000, perHour: 20 });
   });
 
   it('refuses an upload window that is not a whole number of minutes from 1 to 1440', () => {

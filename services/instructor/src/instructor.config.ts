@@ -6,6 +6,8 @@ export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_dev_webhook_secret';
 const DEV_S3_SECRET = 'instainstru-dev-secret';
 /** How long an upload may wait for its confirmation before it is deleted (INSTRUCTOR_UPLOAD_TTL_MINUTES). */
 export const DEFAULT_UPLOAD_TTL_MINUTES = 60;
+/** Upload requests (photos and documents together) one instructor may make per clock hour (INSTRUCTOR_UPLOADS_PER_HOUR). */
+export const DEFAULT_UPLOADS_PER_HOUR = 20;
 /** The expiry sweep runs at least this often (more often when the window is shorter). */
 const MAX_UPLOAD_SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -26,6 +28,7 @@ const envSchema = z.object({
   GEOCODER_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   INSTRUCTOR_APP_URL: z.string().url().default('http://localhost:3000'),
   INSTRUCTOR_UPLOAD_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(DEFAULT_UPLOAD_TTL_MINUTES),
+  INSTRUCTOR_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(DEFAULT_UPLOADS_PER_HOUR),
 });
 
 export interface InstructorConfig {
@@ -34,7 +37,7 @@ export interface InstructorConfig {
   geocoder: { kind: 'zip-centroid' } | { kind: 'nominatim'; url: string; userAgent: string; timeoutMs: number };
   appUrl: string;
   /** An upload not confirmed within `ttlMs` of its request is refused, then deleted by the worker's sweep. */
-  uploads: { ttlMs: number; sweepIntervalMs: number };
+  uploads: { ttlMs: number; sweepIntervalMs: number; perHour: number };
 }
 
 /** The instructor service's own settings (Stripe, object storage, geocoding), on top of the platform's. */
@@ -71,6 +74,7 @@ export function loadInstructorConfig(env: NodeJS.ProcessEnv = process.env): Inst
     uploads: {
       ttlMs: e.INSTRUCTOR_UPLOAD_TTL_MINUTES * 60_000,
       sweepIntervalMs: Math.min(e.INSTRUCTOR_UPLOAD_TTL_MINUTES * 60_000, MAX_UPLOAD_SWEEP_INTERVAL_MS),
+      perHour: e.INSTRUCTOR_UPLOADS_PER_HOUR,
     },
   };
 }

@@ -48,6 +48,7 @@ export function instructorDomain(deps: ServiceDeps, config: InstructorConfig, st
     payouts: new StripeConnectPayoutAccounts(stripe, stripeFailed),
     appUrl: config.appUrl,
     uploadTtlMs: config.uploads.ttlMs,
+    uploadsPerHour: config.uploads.perHour,
     warn: (message, details) => logger.warn(details, message),
     now: () => new Date(),
   };

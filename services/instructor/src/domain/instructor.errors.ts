@@ -14,6 +14,7 @@ export enum InstructorErrorCode {
   AddressRequiredForInPersonLessons = 'ADDRESS_REQUIRED_FOR_IN_PERSON_LESSONS',
   InvalidUploadKey = 'INVALID_UPLOAD_KEY',
   UploadNotFound = 'UPLOAD_NOT_FOUND',
+  UploadLimitReached = 'UPLOAD_LIMIT_REACHED',
   UnsupportedFileType = 'UNSUPPORTED_FILE_TYPE',
   FileTooLarge = 'FILE_TOO_LARGE',
   ProfileAlreadyExists = 'PROFILE_ALREADY_EXISTS',
@@ -61,6 +62,8 @@ export class InstructorError extends ServiceError<InstructorErrorCode> {
       case InstructorErrorCode.BackgroundCheckNotPending:
       case InstructorErrorCode.GoLiveRequirementsMissing:
         return ApiErrorCode.Conflict;
+      case InstructorErrorCode.UploadLimitReached:
+        return ApiErrorCode.RateLimited;
       case InstructorErrorCode.PaymentProviderUnavailable:
       case InstructorErrorCode.StorageUnavailable:
       case InstructorErrorCode.GeocoderUnavailable:

@@ -47,6 +47,10 @@ export interface InstructorUnitOfWork {
   saveOfferedService(offered: OfferedService): Promise<OfferedService>;
   deleteOfferedService(id: string): Promise<void>;
   recordIssuedUpload(upload: IssuedUpload): Promise<void>;
+  /** Counts one upload request in the instructor's window; false (nothing counted) when `limit` were already made in it. */
+  takeUploadRequest(instructorId: string, windowStart: Date, limit: number): Promise<boolean>;
+  /** Forgets upload-request windows that started before `before`. */
+  forgetUploadRequestWindows(before: Date): Promise<void>;
   /** The issued upload, locked: concurrent confirmations of one upload are decided one after the other. */
   lockIssuedUpload(key: string): Promise<IssuedUpload | null>;
   markUploadKept(key: string, keptKey: string): Promise<void>;
@@ -167,6 +171,8 @@ export interface InstructorDomainDeps {
   appUrl: string;
   /** How long an upload may wait for its confirmation. */
   uploadTtlMs: number;
+  /** Upload requests one instructor may make per clock hour. */
+  uploadsPerHour: number;
   /** For best-effort clean-ups that must not fail the request. */
   warn(message: string, details: Record<string, unknown>): void;
   now(): Date;

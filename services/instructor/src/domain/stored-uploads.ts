@@ -30,11 +30,14 @@ export interface AcceptedUpload {
   byteSize: number;
 }
 
-type UploadDeps = Pick<InstructorDomainDeps, 'repository' | 'storage' | 'warn' | 'now' | 'uploadTtlMs'>;
+type UploadDeps = Pick<InstructorDomainDeps, 'repository' | 'storage' | 'warn' | 'now' | 'uploadTtlMs' | 'uploadsPerHour'>;
+
+const HOUR_MS = 3_600_000;
 
 /**
  * Signs a PUT into the instructor's own prefix after checking what the client says it will send,
- * and remembers the upload until its window has passed (the URL never outlives the window).
+ * and remembers the upload until its window has passed (the URL never outlives the window). At most
+ * `uploadsPerHour` requests per instructor and clock hour: one more is RATE_LIMITED, nothing issued.
  */
 export async function grantUpload(
   deps: UploadDeps,
@@ -47,7 +50,18 @@ export async function grantUpload(
   const requestedAt = deps.now();
   const put = await deps.storage.presignPut({ key, contentType: file.contentType, byteSize: file.byteSize, expiresInSeconds: uploadUrlSeconds(deps.uploadTtlMs) });
   const expiresAt = new Date(Math.max(requestedAt.getTime() + deps.uploadTtlMs, put.expiresAt.getTime()));
-  await deps.repository.transaction((uow) => uow.recordIssuedUpload({ key, instructorId, purpose, requestedAt, expiresAt, keptKey: null }));
+  const windowStart = new Date(Math.floor(requestedAt.getTime() / HOUR_MS) * HOUR_MS);
+  await deps.repository.transaction(async (uow) => {
+    if (!(await uow.takeUploadRequest(instructorId, windowStart, deps.uploadsPerHour))) {
+      const windowEndsAt = new Date(windowStart.getTime() + HOUR_MS);
+      throw new InstructorError(InstructorErrorCode.UploadLimitReached, `At most ${deps.uploadsPerHour} upload requests an hour; the next can be made at ${windowEndsAt.toISOString()}`, {
+        limit: deps.uploadsPerHour,
+        retryAfter: Math.ceil((windowEndsAt.getTime() - requestedAt.getTime()) / 1000),
+        windowEndsAt: windowEndsAt.toISOString(),
+      });
+    }
+    await uow.recordIssuedUpload({ key, instructorId, purpose, requestedAt, expiresAt, keptKey: null });
+  });
   return {
     uploadKey: key,
     uploadUrl: put.url,
@@ -162,7 +176,11 @@ export async function forgetExpiredUploads(deps: Pick<InstructorDomainDeps, 'rep
   for (;;) {
     const now = deps.now();
     const expired = await deps.repository.expiredUploads(now, EXPIRY_BATCH);
-    if (expired.length === 0) return forgotten;
+    if (expired.length === 0) {
+      // Upload-request windows only matter within their hour.
+      await deps.repository.transaction((uow) => uow.forgetUploadRequestWindows(new Date(now.getTime() - 2 * HOUR_MS)));
+      return forgotten;
+    }
     for (const upload of expired) await deps.storage.delete(upload.key);
     const batch = await deps.repository.transaction((uow) => uow.forgetExpiredUploads(expired.map((u) => u.key), now));
     forgotten += batch;

@@ -332,6 +332,21 @@ class PostgresInstructorUnitOfWork implements InstructorUnitOfWork {
     );
   }
 
+  async takeUploadRequest(instructorId: string, windowStart: Date, limit: number): Promise<boolean> {
+    const rows = await this.tx.query(
+      `insert into upload_request_window (instructor_id, window_start, requests) values ($1, $2, 1)
+       on conflict (instructor_id, window_start) do update set requests = upload_request_window.requests + 1
+       where upload_request_window.requests < $3
+       returning requests`,
+      [instructorId, windowStart, limit],
+    );
+    return rows.length === 1;
+  }
+
+  async forgetUploadRequestWindows(before: Date): Promise<void> {
+    await this.tx.query(`delete from upload_request_window where window_start < $1`, [before]);
+  }
+
   async lockIssuedUpload(key: string): Promise<IssuedUpload | null> {
     const [row] = await this.tx.query<IssuedUploadRow>(`select ${ISSUED_UPLOAD_COLUMNS} from issued_upload where upload_key = $1 for update`, [key]);
     return row ? toIssuedUpload(row) : null;

@@ -6,7 +6,7 @@ import { OfferedServices } from '../../domain/offered-services.service';
 import { ProfileEditing } from '../../domain/profile-editing.service';
 import { ProviderNotifications } from '../../domain/provider-notifications.service';
 import { Verification } from '../../domain/verification.service';
-import { DEFAULT_UPLOAD_TTL_MINUTES } from '../../instructor.config';
+import { DEFAULT_UPLOAD_TTL_MINUTES, DEFAULT_UPLOADS_PER_HOUR } from '../../instructor.config';
 import { TzLookupTimezones } from '../geocoding';
 import { ZipCentroidGeocoder } from '../geocoding/zip-centroid.geocoder';
 import { PostgresInstructorRepository } from '../instructor.repository';
@@ -133,6 +133,7 @@ export async function seedInstructors(
     payouts: new DemoPayoutAccounts(),
     appUrl: 'http://localhost:3000',
     uploadTtlMs: DEFAULT_UPLOAD_TTL_MINUTES * 60_000,
+    uploadsPerHour: DEFAULT_UPLOADS_PER_HOUR,
     warn: (message) => options.log?.(message),
     now: () => new Date(),
   };
