@@ -35,7 +35,7 @@ cat <<MSG
 
 InstaInstru is up in $((SECONDS - started))s.
   GraphQL endpoint:  http://localhost:4000/graphql
-  Subgraphs:         catalog :4001  instructor :4002  availability :4003  booking :4004  reviews :4005
+  Subgraphs:         catalog :4001  instructor :4002  availability :4003  booking :4004  reviews :4005  partners :4006
   A token:           npm run dev-token -- --role student --sub student-1
   Try:               curl -s localhost:4000/graphql -H 'content-type: application/json' \\
                        -d '{"query":"{ categories { name subtitle iconName services { name } } }"}'

@@ -80,6 +80,17 @@ export function useOperationCost(options: OperationCostOptions): ApolloServerPlu
     return cost;
   };
 
+  /** The depth, alias and field verdict depends on the document alone: once per document and operation. */
+  const verdicts = new WeakMap<DocumentNode, Map<string, string | null>>();
+  const limitsOf = (document: DocumentNode, operation: OperationDefinitionNode) => {
+    let known = verdicts.get(document);
+    if (!known) verdicts.set(document, (known = new Map()));
+    const name = operation.name?.value ?? '';
+    let verdict = known.get(name);
+    if (verdict === undefined) known.set(name, (verdict = exceededQueryLimit(operation, document, options.limits)));
+    return verdict;
+  };
+
   return {
     async requestDidStart() {
       return {
@@ -91,7 +102,7 @@ export function useOperationCost(options: OperationCostOptions): ApolloServerPlu
             if (refused) throw refuse(refused, 'QUERY_TOO_COMPLEX', 400, {});
             return;
           }
-          const exceeded = exceededQueryLimit(operation, document, options.limits);
+          const exceeded = limitsOf(document, operation);
           if (exceeded) throw refuse(exceeded, 'QUERY_TOO_COMPLEX', 400, {});
           const overlong = overlongString(document, request.variables, MAX_STRING_ARGUMENT_LENGTH);
           if (overlong) throw overlongStringError(overlong, MAX_STRING_ARGUMENT_LENGTH);

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { BREAK, GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ApiErrorCode } from './errors';
 import { QueryCostModel, readCostDirectives } from './query-cost';
 
@@ -109,14 +109,8 @@ export const MAX_STRING_ARGUMENT_LENGTH = 4000;
  * per field; this bounds what any argument can make a service parse, hash or store.
  */
 export function overlongString(document: DocumentNode, variables: Record<string, unknown> | undefined, maxLength: number): { where: string; length: number } | null {
-  let found: { where: string; length: number } | null = null;
-  visit(document, {
-    StringValue(node) {
-      if (!found && node.value.length > maxLength) found = { where: 'an argument', length: node.value.length };
-      return found ? BREAK : undefined;
-    },
-  });
-  if (found) return found;
+  const literal = longestLiteral(document);
+  if (literal > maxLength) return { where: 'an argument', length: literal };
   const walk = (value: unknown, where: string): { where: string; length: number } | null => {
     if (typeof value === 'string') return value.length > maxLength ? { where, length: value.length } : null;
     if (Array.isArray(value)) {
@@ -137,6 +131,22 @@ export function overlongString(document: DocumentNode, variables: Record<string,
     if (hit) return hit;
   }
   return null;
+}
+
+/** The longest string literal of a document, computed once per parsed document (servers reuse them). */
+const longestLiterals = new WeakMap<DocumentNode, number>();
+function longestLiteral(document: DocumentNode): number {
+  let longest = longestLiterals.get(document);
+  if (longest === undefined) {
+    longest = 0;
+    visit(document, {
+      StringValue(node) {
+        longest = Math.max(longest!, node.value.length);
+      },
+    });
+    longestLiterals.set(document, longest);
+  }
+  return longest;
 }
 
 /** BAD_USER_INPUT for an overlong string, with where it is and the limit. */
