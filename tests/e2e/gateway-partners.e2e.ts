@@ -44,11 +44,7 @@ async function createKey(scopes: string[], plan = { bucketSize: 100_000, restore
   return { id: created.apiKey.id, secret: created.secret };
 }
 
-/** GraphQL requests the catalog subgraph has served so far. */
-async function catalogCalls(): Promise<number> {
-  const metric = await stack.deps.catalog!.metrics.registry.getSingleMetric('http_requests_total')!.get();
-  return metric.values.filter((v) => v.labels.route === '/graphql').reduce((sum, v) => sum + v.value, 0);
-}
+const catalogCalls = () => stack.subgraphRequests('catalog');
 
 describe('successful partner calls', () => {
   it('runs a trusted operation by id with a key that has its scope', async () => {

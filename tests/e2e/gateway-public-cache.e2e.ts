@@ -30,11 +30,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** GraphQL requests the catalog subgraph has served so far. */
-async function catalogCalls(): Promise<number> {
-  const metric = await stack.deps.catalog!.metrics.registry.getSingleMetric('http_requests_total')!.get();
-  return metric.values.filter((v) => v.labels.route === '/graphql').reduce((sum, v) => sum + v.value, 0);
-}
+const catalogCalls = () => stack.subgraphRequests('catalog');
 
 describe('public queries served from the shared cache', () => {
   it('answers a repeated anonymous query without calling the catalog again, and with its cost', async () => {

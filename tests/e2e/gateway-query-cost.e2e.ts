@@ -13,11 +13,7 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop());
 
-/** GraphQL requests the catalog subgraph has served so far. */
-async function catalogCalls(): Promise<number> {
-  const metric = await stack.deps.catalog!.metrics.registry.getSingleMetric('http_requests_total')!.get();
-  return metric.values.filter((v) => v.labels.route === '/graphql').reduce((sum, v) => sum + v.value, 0);
-}
+const catalogCalls = () => stack.subgraphRequests('catalog');
 
 /** `categories → services → category → services …` with `turns` list levels below categories. */
 const cycle = (turns: number) => {

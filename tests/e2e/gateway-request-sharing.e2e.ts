@@ -27,10 +27,7 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop());
 
-async function callsTo(service: 'catalog' | 'booking'): Promise<number> {
-  const metric = await stack.deps[service]!.metrics.registry.getSingleMetric('http_requests_total')!.get();
-  return metric.values.filter((v) => v.labels.route === '/graphql').reduce((sum, v) => sum + v.value, 0);
-}
+const callsTo = (service: 'catalog' | 'booking') => stack.subgraphRequests(service);
 
 const MY_BOOKINGS = '{ myBookings(when: UPCOMING) { edges { node { id studentId } } } }';
 

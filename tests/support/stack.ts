@@ -56,6 +56,8 @@ export interface TestStack {
   /** A token the stack's gateway accepts. */
   token(claims: { sub: string; roles: string[]; ttlSeconds?: number }): Promise<string>;
   graphql(query: string, options?: GraphQLRequestOptions): Promise<GraphQLResult>;
+  /** GraphQL requests a subgraph of the stack has served so far (from its own request metrics). */
+  subgraphRequests(name: ServiceName): Promise<number>;
   /** Another gateway (a replica) over the same subgraphs, sharing only Redis with the first. */
   startGateway(options?: StackGatewayOptions): Promise<{ url: string; graphql(query: string, options?: GraphQLRequestOptions): Promise<GraphQLResult> }>;
   stop(): Promise<void>;
@@ -171,6 +173,10 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
     signingSecret,
     token: (claims) => mintDevToken(privateJwk, { ...claims, issuer: ISSUER, audience: AUDIENCE }),
     graphql: (query, options) => post(gatewayUrl, query, options),
+    async subgraphRequests(name) {
+      const metric = await deps[name]!.metrics.registry.getSingleMetric('http_requests_total')!.get();
+      return metric.values.filter((v) => v.labels.route === '/graphql').reduce((sum, v) => sum + v.value, 0);
+    },
     redis,
     async startGateway(options = {}) {
       const url = await startGateway(options);
