@@ -76,7 +76,7 @@ const portOf = (address: AddressInfo | string | null) => (address as AddressInfo
  * private database (cloned from the migrated template) and Kafka topic prefix, on ephemeral ports.
  */
 /** Gateway settings a test may change; rate limits default to buckets no test empties by accident. */
-export type StackGatewayOptions = Partial<Omit<GatewayOptions, 'supergraphSdl' | 'subgraphUrls' | 'resolveCaller' | 'signingSecret' | 'logger' | 'metrics' | 'rateLimits'>> & {
+export type StackGatewayOptions = Partial<Omit<GatewayOptions, 'supergraphSdl' | 'resolveCaller' | 'signingSecret' | 'logger' | 'metrics' | 'rateLimits'>> & {
   rateLimits?: Partial<NonNullable<GatewayOptions['rateLimits']>>;
   /** Longest token lifetime the gateway accepts (unlimited unless given). */
   maxTokenLifetimeSeconds?: number;
@@ -124,7 +124,7 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
   const gateways: { gateway: GatewayServer; partnerKeys: PartnerKeyReader }[] = [];
   /** A gateway over this stack's subgraphs, sharing only Redis (rate-limit buckets, partner keys) with the others. */
   const startGateway = async (options: StackGatewayOptions): Promise<string> => {
-    const { rateLimits, maxTokenLifetimeSeconds, ...gatewayRest } = options;
+    const { rateLimits, maxTokenLifetimeSeconds, subgraphUrls: overrides, ...gatewayRest } = options;
     const partnerKeys = new PartnerKeyReader(redis);
     await partnerKeys.start();
     const gateway = await buildGateway({
@@ -141,7 +141,7 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
         ...rateLimits,
       },
       supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
-      subgraphUrls,
+      subgraphUrls: { ...subgraphUrls, ...overrides },
       resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk], ...(maxTokenLifetimeSeconds ? { maxLifetimeSeconds: maxTokenLifetimeSeconds } : {}) }),
       signingSecret,
       logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'),
