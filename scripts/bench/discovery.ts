@@ -81,7 +81,16 @@ async function startStack(): Promise<Stack> {
   const started = Date.now();
   const catalog = child('catalog', 'services/catalog/src/index.ts', { SERVICE_ROLE: 'all', PORT: String(catalogPort) });
   const instructor = child('instructor', 'services/instructor/src/index.ts', { SERVICE_ROLE: 'all', PORT: String(instructorPort) });
-  const gateway = child('gateway', 'gateway/src/index.ts', { PORT: String(gatewayPort), CATALOG_URL: catalogUrl, INSTRUCTOR_URL: instructorUrl });
+  // The subgraph path is what is measured: no public cache of whole answers, no shared calls, no
+  // buckets (whose state would make every answer differ); bench:gateway measures those features.
+  const gateway = child('gateway', 'gateway/src/index.ts', {
+    PORT: String(gatewayPort),
+    CATALOG_URL: catalogUrl,
+    INSTRUCTOR_URL: instructorUrl,
+    PUBLIC_CACHE_ENTRIES: '0',
+    SUBGRAPH_REQUEST_SHARING: 'off',
+    RATE_LIMITS: 'off',
+  });
   await Promise.all([
     waitForHttp(`http://127.0.0.1:${catalogPort}/readyz`, catalog),
     waitForHttp(`http://127.0.0.1:${instructorPort}/readyz`, instructor),
