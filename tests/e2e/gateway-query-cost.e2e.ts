@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { callerKeyFor, signCaller } from '@instainstru/platform';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
@@ -97,6 +99,21 @@ describe('failing operations: refused before any subgraph is called', () => {
     expect(answer.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     const after = await stack.graphql('{ categories { slug } }');
     expect(after.body.errors).toBeUndefined();
+  });
+
+  it('answers SERVICE_UNAVAILABLE, naming the service, when a subgraph does not answer in time', async () => {
+    const silent = createServer(() => undefined); // accepts, reads, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const gateway = await stack.startGateway({ subgraphTimeoutMs: 300, subgraphUrls: { catalog: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql` } });
+      const started = Date.now();
+      const { body } = await gateway.graphql('{ categories { slug } }');
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'catalog' });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('answers SERVICE_UNAVAILABLE, naming the service, when a subgraph is down', async () => {

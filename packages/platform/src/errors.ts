@@ -96,8 +96,10 @@ export function createErrorFormatter(logger: Logger) {
         return { ...base, extensions: { code, ...(typeof reason === 'string' ? { reason } : {}), ...(cost ? { cost } : {}) } };
       }
     }
-    if (isDependencyUnavailable(original)) {
-      logger.warn({ err: original }, 'a dependency is unavailable');
+    // Apollo wraps what it does not recognise as an Error (one from another realm) as NonErrorThrown.
+    const thrown = original && typeof original === 'object' && 'thrownValue' in original ? (original as { thrownValue: unknown }).thrownValue : original;
+    if (isDependencyUnavailable(thrown)) {
+      logger.warn({ err: thrown }, 'a dependency is unavailable');
       return { ...base, message: 'A service this request needs is unavailable; retry shortly', extensions: { code: ApiErrorCode.ServiceUnavailable, reason: 'DEPENDENCY_UNAVAILABLE' } };
     }
     logger.error({ err: original }, 'unexpected error while resolving a request');
