@@ -17,11 +17,13 @@ describe('gateway configuration', () => {
 
   it('runs only trusted documents in production unless configured otherwise, and caps token lifetime', () => {
     const production = loadGatewayConfig({ ...PRODUCTION_READY });
-    expect(production.allowArbitraryOperations).toBe(false);
+    expect(production.allowArbitraryOperations).toBe('none');
     expect(production.jwt.maxLifetimeSeconds).toBe(86_400);
     expect(production.manifest.size).toBeGreaterThan(0);
-    expect(loadGatewayConfig({ ...PRODUCTION_READY, ALLOW_ARBITRARY_OPERATIONS: 'true' }).allowArbitraryOperations).toBe(true);
-    expect(loadGatewayConfig({ NODE_ENV: 'development' }).allowArbitraryOperations).toBe(true);
+    expect(loadGatewayConfig({ ...PRODUCTION_READY, ALLOW_ARBITRARY_OPERATIONS: 'signed-in' }).allowArbitraryOperations).toBe('signed-in');
+    expect(loadGatewayConfig({ ...PRODUCTION_READY, ALLOW_ARBITRARY_OPERATIONS: 'true' }).allowArbitraryOperations).toBe('all');
+    expect(loadGatewayConfig({ NODE_ENV: 'development' }).allowArbitraryOperations).toBe('all');
+    expect(() => loadGatewayConfig({ NODE_ENV: 'development', ALLOW_ARBITRARY_OPERATIONS: 'partners' })).toThrow();
   });
 
   it('keeps the subgraph timeout well under 30 s', () => {

@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { DEFAULT_PORTS, DEV_SIGNING_SECRET, isProduction, SERVICE_NAMES, type ServiceName } from '@instainstru/platform';
 import { z } from 'zod';
 import type { BucketPlan } from './rate-limits/cost-buckets';
-import { OperationManifest } from './trusted-documents/operation-manifest';
+import { OperationManifest, type ArbitraryOperations } from './trusted-documents/operation-manifest';
+
+/** Who may run documents outside the manifest: everyone in development, nobody in production, unless configured. */
+function arbitraryOperationsFrom(value: string | undefined, production: boolean): ArbitraryOperations {
+  if (value === undefined) return production ? 'none' : 'all';
+  return value === 'true' ? 'all' : value === 'false' ? 'none' : (value as ArbitraryOperations);
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
@@ -30,7 +36,7 @@ const envSchema = z.object({
   RATE_LIMIT_USER_RESTORE_PER_SECOND: z.coerce.number().int().positive().default(500),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   OPERATION_MANIFEST_PATH: z.string().default(resolve(__dirname, '../../schemas/operations/manifest.json')),
-  ALLOW_ARBITRARY_OPERATIONS: z.enum(['true', 'false']).optional(),
+  ALLOW_ARBITRARY_OPERATIONS: z.enum(['all', 'signed-in', 'none', 'true', 'false']).optional(),
   JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().positive().default(86_400),
   PARTNER_KEY_CACHE_MS: z.coerce.number().int().positive().max(60_000).default(2000),
   PUBLIC_CACHE_ENTRIES: z.coerce.number().int().nonnegative().default(1000),
@@ -47,7 +53,7 @@ export interface GatewayConfig {
   signingSecret: string;
   jwt: { issuer: string; audience: string; jwksUrl?: string; maxLifetimeSeconds: number };
   manifest: OperationManifest;
-  allowArbitraryOperations: boolean;
+  allowArbitraryOperations: ArbitraryOperations;
   partnerKeyCacheMs: number;
   publicCacheEntries: number;
   shareInFlight: boolean;
@@ -80,7 +86,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     signingSecret: e.SUBGRAPH_SIGNING_SECRET,
     jwt: { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, maxLifetimeSeconds: e.JWT_MAX_LIFETIME_SECONDS, ...(e.JWT_JWKS_URL ? { jwksUrl: e.JWT_JWKS_URL } : {}) },
     manifest: OperationManifest.fromFile(e.OPERATION_MANIFEST_PATH),
-    allowArbitraryOperations: e.ALLOW_ARBITRARY_OPERATIONS === undefined ? !production : e.ALLOW_ARBITRARY_OPERATIONS === 'true',
+    allowArbitraryOperations: arbitraryOperationsFrom(e.ALLOW_ARBITRARY_OPERATIONS, production),
     partnerKeyCacheMs: e.PARTNER_KEY_CACHE_MS,
     publicCacheEntries: e.PUBLIC_CACHE_ENTRIES,
     shareInFlight: e.SUBGRAPH_REQUEST_SHARING === 'on',

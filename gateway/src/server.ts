@@ -28,7 +28,7 @@ import { createExplorer } from './explorer/explorer';
 import { pageSizeRuleForMutations } from './plugins/usePageSizeRule';
 import { usePublicCache } from './plugins/usePublicCache';
 import { fieldClosedToScopes, scopeRefusalError, type ScopeRefusal } from './plugins/usePartnerScopes';
-import { decideDocument, OperationManifest, type DocumentPolicy } from './trusted-documents/operation-manifest';
+import { decideDocument, OperationManifest, type ArbitraryOperations, type DocumentPolicy } from './trusted-documents/operation-manifest';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/useQueryLimits';
 import { CostBuckets, type BucketPlan } from './rate-limits/cost-buckets';
 import { SignedSubgraphDataSource, SubgraphCallError } from './signed-data-source';
@@ -53,8 +53,11 @@ export interface GatewayOptions {
   partnerKeys?: { lookup(secret: string): Promise<PartnerKey | null> };
   /** The trusted documents; the committed schemas/operations/manifest.json unless given. */
   manifest?: OperationManifest;
-  /** Whether documents outside the manifest may run for first-party callers (never for partners); outside production unless given. */
-  allowArbitraryOperations?: boolean;
+  /**
+   * Who may run documents outside the manifest (never partner keys): `all` (or true), signed-in
+   * users only (`signed-in`), or nobody (`none`, or false). `all` outside production unless given.
+   */
+  allowArbitraryOperations?: ArbitraryOperations | boolean;
   /** Whether identical subgraph queries in flight for the same caller are sent once (default true). */
   shareInFlight?: boolean;
   /** Answers kept for anonymous public queries (see usePublicCache); 0 turns the cache off. Default 1000. */
@@ -211,7 +214,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   /** GraphiQL for a browser opening /graphql; never in production. */
   const explorer = production ? undefined : createExplorer({ graphqlPath: '/graphql' });
   const manifest = options.manifest ?? OperationManifest.fromFile(DEFAULT_MANIFEST_PATH);
-  const allowArbitrary = options.allowArbitraryOperations ?? !production;
+  const arbitrary = options.allowArbitraryOperations ?? !production;
+  const arbitraryFor = arbitrary === true ? 'all' : arbitrary === false ? 'none' : arbitrary;
   const publicCacheEntries = options.publicCacheEntries ?? 1000;
   /** Partners reach only the fields their scopes open (checked per document and set of scopes). */
   const scopeChecks = new WeakMap<DocumentNode, Map<string, ScopeRefusal | null>>();
@@ -278,6 +282,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     const parsed = await readGraphQLBody(req, res);
     if (!parsed) return;
     const url = new URL(req.url ?? '/', 'http://gateway');
+    const allowArbitrary = arbitraryFor === 'all' || (arbitraryFor === 'signed-in' && caller.userId !== null);
     const trusted = trustedDocument(manifest, parsed.body, url, { idsOnly: partner !== undefined, allowArbitrary });
     if (trusted.refused) return sendGraphQLError(res, 400, trusted.refused.code, trusted.refused.message);
     const context: GatewayRequestContext = { caller, clientAddress: clientAddressOf(req, options.trustProxy ?? false), ...(partner ? { partner } : {}) };

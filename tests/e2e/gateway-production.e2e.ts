@@ -34,6 +34,15 @@ describe('a production gateway', () => {
     expect((await stack.graphql('{ categories { slug } }')).body.errors).toBeUndefined();
   });
 
+  it('can let signed-in users, and only them, run other documents', async () => {
+    const gateway = await stack.startGateway({ production: true, allowArbitraryOperations: 'signed-in' });
+    const anonymous = await gateway.graphql('{ categories { slug } }');
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    const token = await stack.token({ sub: 'student-1', roles: ['student'], ttlSeconds: 3600 });
+    expect((await gateway.graphql('{ categories { slug } }', { token })).body.errors).toBeUndefined();
+    expect((await gateway.graphql(categories.body)).body.errors).toBeUndefined();
+  });
+
   it('turns introspection off', async () => {
     const dev = await stack.graphql('{ __schema { queryType { name } } }');
     expect(dev.body.errors).toBeUndefined();

@@ -66,6 +66,9 @@ export type DocumentDecision =
   | { kind: 'as-sent' }
   | { kind: 'refused'; code: 'PERSISTED_QUERY_NOT_IN_LIST' | 'PERSISTED_QUERY_ID_REQUIRED'; message: string };
 
+/** Who may run documents that are not in the manifest (partner keys never may). */
+export type ArbitraryOperations = 'all' | 'signed-in' | 'none';
+
 export interface DocumentPolicy {
   /** Partners: ids only, and only ids in the manifest. */
   idsOnly: boolean;
