@@ -49,7 +49,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     deps.onClose(() => client.close());
     holds = new AvailabilitySlotHolds(client);
   }
-  const creation = new BookingCreation(repository, holds, clock, deps.logger.child({ component: 'booking-creation' }));
+  const creation = new BookingCreation(repository, holds, clock, deps.logger.child({ component: 'booking-creation' }), config.maxUpcomingPerStudent);
   const lifecycle = new BookingLifecycle(repository, clock);
   return { config, clock, repository, holds, creation, lifecycle };
 }

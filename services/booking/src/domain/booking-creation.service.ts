@@ -1,7 +1,17 @@
 import { hasRole, RemoteServiceError, type Caller, type Logger } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { bookingEventFor } from './booking.events';
-import { bookableTerms, bookingIdFor, lessonPrice, normaliseNotes, requireDuration, requireStartsAt, UUID, type BookingRequest } from './booking.rules';
+import {
+  bookableTerms,
+  bookingIdFor,
+  DEFAULT_MAX_UPCOMING_PER_STUDENT,
+  lessonPrice,
+  normaliseNotes,
+  requireDuration,
+  requireStartsAt,
+  UUID,
+  type BookingRequest,
+} from './booking.rules';
 import type { Booking, BookingRepository, Clock, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds';
 
@@ -21,9 +31,10 @@ const refusedByAvailability = (error: unknown) => error instanceof RemoteService
 
 /**
  * Creating a booking:
- *  1. every rule is checked against booking's read model of the instructor (live, offers the
- *     service, duration and mode; not the student themself), without a transaction: a refusal
- *     holds and writes nothing;
+ *  1. a student already holding `maxUpcomingPerStudent` active upcoming bookings is refused
+ *     (RATE_LIMITED), then every rule is checked against booking's read model of the instructor
+ *     (live, offers the service, duration and mode; not the student themself), without a
+ *     transaction: a refusal holds and writes nothing;
  *  2. availability holds the slot under the booking's id (outside any transaction); a refusal is
  *     answered as availability gave it, an unknown outcome releases the hold (idempotent);
  *  3. one transaction share-locks the instructor's read-model row, re-checks every rule against it,
@@ -34,7 +45,12 @@ const refusedByAvailability = (error: unknown) => error instanceof RemoteService
  * hold, which expires at availability (AVAILABILITY_HOLD_TTL_SECONDS); once (3) committed,
  * `booking.confirmed` makes the hold permanent at availability.
  * With an idempotency key the booking id comes from the key, so a retry finds the booking an
- * earlier call made (before anything else, or after losing the insert to a concurrent retry).
+ * earlier call made (before anything else, the limit included, or after losing the insert to a
+ * concurrent retry).
+ * The upcoming-bookings limit is an abuse limit, not an invariant: it is one indexed count before
+ * the hold, with no lock per student on the create's one statement, so creates of one student
+ * racing each other may each find room and pass it by up to their number; one after another they
+ * stop exactly at it.
  */
 export class BookingCreation {
   constructor(
@@ -42,6 +58,8 @@ export class BookingCreation {
     private readonly holds: SlotHolds,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Active upcoming bookings one student may hold (BOOKING_MAX_UPCOMING_PER_STUDENT). */
+    private readonly maxUpcomingPerStudent: number = DEFAULT_MAX_UPCOMING_PER_STUDENT,
   ) {}
 
   async createBooking(caller: Caller, input: CreateBookingInput): Promise<Booking> {
@@ -61,6 +79,13 @@ export class BookingCreation {
     if (keyed) {
       const earlier = await this.madeEarlier(id, lesson);
       if (earlier) return earlier;
+    }
+    const upcoming = await this.repository.countUpcomingOfStudent(lesson.studentId, this.clock());
+    if (upcoming >= this.maxUpcomingPerStudent) {
+      // A retry racing its first call may count that call's booking: the booking is its answer.
+      const earlier = keyed ? await this.madeEarlier(id, lesson) : null;
+      if (earlier) return earlier;
+      throw upcomingBookingsLimit(this.maxUpcomingPerStudent, upcoming);
     }
     const offering = UUID.test(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
     const booking = newBooking(offering, id, lesson);
@@ -174,6 +199,13 @@ const slotUnavailable = (b: NewBooking) =>
     startsAt: b.startsAt.toISOString(),
     endsAt: b.endsAt.toISOString(),
   });
+
+const upcomingBookingsLimit = (limit: number, upcoming: number) =>
+  new BookingError(
+    BookingErrorCode.UpcomingBookingsLimit,
+    `You already have ${upcoming} upcoming lessons booked, the most one student may hold (${limit}); cancel one or wait until one has ended`,
+    { limit, upcoming },
+  );
 
 /**
  * The booking as inserted CONFIRMED at `confirmedAt` (it is also created then), exactly as the row

@@ -27,6 +27,7 @@ export enum BookingErrorCode {
   AvailabilityUnavailable = 'AVAILABILITY_UNAVAILABLE',
   InvalidIdempotencyKey = 'INVALID_IDEMPOTENCY_KEY',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  UpcomingBookingsLimit = 'UPCOMING_BOOKINGS_LIMIT',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -63,6 +64,8 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.LessonNotEnded:
       case BookingErrorCode.IdempotencyKeyReused:
         return ApiErrorCode.Conflict;
+      case BookingErrorCode.UpcomingBookingsLimit:
+        return ApiErrorCode.RateLimited;
       case BookingErrorCode.AvailabilityUnavailable:
         return ApiErrorCode.ServiceUnavailable;
     }

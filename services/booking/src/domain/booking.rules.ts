@@ -13,6 +13,8 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
 /** The longest window instructorSchedule answers in one call. */
 export const MAX_SCHEDULE_DAYS = 93;
+/** Active upcoming bookings one student may hold unless configured (BOOKING_MAX_UPCOMING_PER_STUDENT). */
+export const DEFAULT_MAX_UPCOMING_PER_STUDENT = 20;
 
 /** An ISO 8601 date-time that names its offset (Z or ±HH:MM): an instant, never a local time. */
 const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;

@@ -128,6 +128,11 @@ export interface BookingRepository {
   instructorOffering(instructorId: string): Promise<InstructorOffering | null>;
   /** One page of a student's bookings, ordered by start (ascending for UPCOMING, descending for PAST). */
   studentBookings(studentId: string, when: BookingWhen, now: Date, after: BookingPageKey | null, limit: number): Promise<Booking[]>;
+  /**
+   * How many active bookings (REQUESTED or CONFIRMED) of the student have not ended at `now`:
+   * lessons in progress count, cancelled, completed and no-show ones do not. One indexed read.
+   */
+  countUpcomingOfStudent(studentId: string, now: Date): Promise<number>;
   /** An instructor's bookings overlapping [from, to), by start. */
   instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]>;
   /**

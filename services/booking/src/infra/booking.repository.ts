@@ -1,5 +1,6 @@
 import type { NewEvent } from '@instainstru/events';
 import { AppendingStatement, type Database, type Outbox, type Sql } from '@instainstru/platform';
+import { MAX_DURATION_MINUTES } from '../domain/booking.rules';
 import type {
   Booking,
   BookingPageKey,
@@ -156,6 +157,17 @@ export const INSERT_AT_REVISION = new AppendingStatement({
   prepare: true,
 });
 
+/**
+ * A student's active bookings that have not ended (see countUpcomingOfStudent), read through
+ * booking_student_page_idx (student, start, id): a lesson lasts at most MAX_DURATION_MINUTES (the
+ * table's duration check, and ends_at = starts_at + duration), so one that has not ended started
+ * after now minus that. The bound makes the read one short range of the index (the student's
+ * lessons from a few hours ago on), never the student's whole history.
+ */
+const UPCOMING_OF_STUDENT = `select count(*)::int as upcoming from booking
+  where student_user_id = $1 and starts_at > $2::timestamptz - make_interval(mins => ${MAX_DURATION_MINUTES})
+    and ends_at > $2 and status in ('REQUESTED', 'CONFIRMED')`;
+
 export class PostgresBookingWriter implements BookingWriter {
   constructor(
     private readonly tx: Sql,
@@ -221,6 +233,11 @@ export class PostgresBookingRepository implements BookingRepository {
       [studentId, now, after?.startsAt ?? null, after?.id ?? null, limit],
     );
     return rows.map(bookingOf);
+  }
+
+  async countUpcomingOfStudent(studentId: string, now: Date): Promise<number> {
+    const [row] = await this.db.query<{ upcoming: number }>(UPCOMING_OF_STUDENT, [studentId, now], { prepare: true });
+    return row!.upcoming;
   }
 
   async instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]> {
