@@ -408,7 +408,7 @@ export type PresignedUpload = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Admins only: instructors whose background check document waits for review, oldest first. */
+  /** Admins only: the 50 instructors whose background check document has waited longest for review, oldest first. */
   backgroundChecksAwaitingReview: Array<Instructor>;
   /**
    * One instructor by id. The public sees live instructors only; an instructor sees their own

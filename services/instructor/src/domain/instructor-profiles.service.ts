@@ -11,7 +11,7 @@ import { factsOf, onboardingStatus, type OnboardingStatus } from './onboarding';
 /** Photo links are signed for two hours from the start of the hour, so a link stays the same for an hour. */
 const PHOTO_LINK_SECONDS = 2 * 60 * 60;
 const DOCUMENT_LINK_SECONDS = 5 * 60;
-const REVIEW_QUEUE_LIMIT = 100;
+const REVIEW_QUEUE_LIMIT = 50;
 
 /** Profile reads for one request, batched per request through DataLoaders, with visibility rules. */
 export class InstructorProfiles {
