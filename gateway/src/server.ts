@@ -19,16 +19,17 @@ import {
   type PlatformMetrics,
   type ServiceName,
 } from '@instainstru/platform';
-import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import type { Redis } from 'ioredis';
 import { AuthenticationError, type CallerResolver } from './auth/jwt-verifier';
 import type { GatewayRequestContext } from './gateway-context';
-import { useOperationCost, type OperationCheck, type RateLimitPolicy } from './plugins/useOperationCost';
+import { useOperationCost, type RateLimitPolicy } from './plugins/useOperationCost';
 import { createExplorer } from './explorer/explorer';
 import { pageSizeRuleForMutations } from './plugins/usePageSizeRule';
 import { usePublicCache } from './plugins/usePublicCache';
-import { fieldClosedToScopes, scopeRefusalError, type ScopeRefusal } from './plugins/usePartnerScopes';
-import { decideDocument, OperationManifest, type ArbitraryOperations, type DocumentPolicy } from './trusted-documents/operation-manifest';
+import { partnerScopesCheck } from './plugins/usePartnerScopes';
+import { OperationManifest, type ArbitraryOperations } from './trusted-documents/operation-manifest';
+import { trustedDocument } from './trusted-documents/trusted-document';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/useQueryLimits';
 import { CostBuckets, type BucketPlan } from './rate-limits/cost-buckets';
 import { SignedSubgraphDataSource, SubgraphCallError } from './signed-data-source';
@@ -134,50 +135,6 @@ function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
   return first || req.socket.remoteAddress || 'unknown';
 }
 
-/**
- * The request with its document settled by the trusted-documents policy: an id of the manifest
- * becomes that operation's text (a POST body's `query`, a GET's `query` parameter), a document the
- * policy refuses is answered before anything runs.
- */
-function trustedDocument(
-  manifest: OperationManifest,
-  body: unknown,
-  url: URL,
-  policy: DocumentPolicy,
-): { body: unknown; search: string; refused?: undefined } | { refused: { code: string; message: string } } {
-  const params = url.searchParams;
-  const post = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  const extensions = post ? post.extensions : jsonParam(params.get('extensions'));
-  const persisted = typeof extensions === 'object' && extensions !== null ? (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery : undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const decision = decideDocument(manifest, {
-    query: text(post ? post.query : params.get('query') ?? undefined),
-    documentId: text(post ? post.documentId : params.get('documentId') ?? undefined),
-    persistedQueryHash: text(persisted?.sha256Hash),
-  }, policy);
-  if (decision.kind === 'refused') return { refused: decision };
-  if (decision.kind === 'as-sent') return { body, search: url.search };
-  const { persistedQuery: _persistedQuery, ...otherExtensions } = (typeof extensions === 'object' && extensions !== null ? extensions : {}) as Record<string, unknown>;
-  if (post) {
-    const { documentId: _documentId, ...rest } = post;
-    return { body: { ...rest, query: decision.operation.body, extensions: otherExtensions }, search: url.search };
-  }
-  const search = new URLSearchParams(params);
-  search.delete('documentId');
-  search.set('query', decision.operation.body);
-  search.set('extensions', JSON.stringify(otherExtensions));
-  return { body, search: `?${search.toString()}` };
-}
-
-function jsonParam(value: string | null): unknown {
-  if (value === null) return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A subgraph is reachable when its /healthz answers 200 within a second. */
 async function subgraphAnswers(graphqlUrl: string): Promise<void> {
   const response = await fetch(new URL('/healthz', graphqlUrl), { signal: AbortSignal.timeout(1000) });
@@ -217,17 +174,6 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const arbitrary = options.allowArbitraryOperations ?? !production;
   const arbitraryFor = arbitrary === true ? 'all' : arbitrary === false ? 'none' : arbitrary;
   const publicCacheEntries = options.publicCacheEntries ?? 1000;
-  /** Partners reach only the fields their scopes open (checked per document and set of scopes). */
-  const scopeChecks = new WeakMap<DocumentNode, Map<string, ScopeRefusal | null>>();
-  const partnerScopes: OperationCheck = ({ schema, document, operation, context }) => {
-    if (!context.partner) return null;
-    const scopesKey = context.partner.scopes.join(' ');
-    let known = scopeChecks.get(document);
-    if (!known) scopeChecks.set(document, (known = new Map()));
-    let refusal = known.get(scopesKey);
-    if (refusal === undefined) known.set(scopesKey, (refusal = fieldClosedToScopes(schema, document, operation, context.partner.scopes)));
-    return refusal && scopeRefusalError(refusal);
-  };
   const apollo = new ApolloServer<GatewayRequestContext>({
     gateway,
     formatError: formatGatewayError(options.logger, production),
@@ -247,7 +193,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         defaultListSize: cost.defaultListSize,
         analysis: cost.analysis ?? true,
         limits: options.limits ?? DEFAULT_QUERY_LIMITS,
-        checks: [partnerScopes, pageSizeRuleForMutations(costDirectives)],
+        checks: [partnerScopesCheck(), pageSizeRuleForMutations(costDirectives)],
         onBucketsUnavailable: (error) => options.logger.warn({ err: error }, 'rate-limit buckets unavailable: operation not throttled'),
         ...(rateLimit ? { rateLimit } : {}),
       }),

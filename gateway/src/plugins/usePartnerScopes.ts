@@ -1,4 +1,5 @@
 import type { PartnerScope } from '@instainstru/platform';
+import type { OperationCheck } from './useOperationCost';
 import {
   getNamedType,
   GraphQLError,
@@ -72,4 +73,18 @@ export function scopeRefusalError(refusal: ScopeRefusal): GraphQLError {
     : new GraphQLError(`${refusal.field} is not available to partner API keys`, {
         extensions: { code: 'FORBIDDEN', reason: 'FIELD_NOT_AVAILABLE_TO_PARTNERS', details: { field: refusal.field }, http: { status: 403 } },
       });
+}
+
+/** The check useOperationCost runs for partner keys: their scopes must open every field (cached per document and set of scopes). */
+export function partnerScopesCheck(): OperationCheck {
+  const verdicts = new WeakMap<DocumentNode, Map<string, ScopeRefusal | null>>();
+  return ({ schema, document, operation, context }) => {
+    if (!context.partner) return null;
+    const scopesKey = context.partner.scopes.join(' ');
+    let known = verdicts.get(document);
+    if (!known) verdicts.set(document, (known = new Map()));
+    let refusal = known.get(scopesKey);
+    if (refusal === undefined) known.set(scopesKey, (refusal = fieldClosedToScopes(schema, document, operation, context.partner.scopes)));
+    return refusal && scopeRefusalError(refusal);
+  };
 }
