@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm start: install what is missing, start the infrastructure, prepare the database (bootstrap,
-# migrations, demo data), start the five services and the gateway, print the GraphQL URL.
+# migrations, demo data), start the six services and the gateway, print the GraphQL URL.
 # Safe to run again while everything is up: it starts only what is not running.
+# The apps run from TypeScript through tsx; `--built` (npm run start:built) builds dist/ and runs
+# the JavaScript there instead, as the image does.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/infra/lib.sh"
 source "$REPO/scripts/lib/app.sh"
@@ -11,7 +13,13 @@ cd "$REPO"
 export NODE_ENV="${NODE_ENV:-development}"
 ensure_dirs
 
+ensure_node || exit 1
 ensure_node_modules
+if [[ ${1:-} == --built ]]; then
+  log "building dist/"
+  npm run -s build
+  export APP_FROM_DIST=1
+fi
 bash "$REPO/scripts/infra/up.sh"
 
 log "preparing the database"

@@ -3,6 +3,8 @@
 # stripe-mock, end to end through the gateway, contracts and typecheck) in one Jest run.
 # The harness starts the infrastructure when it is not running (testcontainers when a Docker
 # engine answers, else scripts/infra). Ends with one line: "N passed, N failed".
+# Runs on the Node.js that scripts/lib/node.sh picks (.nvmrc's when the machine's is older), Jest's
+# workers and every process they start included.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/infra/lib.sh"
 source "$REPO/scripts/lib/app.sh"
@@ -13,7 +15,7 @@ ensure_dirs
 
 summary() { echo "$1 passed, $2 failed"; }
 
-if ! (ensure_node_modules); then
+if ! ensure_node || ! (ensure_node_modules); then
   summary 0 1
   exit 1
 fi

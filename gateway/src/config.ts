@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_PORTS, DEV_SIGNING_SECRET, isProduction, SERVICE_NAMES, type ServiceName } from '@instainstru/platform';
+import { DEFAULT_PORTS, DEV_SIGNING_SECRET, InvalidConfigError, isProduction, readConfig, SERVICE_NAMES, type ServiceName } from '@instainstru/platform';
 import { z } from 'zod';
 import type { BucketPlan } from './rate-limits/cost-buckets';
 import { OperationManifest, type ArbitraryOperations } from './trusted-documents/operation-manifest';
@@ -69,10 +69,10 @@ export interface GatewayConfig {
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const e = envSchema.parse(env);
+  const e = readConfig('gateway', envSchema, env);
   const production = isProduction(env);
-  if (production && !e.JWT_JWKS_URL) throw new Error('JWT_JWKS_URL must be set in production');
-  if (production && e.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) throw new Error('SUBGRAPH_SIGNING_SECRET must be set in production');
+  if (production && !e.JWT_JWKS_URL) throw new InvalidConfigError('gateway', ['JWT_JWKS_URL must be set in production']);
+  if (production && e.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) throw new InvalidConfigError('gateway', ['SUBGRAPH_SIGNING_SECRET must be set in production']);
   const subgraphUrls: Partial<Record<ServiceName, string>> = {};
   for (const name of SERVICE_NAMES) {
     const url = env[`${name.toUpperCase()}_URL`];

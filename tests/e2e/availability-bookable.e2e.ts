@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  knownInstructor,
-  publishWeek,
-  type HoldAnswer,
-  useCalendarTestbed,
-} from '../support/availability';
+import { dataOf, errorOf, type HoldAnswer, knownInstructor, publishWeek } from '@instainstru/test-harness';
 import type { BookableSlot } from '../../services/availability/src/domain/availability.types';
-import { dataOf, errorOf } from '../support/instructor';
+import { useCalendarTestbed } from '../support/availability';
 
 /** Monday 2027-03-01 07:00 in New York. */
 const NOW = '2027-03-01T12:00:00.000Z';
@@ -89,7 +84,7 @@ describe('successful bookable slots', () => {
     expect(times(await bookable(id, '2027-03-09', '2027-03-09', 60, 'Asia/Tokyo'))).toEqual(['00:00', '00:15', '00:30', '00:45', '01:00', '01:15', '01:30', '01:45', '02:00']);
   });
 
-  it('on the spring-forward Sunday, the local bed.clock skips 02:00–03:00', async () => {
+  it('on the spring-forward Sunday, the local clock skips 02:00–03:00', async () => {
     const id = await teacherWith('2027-03-08', [{ dayOfWeek: 7, startTime: '01:00', endTime: '04:00' }]);
     const slots = await bookable(id, '2027-03-14', '2027-03-14');
     expect(slots.map((s) => [s.startsAt, s.localStartsAt])).toEqual([
@@ -102,8 +97,11 @@ describe('successful bookable slots', () => {
   });
 
   it('an offline or unknown instructor has none', async () => {
-    const offline = await teacherWith('2027-03-08', [{ dayOfWeek: 1, startTime: '09:00', endTime: '13:00' }], { isLive: false });
-    expect(await bookable(offline, '2027-03-08', '2027-03-08')).toEqual([]);
+    const id = await teacherWith('2027-03-08', [{ dayOfWeek: 1, startTime: '09:00', endTime: '13:00' }]);
+    expect(times(await bookable(id, '2027-03-08', '2027-03-08'))).toHaveLength(13);
+    // The same instructor and week, once the instructor went offline.
+    await knownInstructor(bed.stack, { instructorId: id, userId: `bookable-${id}`, timezone: 'America/New_York', isLive: false, revision: 2 });
+    expect(await bookable(id, '2027-03-08', '2027-03-08')).toEqual([]);
     expect(await bookable(randomUUID(), '2027-03-08', '2027-03-08')).toEqual([]);
   });
 });

@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { dataOf, ensureBucket, errorOf, liveInstructor, publishWeek, readModelCaughtUp, removeUploadsOf, type RunningWorkers, s3Client, startStack, testClock, type TestInstructor, type TestStack } from '@instainstru/test-harness';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { availabilityBuilder, publishWeek, startAvailabilityWorkers, testClock, waitForCalendar, type AvailabilityWorkers } from '../support/availability';
-import { liveInstructor, type TestInstructor } from '../support/catalog';
-import { dataOf, ensureBucket, errorOf, outboxEvents, removeUploadsOf, s3Client } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
+import { availabilityBuilder, startAvailabilityWorkers } from '../support/availability';
 
 /** Monday 2027-03-01 07:00 in New York. */
 const clock = testClock('2027-03-01T12:00:00.000Z');
 
 let stack: TestStack;
 let s3: S3Client;
-let workers: AvailabilityWorkers;
+let workers: RunningWorkers;
 let teacher: TestInstructor;
 
-/** Waits until availability applied the instructor's latest event (the revision in the instructor's outbox). */
-async function caughtUp(instructorId: string): Promise<void> {
-  const events = await outboxEvents(stack, instructorId);
-  await waitForCalendar(stack, instructorId, (events.at(-1)!.payload as { revision: number }).revision);
-}
+/** Waits until the availability service applied the instructor's latest event (the revision in the instructor's outbox). */
+const caughtUp = (instructorId: string) => readModelCaughtUp(stack, 'availability', instructorId);
 
 beforeAll(async () => {
   stack = await startStack({ instructor: buildInstructorServer, availability: availabilityBuilder({ clock: clock.now }) });

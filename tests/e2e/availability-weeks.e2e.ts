@@ -1,18 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  availabilitySql,
-  COPY_WEEK,
-  holdsOutsideAvailability,
-  knownInstructor,
-  publishWeek,
-  readWeek,
-  saveWeek,
-  type HoldAnswer,
-  type Week,
-  type WeekSlot,
-  useCalendarTestbed,
-} from '../support/availability';
-import { dataOf, errorOf } from '../support/instructor';
+import { availabilitySql, COPY_WEEK, dataOf, errorOf, type HoldAnswer, holdsOutsideAvailability, knownInstructor, publishWeek, readWeek, saveWeek, type Week, type WeekSlot } from '@instainstru/test-harness';
+import { useCalendarTestbed } from '../support/availability';
 
 const NOW = '2027-03-01T12:00:00.000Z';
 const bed = useCalendarTestbed(NOW);

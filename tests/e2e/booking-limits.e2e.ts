@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
-import { eventually } from '@instainstru/test-harness';
+import { availabilitySql, BOOKING_FIELDS, bookingFootprint, bookingSql, CREATE_BOOKING, dataOf, ensureBucket, errorOf, eventually, type GraphQLResult, insertBookingRow, liveInstructor, outboxEvents, publishWeek, removeUploadsOf, type RunningWorkers, s3Client, serviceIdsByName, startStack, type TestInstructor, type TestStack, waitForReadModel, withPeers } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
 import { loadBookingConfig } from '../../services/booking/src/booking.config';
 import { buildBookingServer, createBookingModule, type BookingModule } from '../../services/booking/src/server';
-import { availabilityBuilder, availabilitySql, publishWeek, startAvailabilityWorkers, waitForCalendar, type AvailabilityWorkers } from '../support/availability';
-import { BOOKING_FIELDS, CREATE_BOOKING, bookingFootprint, bookingOutbox, bookingSql, insertBookingRow, startBookingPipeline } from '../support/booking';
-import { liveInstructor, serviceIdsByName, type TestInstructor } from '../support/catalog';
-import { dataOf, ensureBucket, errorOf, removeUploadsOf, s3Client } from '../support/instructor';
-import { startStack, withPeers, type GraphQLResult, type TestStack } from '../support/stack';
+import { availabilityBuilder, startAvailabilityWorkers } from '../support/availability';
+import { startBookingPipeline } from '../support/booking';
 
 /**
  * The abuse limit on createBooking: at most BOOKING_MAX_UPCOMING_PER_STUDENT active upcoming
@@ -25,7 +22,7 @@ const ZONE = 'America/New_York';
 let stack: TestStack;
 let s3: S3Client;
 let bookingParts: BookingModule;
-let availabilityWorkers: AvailabilityWorkers;
+let availabilityWorkers: RunningWorkers;
 let bookingPipeline: { stop(): Promise<void> };
 let teacher: TestInstructor;
 let pianoId: string;
@@ -56,7 +53,7 @@ beforeAll(async () => {
     20_000,
     'booking to see the instructor live',
   );
-  await waitForCalendar(stack, teacher.id);
+  await waitForReadModel(stack, 'availability', teacher.id);
   monday = DateTime.now().setZone(ZONE).plus({ weeks: 2 }).startOf('week');
   const everyDay = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '08:00', endTime: '20:00' }));
   await publishWeek(stack, teacher.token, teacher.id, monday.toISODate()!, everyDay);
@@ -163,7 +160,7 @@ describe('upcoming bookings per student', () => {
     expect(dataOf<{ createBooking: unknown }>(retry).createBooking).toEqual(made);
     expect(errorOf(await book(token, nextSlot(), { idempotencyKey: 'limits-retry-0002' }))).toEqual(AT_LIMIT);
     expect(await bookingsOf('limits-retry')).toBe(LIMIT);
-    expect((await bookingOutbox(stack, (made as { id: string }).id)).map((e) => e.type)).toEqual(['booking.confirmed']);
+    expect((await outboxEvents(stack, 'booking', (made as { id: string }).id)).map((e) => e.type)).toEqual(['booking.confirmed']);
   });
 
   it('past, ended, completed and cancelled bookings do not count', async () => {

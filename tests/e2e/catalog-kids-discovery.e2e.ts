@@ -1,11 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { eventually } from '@instainstru/test-harness';
+import { catalogSql, dataOf, ensureBucket, errorOf, eventually, liveInstructor, readModelCaughtUp, removeUploadsOf, s3Client, serviceIdsByName, startStack, TERMS, type TestStack } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { type CatalogPipeline, catalogSql, liveInstructor, readModelRevision, serviceIdsByName, startCatalogPipeline } from '../support/catalog';
-import { TERMS, dataOf, ensureBucket, errorOf, outboxEvents, removeUploadsOf, s3Client } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
+import { type CatalogPipeline, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
 let s3: S3Client;
@@ -33,12 +31,8 @@ const kidsServices = async (): Promise<string[]> => {
   return category.services.map((s) => s.name);
 };
 
-/** Waits until the catalog applied the instructor's latest event (the revision in its outbox). */
-async function caughtUp(instructorId: string): Promise<void> {
-  const events = await outboxEvents(stack, instructorId);
-  const latest = (events.at(-1)!.payload as { revision: number }).revision;
-  await eventually(async () => (await readModelRevision(stack, instructorId)) === latest, 20_000, `revision ${latest} of ${instructorId} in the catalog`);
-}
+/** Waits until the catalog applied the instructor's latest event (the revision in the instructor's outbox). */
+const caughtUp = (instructorId: string) => readModelCaughtUp(stack, 'catalog', instructorId);
 
 const LISTING = `query($s: ID!, $c: ListingContext!, $first: Int, $after: String) {
   instructorsForService(serviceId: $s, context: $c, first: $first, after: $after) {

@@ -1,6 +1,6 @@
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 

@@ -1,11 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { eventually } from '@instainstru/test-harness';
+import { dataOf, ensureBucket, errorOf, eventually, liveInstructor, readModelCaughtUp, removeUploadsOf, s3Client, serviceIdsByName, startStack, type TestInstructor, type TestStack } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { type CatalogPipeline, liveInstructor, readModelRevision, serviceIdsByName, startCatalogPipeline, type TestInstructor } from '../support/catalog';
-import { dataOf, ensureBucket, errorOf, outboxEvents, removeUploadsOf, s3Client } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
+import { type CatalogPipeline, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
 let s3: S3Client;
@@ -33,12 +31,8 @@ interface SearchResult {
 const search = async (variables: Record<string, unknown>) => dataOf<{ searchInstructors: SearchResult }>(await stack.graphql(SEARCH, { variables })).searchInstructors;
 const names = async (variables: Record<string, unknown>) => (await search(variables)).edges.map((e) => e.node?.displayName ?? null);
 
-/** Waits until the catalog applied the instructor's latest event (the revision in its outbox). */
-async function caughtUp(instructorId: string): Promise<void> {
-  const events = await outboxEvents(stack, instructorId);
-  const latest = (events.at(-1)!.payload as { revision: number }).revision;
-  await eventually(async () => (await readModelRevision(stack, instructorId)) === latest, 20_000, `revision ${latest} of ${instructorId} in the catalog`);
-}
+/** Waits until the catalog applied the instructor's latest event (the revision in the instructor's outbox). */
+const caughtUp = (instructorId: string) => readModelCaughtUp(stack, 'catalog', instructorId);
 
 beforeAll(async () => {
   stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });

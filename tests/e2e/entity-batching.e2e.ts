@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { callerKeyFor, signCaller, type ServiceName } from '@instainstru/platform';
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { buildAvailabilityServer } from '../../services/availability/src/server';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let instructorIds: string[];

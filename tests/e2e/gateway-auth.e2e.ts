@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { callerKeyFor, InternalClient, signCaller, SERVICE_NAMES, type Caller, type ServiceName } from '@instainstru/platform';
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { SignedSubgraphDataSource, type GatewayContext } from '../../gateway/src/signed-data-source';
 import { buildAvailabilityServer } from '../../services/availability/src/server';
 import { buildBookingServer } from '../../services/booking/src/server';
@@ -12,7 +13,6 @@ import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog'
 import { buildInstructorServer } from '../../services/instructor/src/server';
 import { buildPartnersServer } from '../../services/partners/src/server';
 import { buildReviewsServer } from '../../services/reviews/src/server';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { startStack, type TestStack } from '../support/stack';
 
 /**
  * The explorer as frontend developers meet it: headless Chromium opens the real gateway's GraphQL

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildPartnersServer } from '../../services/partners/src/server';
 import type { OperationManifestFile } from '../../gateway/src/trusted-documents/operation-manifest';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let adminToken: string;

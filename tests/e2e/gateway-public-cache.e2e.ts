@@ -1,10 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { dataOf, ensureBucket, type GraphQLResult, liveInstructor, removeUploadsOf, s3Client, serviceIdsByName, startStack, type TestStack } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { type CatalogPipeline, liveInstructor, serviceIdsByName, startCatalogPipeline } from '../support/catalog';
-import { dataOf, ensureBucket, removeUploadsOf, s3Client } from '../support/instructor';
-import { startStack, type GraphQLResult, type TestStack } from '../support/stack';
+import { type CatalogPipeline, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
 let s3: S3Client;

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callerKeyFor, signCaller } from '@instainstru/platform';
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 

@@ -1,10 +1,10 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { startStack, type TestStack } from '@instainstru/test-harness';
 import { buildBookingServer } from '../../services/booking/src/server';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 

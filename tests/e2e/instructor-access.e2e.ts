@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { dataOf, errorOf, instructorSql, outboxEvents, startStack, TERMS, type TestStack } from '@instainstru/test-harness';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { TERMS, dataOf, errorOf, instructorSql, outboxEvents } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 
@@ -47,7 +46,7 @@ describe('only the instructor edits their own profile', () => {
       }),
     ).offerService;
     const before = await profileRow(owner.id);
-    const eventsBefore = await outboxEvents(stack, owner.id);
+    const eventsBefore = await outboxEvents(stack, 'instructor', owner.id);
 
     // Not live: to anyone else it does not exist.
     const hidden = await stack.graphql(UPDATE, { token: other.token, variables: { id: owner.id, v: 1, input: { displayName: 'Hijacked' } } });
@@ -73,10 +72,10 @@ describe('only the instructor edits their own profile', () => {
     expect(errorOf(await stack.graphql(UPDATE, { token: admin, variables: { id: owner.id, v: 1, input: { bio: 'x' } } }))?.reason).toBe('NOT_PROFILE_OWNER');
 
     expect(await profileRow(owner.id)).toEqual(before);
-    expect(await outboxEvents(stack, owner.id)).toEqual(eventsBefore);
+    expect(await outboxEvents(stack, 'instructor', owner.id)).toEqual(eventsBefore);
     // ... but may take it offline (moderation), which is recorded as such.
     dataOf(await stack.graphql(`mutation($id: ID!) { goOffline(instructorId: $id) { id } }`, { token: admin, variables: { id: owner.id } }));
-    expect((await outboxEvents(stack, owner.id)).at(-1)).toMatchObject({ type: 'instructor.went-offline', payload: { reason: 'ADMIN_REQUEST' } });
+    expect((await outboxEvents(stack, 'instructor', owner.id)).at(-1)).toMatchObject({ type: 'instructor.went-offline', payload: { reason: 'ADMIN_REQUEST' } });
   });
 
   it('lets only signed-in instructors start onboarding, once', async () => {
@@ -204,7 +203,7 @@ describe('failing profile and service edits change nothing', () => {
     expect(errorOf(await offer(serviceId, { lessonModes: ['ONLINE'] }))).toMatchObject({ code: 'CONFLICT', reason: 'SERVICE_ALREADY_OFFERED' });
 
     expect(await profileRow(id)).toEqual([{ display_name: 'Access Tester', bio: null, version: 1 }]);
-    expect((await outboxEvents(stack, id)).map((e) => e.type)).toEqual(['instructor.profile-updated', 'instructor.service-offered']);
+    expect((await outboxEvents(stack, 'instructor', id)).map((e) => e.type)).toEqual(['instructor.profile-updated', 'instructor.service-offered']);
   });
 
   it('validates the whole input before writing: valid changes next to one invalid nested value are not applied', async () => {
@@ -221,7 +220,7 @@ describe('failing profile and service edits change nothing', () => {
       }),
     );
     const before = await profile();
-    const eventsBefore = (await outboxEvents(stack, id)).length;
+    const eventsBefore = (await outboxEvents(stack, 'instructor', id)).length;
     const valid = { displayName: 'Renamed', bio: 'A new bio', yearsOfExperience: 12, timezone: 'America/Denver' };
     const profileCases: [Record<string, unknown>, string][] = [
       [{ ...valid, address: { line1: '1 Main St', postalCode: '11201', state: 'N1' } }, 'address.state'],
@@ -270,6 +269,6 @@ describe('failing profile and service edits change nothing', () => {
     // Read back: nothing changed, the version and the revision included, and no event went out.
     expect(await profile()).toEqual(before);
     expect(await profileRow(id)).toEqual([{ display_name: 'Access Tester', bio: null, version: 1 }]);
-    expect(await outboxEvents(stack, id)).toHaveLength(eventsBefore);
+    expect(await outboxEvents(stack, 'instructor', id)).toHaveLength(eventsBefore);
   });
 });

@@ -1,21 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { bucketName, dataOf, ensureBucket, errorOf, files, instructorSql, keysUnder, objectExists, outboxEvents, putObject, removeUploadsOf, s3Client, startStack, type TestStack, uploadWith } from '@instainstru/test-harness';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import {
-  dataOf,
-  ensureBucket,
-  errorOf,
-  files,
-  instructorConfig,
-  instructorSql,
-  keysUnder,
-  objectExists,
-  outboxEvents,
-  putObject,
-  removeUploadsOf,
-  s3Client,
-  uploadWith,
-} from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let s3: S3Client;
@@ -65,7 +50,7 @@ const confirmDocument = (id: string, token: string, key: string) =>
 
 /** An object's bytes and content type, read straight from the bucket. */
 async function storedObject(key: string): Promise<{ bytes: Buffer; contentType: string | undefined }> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: instructorConfig.s3.bucket, Key: key }));
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
   return { bytes: Buffer.from(await object.Body!.transformToByteArray()), contentType: object.ContentType };
 }
 
@@ -136,7 +121,7 @@ describe('failing background check uploads', () => {
     expect(refused.body.errors?.[0]?.message).toMatch(/PDF, JPEG or PNG/);
     expect(await objectExists(s3, grant.uploadKey)).toBe(false);
     expect(await backgroundCheckOf(id, token)).toBeNull();
-    expect((await outboxEvents(stack, id)).map((e) => e.type)).toEqual(['instructor.profile-updated']);
+    expect((await outboxEvents(stack, 'instructor', id)).map((e) => e.type)).toEqual(['instructor.profile-updated']);
   });
 
   it('refuses keys it did not issue to this instructor, and leaves other people’s files alone', async () => {
@@ -292,7 +277,7 @@ describe('profile photos', () => {
     expect(await uploadWith(second, files.png(jpeg.length))).toBe(200);
     expect(Buffer.from(await (await fetch(replaced.photoUrl)).arrayBuffer()).equals(jpeg)).toBe(true);
     expect((await storedObject(photoKey)).bytes.equals(jpeg)).toBe(true);
-    const events = await outboxEvents(stack, id);
+    const events = await outboxEvents(stack, 'instructor', id);
     expect(events.map((e) => (e.payload as { changed: string[] }).changed)).toEqual([['displayName', 'timezone'], ['photo'], ['photo']]);
     expect(events.at(-1)!.payload).toMatchObject({ instructor: { hasPhoto: true } });
   });

@@ -1,24 +1,9 @@
 import { EventSchemaRegistry } from '@instainstru/events';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { accountUpdatedEvent, dataOf, ensureBucket, errorOf, files, identitySessionEvent, outboxEvents, PRIVATE_DETAILS, removeUploadsOf, s3Client, sendWebhook, startStack, TERMS, type TestStack, uploadWith } from '@instainstru/test-harness';
 import { buildCatalogServer } from '../../services/catalog/src/server';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import {
-  PRIVATE_DETAILS,
-  TERMS,
-  accountUpdatedEvent,
-  dataOf,
-  ensureBucket,
-  errorOf,
-  files,
-  identitySessionEvent,
-  outboxEvents,
-  removeUploadsOf,
-  s3Client,
-  sendWebhook,
-  uploadWith,
-} from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let s3: S3Client;
@@ -208,7 +193,7 @@ describe('successful onboarding, welcome to live', () => {
 
     // Every step left events in the outbox, each valid against its schema, none with private data.
     const registry = new EventSchemaRegistry();
-    const events = await outboxEvents(stack, id);
+    const events = await outboxEvents(stack, 'instructor', id);
     for (const event of events) expect(() => registry.validate(event)).not.toThrow();
     expect(events.map((e) => e.type)).toEqual(['instructor.profile-updated', 'instructor.profile-updated', 'instructor.service-offered', 'instructor.went-live']);
     expect(events.map((e) => (e.payload as { revision: number }).revision)).toEqual([1, 2, 3, 4]);
@@ -225,7 +210,7 @@ describe('successful onboarding, welcome to live', () => {
     const offline = await stack.graphql(`mutation($id: ID!) { goOffline(instructorId: $id) { isLive } }`, { token, variables: { id } });
     expect(dataOf<{ goOffline: { isLive: boolean } }>(offline).goOffline.isLive).toBe(false);
     await stack.graphql(`mutation($id: ID!) { goOffline(instructorId: $id) { isLive } }`, { token, variables: { id } });
-    const after = await outboxEvents(stack, id);
+    const after = await outboxEvents(stack, 'instructor', id);
     expect(after.slice(4).map((e) => [e.type, (e.payload as { reason: string }).reason])).toEqual([['instructor.went-offline', 'INSTRUCTOR_REQUEST']]);
     expect(errorOf(await stack.graphql(`query($id: ID!) { instructor(id: $id) { id } }`, { variables: { id } }))?.code).toBe('NOT_FOUND');
   });
@@ -235,7 +220,7 @@ describe('failing go-live', () => {
   it('is refused with the exact list of what is missing, and changes nothing', async () => {
     const { token, id } = await newInstructor('instr-early', 'Early Bird');
     const before = await privateDetails(id, token);
-    const eventsBefore = await outboxEvents(stack, id);
+    const eventsBefore = await outboxEvents(stack, 'instructor', id);
 
     const refused = await goLive(id, token);
     expect(refused.body.data).toBeNull();
@@ -249,7 +234,7 @@ describe('failing go-live', () => {
     ]);
     expect(missing[0]!.message).toMatch(/service/);
     expect(await privateDetails(id, token)).toEqual(before);
-    expect(await outboxEvents(stack, id)).toEqual(eventsBefore);
+    expect(await outboxEvents(stack, 'instructor', id)).toEqual(eventsBefore);
 
     // With a service offered, exactly the verification requirements remain.
     await stack.graphql(`mutation($id: ID!, $input: OfferServiceInput!) { offerService(instructorId: $id, input: $input) { id } }`, {
@@ -302,7 +287,7 @@ describe('failing go-live', () => {
     expect((await sendWebhook(stack, accountUpdatedEvent({ id: accountId, chargesEnabled: false }))).body.outcome).toBe('applied');
     const details = await privateDetails(id, token);
     expect(details.onboardingStatus).toMatchObject({ isLive: false, canGoLive: false, missingForGoLive: [{ requirement: 'CONNECT_CHARGES_ENABLED' }] });
-    const last = (await outboxEvents(stack, id)).at(-1)!;
+    const last = (await outboxEvents(stack, 'instructor', id)).at(-1)!;
     expect(last).toMatchObject({ type: 'instructor.went-offline', payload: { reason: 'CONNECT_CHARGES_DISABLED', instructor: { isLive: false } } });
   });
 });

@@ -1,9 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Worker } from '@instainstru/platform';
+import { dataOf, ensureBucket, errorOf, files, instructorSql, keysUnder, objectExists, removeUploadsOf, s3Client, startStack, type TestStack, uploadWith } from '@instainstru/test-harness';
 import { loadInstructorConfig, type InstructorConfig } from '../../services/instructor/src/instructor.config';
 import { buildInstructorServer, instructorWorkers } from '../../services/instructor/src/server';
-import { dataOf, ensureBucket, errorOf, files, instructorSql, keysUnder, objectExists, removeUploadsOf, s3Client, uploadWith } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 /** Uploads expire after 5 seconds here (INSTRUCTOR_UPLOAD_TTL_MINUTES in production); the sweep runs every half second. */
 const TTL_MS = 5000;

@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { dataOf, ensureBucket, errorOf, instructorSql, removeUploadsOf, s3Client, startStack, type TestStack } from '@instainstru/test-harness';
 import { loadInstructorConfig, type InstructorConfig } from '../../services/instructor/src/instructor.config';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { dataOf, ensureBucket, errorOf, instructorSql, removeUploadsOf, s3Client } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 /** Three upload requests per instructor and hour here (INSTRUCTOR_UPLOADS_PER_HOUR, 20 by default). */
 const config: InstructorConfig = { ...loadInstructorConfig(), uploads: { ...loadInstructorConfig().uploads, perHour: 3 } };

@@ -1,7 +1,5 @@
-import Stripe from 'stripe';
+import { accountUpdatedEvent, dataOf, identitySessionEvent, instructorSql, sendWebhook, startStack, stripeEvent, stripeSignature, type TestStack, webhookUrl } from '@instainstru/test-harness';
 import { buildInstructorServer } from '../../services/instructor/src/server';
-import { accountUpdatedEvent, dataOf, identitySessionEvent, instructorConfig, instructorSql, sendWebhook, stripeEvent, webhookUrl } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 
@@ -41,11 +39,7 @@ async function instructorWithStripe(sub: string) {
 
 /** POSTs any bytes with a valid signature over exactly those bytes, as a sender holding the secret could. */
 async function sendSigned(payload: string, options: { timestamp?: number } = {}): Promise<{ status: number; body: unknown }> {
-  const signature = new Stripe(instructorConfig.stripe.secretKey).webhooks.generateTestHeaderString({
-    payload,
-    secret: instructorConfig.stripe.webhookSecret,
-    timestamp: options.timestamp,
-  });
+  const signature = stripeSignature(payload, { timestamp: options.timestamp });
   const response = await fetch(webhookUrl(stack), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
   const text = await response.text();
   let body: unknown = text;

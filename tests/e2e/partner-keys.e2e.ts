@@ -6,8 +6,8 @@ import {
   partnerKeyHash,
   partnerKeyProjectionKey,
 } from '@instainstru/platform';
+import { type GraphQLResult, startStack, type TestStack } from '@instainstru/test-harness';
 import { buildPartnersServer, createPartnersModule, partnersWorkers } from '../../services/partners/src/server';
-import { startStack, type GraphQLResult, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let sql: pg.Client;

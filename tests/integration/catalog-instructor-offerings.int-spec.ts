@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createEnvelope, topicForEventType, type EventEnvelope } from '@instainstru/events';
-import { eventually } from '@instainstru/test-harness';
+import type { EventEnvelope } from '@instainstru/events';
+import { catalogSql, dataOf, instructorStateEvent, publishEvents, serviceIdsByName, startStack, type TestStack } from '@instainstru/test-harness';
 import type { CatalogService } from '../../services/catalog/src/domain/catalog.types';
 import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
-import { type CatalogPipeline, catalogSql, serviceIdsByName, startCatalogPipeline } from '../support/catalog';
-import { dataOf } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
+import { type CatalogPipeline, catalogProcessed, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
 let pipeline: CatalogPipeline;
@@ -26,57 +24,31 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** An instructor event as the instructor service publishes it (valid against its schema). */
-function instructorEvent(options: { instructorId: string; revision: number; isLive: boolean; serviceId: string; ageGroups: string[]; type?: string }): EventEnvelope {
-  const type = options.type ?? (options.isLive ? 'instructor.went-live' : 'instructor.went-offline');
-  return createEnvelope({
-    type,
-    aggregateId: options.instructorId,
-    payload: {
-      instructorId: options.instructorId,
-      userId: `user-${options.instructorId}`,
-      revision: options.revision,
-      instructor: {
-        displayName: `Instructor r${options.revision}`,
-        bio: null,
-        yearsOfExperience: null,
-        timezone: 'America/New_York',
-        isLive: options.isLive,
-        hasPhoto: false,
-        area: { city: 'Brooklyn', state: 'NY', postalCode: '11201' },
-        location: { latitude: 40.69, longitude: -73.99 },
+/** An instructor state event with one offered service, whose id is derived from the instructor's (so updates replace it). */
+const instructorEvent = (options: { instructorId: string; revision: number; isLive: boolean; serviceId: string; ageGroups: string[] }): EventEnvelope =>
+  instructorStateEvent({
+    instructorId: options.instructorId,
+    userId: `user-${options.instructorId}`,
+    revision: options.revision,
+    isLive: options.isLive,
+    displayName: `Instructor r${options.revision}`,
+    postalCode: '11201',
+    offered: [
+      {
+        offeredServiceId: `${options.instructorId.slice(0, 24)}${'0'.repeat(12)}`,
+        serviceId: options.serviceId,
+        rateMinor: 5000,
+        durationsMinutes: [60],
+        ageGroups: options.ageGroups,
+        lessonModes: ['online'],
       },
-      offeredServices: [
-        {
-          // One offered service per instructor, with an id derived from the instructor's.
-          offeredServiceId: `${options.instructorId.slice(0, 24)}${'0'.repeat(12)}`,
-          serviceId: options.serviceId,
-          hourlyRate: { amountMinor: 5000, currency: 'USD' },
-          durationsMinutes: [60],
-          ageGroups: options.ageGroups,
-          levels: ['beginner'],
-          lessonModes: ['online'],
-          travelRadiusMiles: null,
-        },
-      ],
-      ...(type === 'instructor.went-offline' ? { reason: 'INSTRUCTOR_REQUEST' } : {}),
-    },
+    ],
   });
-}
 
-async function publish(event: EventEnvelope): Promise<void> {
-  const deps = stack.deps.catalog!;
-  await deps.bus.publish([{ topic: topicForEventType(event.type, deps.config.kafka.topicPrefix), key: event.aggregateId, value: JSON.stringify(event), headers: {} }]);
-}
+const publish = (event: EventEnvelope) => publishEvents(stack, [event]);
 
 /** Waits until the consumer recorded the event in its inbox (applied or dropped, its transaction committed). */
-async function processed(event: EventEnvelope): Promise<void> {
-  await eventually(
-    async () => (await catalogSql(stack, `select 1 from inbox where consumer = $1 and event_id = $2`, [pipeline.groupId, event.id])).length === 1,
-    20_000,
-    `event ${event.type} r${(event.payload as { revision: number }).revision} processed`,
-  );
-}
+const processed = (event: EventEnvelope) => catalogProcessed(stack, [event]);
 
 const kidsServices = async () =>
   dataOf<{ kidsAvailableServices: { name: string }[] }>(await stack.graphql('{ kidsAvailableServices { name } }')).kidsAvailableServices.map((s) => s.name);

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@instainstru/events';
+import { dataOf, type InstructorState, instructorStateEvent, publishEvents, startStack, type TestStack } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { buildCatalogServer } from '../../services/catalog/src/server';
-import { eventsProcessed, instructorStateEvent, publishInstructorEvents, startCatalogPipeline, type CatalogPipeline, type PublishedInstructor } from '../support/catalog';
-import { dataOf } from '../support/instructor';
-import { startStack, type TestStack } from '../support/stack';
+import { type CatalogPipeline, catalogProcessed, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
 let pipeline: CatalogPipeline;
 let celloId: string;
+/** A cellist's state as published (with what this suite updates always set). */
+type Cellist = InstructorState & { instructorId: string; revision: number; bio: string; offered: { serviceId: string; ageGroups: string[]; rateMinor: number; lessonModes: string[] }[] };
 /** The state last published per instructor, to update it. */
-const published = new Map<string, PublishedInstructor>();
+const published = new Map<string, Cellist>();
 
 /** Brooklyn and Manhattan ZIP codes at different distances from 11201; several people share each. */
 const ZIPS = ['11201', '11215', '10001', '11217', '11238', '10013'];
@@ -32,7 +33,7 @@ interface Page {
 const page = async (variables: Record<string, unknown>) => dataOf<{ searchInstructors: Page }>(await stack.graphql(SEARCH, { variables })).searchInstructors;
 
 /** Half are found by name ("Cellist …"), half by their bio ("… cellist"), so relevance differs. */
-function cellist(i: number, zip: string): PublishedInstructor {
+function cellist(i: number, zip: string): Cellist {
   const byName = i % 2 === 0;
   return {
     instructorId: randomUUID(),
@@ -45,13 +46,13 @@ function cellist(i: number, zip: string): PublishedInstructor {
   };
 }
 
-async function apply(instructors: PublishedInstructor[]): Promise<void> {
+async function apply(instructors: Cellist[]): Promise<void> {
   const events: EventEnvelope[] = instructors.map((i) => {
     published.set(i.instructorId, i);
     return instructorStateEvent(i);
   });
-  await publishInstructorEvents(stack, events);
-  await eventsProcessed(stack, pipeline, events);
+  await publishEvents(stack, events);
+  await catalogProcessed(stack, events);
 }
 
 beforeAll(async () => {

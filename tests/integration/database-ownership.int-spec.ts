@@ -41,10 +41,10 @@ async function sqlError(client: pg.Client, sql: string): Promise<string | undefi
 describe('each service owns its own schema', () => {
   it.each(SERVICE_NAMES)('%s reads and writes its own tables and its outbox', async (service) => {
     const client = clients.get(service)!;
-    await expect(client.query(`select count(*) from ${service}.${OWNED_TABLE[service]}`)).resolves.toBeDefined();
-    await expect(client.query(`select count(*) from outbox`)).resolves.toBeDefined();
+    await expect(client.query(`select count(*) from ${service}.${OWNED_TABLE[service]}`)).resolves.toMatchObject({ command: 'SELECT', rowCount: 1 });
+    await expect(client.query(`select count(*) from outbox`)).resolves.toMatchObject({ command: 'SELECT', rowCount: 1 });
     await client.query('begin');
-    await expect(client.query(`create table ${service}.scratch (id int)`)).resolves.toBeDefined();
+    await expect(client.query(`create table ${service}.scratch (id int)`)).resolves.toMatchObject({ command: 'CREATE' });
     await client.query('rollback');
   });
 

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { EventSchemaRegistry, type EventEnvelope } from '@instainstru/events';
 import { createLogger, Database, Outbox, OutboxRelay, type EventBus } from '@instainstru/platform';
-import { collectMessages, createTestDatabase, eventually, testEventBus, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
+import { collectMessages, createTestDatabase, ensureBucket, eventually, keysUnder, objectExists, type TestDatabase, testEventBus, uniqueTopicPrefix } from '@instainstru/test-harness';
 import { PostgresCatalogRepository } from '../../services/catalog/src/infra/catalog.repository';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { factsOf, onboardingStatus } from '../../services/instructor/src/domain/onboarding';
@@ -9,7 +9,9 @@ import { PostgresInstructorRepository } from '../../services/instructor/src/infr
 import { republishInstructorState } from '../../services/instructor/src/infra/maintenance/republish-state';
 import { demoInstructors, seedInstructors, type SeedCatalogService } from '../../services/instructor/src/infra/seed/seed-instructors';
 import { S3DocumentStorage } from '../../services/instructor/src/infra/storage/s3-document-storage';
-import { ensureBucket, instructorConfig, keysUnder, objectExists } from '../support/instructor';
+import { loadInstructorConfig } from '../../services/instructor/src/instructor.config';
+
+const instructorConfig = loadInstructorConfig();
 
 let testDb: TestDatabase;
 let catalogDb: Database;

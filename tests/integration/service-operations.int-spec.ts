@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { callerKeyFor, signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
-import { createTestDatabase, eventually, uniqueTopicPrefix, type TestDatabase } from '@instainstru/test-harness';
+import { createTestDatabase, eventually, type ServiceProcess, startServiceProcess, type TestDatabase, uniqueTopicPrefix } from '@instainstru/test-harness';
 import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
 import { Database } from '@instainstru/platform';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process';
 
 let db: TestDatabase;
 let env: Record<string, string>;

@@ -1,187 +1,331 @@
-/** Helpers for the booking suites: booking's SQL and outbox, instructor events, the booking workers in-process. */
+/**
+ * What of the booking service its tests run in-process (its read model of instructors, its outbox
+ * relay) and the two testbeds its suites share: booking alone with a calendar that never answers
+ * (*.int-spec.ts), and the whole marketplace behind the gateway (*.e2e.ts).
+ * Everything else is in @instainstru/test-harness, which never imports a service.
+ */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { createEnvelope, topicForEventType, type EventEnvelope } from '@instainstru/events';
-import { OutboxRelay, type Worker } from '@instainstru/platform';
-import { eventually } from '@instainstru/test-harness';
-import { instructorOfferingsWorker, instructorOfferingsGroup } from '../../services/booking/src/jobs/instructor-offerings.consumer';
-import type { TestStack } from './stack';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DateTime } from 'luxon';
+import type { EventEnvelope } from '@instainstru/events';
+import {
+  availabilitySql,
+  bookingSql,
+  CREATE_BOOKING,
+  ensureBucket,
+  eventsConsumed,
+  eventually,
+  hoursFromNow,
+  instructorStateEvent,
+  liveInstructor,
+  outboxRelayWorker,
+  publishEvents,
+  publishWeek,
+  removeUploadsOf,
+  s3Client,
+  serviceIdsByName,
+  startStack,
+  startWorkers,
+  waitForReadModel,
+  withPeers,
+  type GraphQLResult,
+  type RunningWorkers,
+  type TestInstructor,
+  type TestStack,
+} from '@instainstru/test-harness';
+import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { buildCatalogServer } from '../../services/catalog/src/server';
+import { buildInstructorServer } from '../../services/instructor/src/server';
+import { instructorOfferingsWorker } from '../../services/booking/src/jobs/instructor-offerings.consumer';
+import { buildBookingServer, createBookingModule, type BookingModule } from '../../services/booking/src/server';
+import { availabilityBuilder, startAvailabilityWorkers } from './availability';
 
-/** Runs SQL as `service`'s role (booking by default) against the stack's database. */
-export async function sqlAs<Row extends pg.QueryResultRow>(stack: TestStack, text: string, params: unknown[] = [], service: 'booking' | 'availability' = 'booking'): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: stack.db.urlFor(service) });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-export const bookingSql = <Row extends pg.QueryResultRow>(stack: TestStack, text: string, params: unknown[] = []) => sqlAs<Row>(stack, text, params, 'booking');
-
-/** The booking schema's outbox, oldest first (optionally one booking's). */
-export async function bookingOutbox(stack: TestStack, bookingId?: string): Promise<EventEnvelope[]> {
-  const rows = await bookingSql<{ envelope: EventEnvelope }>(
-    stack,
-    `select envelope from outbox ${bookingId ? 'where aggregate_id = $1' : ''} order by seq`,
-    bookingId ? [bookingId] : [],
-  );
-  return rows.map((r) => r.envelope);
-}
-
-/** How many bookings and booking events exist: a refused request leaves both unchanged. */
-export async function bookingFootprint(stack: TestStack): Promise<{ bookings: number; events: number }> {
-  const [row] = await bookingSql<{ bookings: string; events: string }>(stack, `select (select count(*) from booking) as bookings, (select count(*) from outbox) as events`);
-  return { bookings: Number(row!.bookings), events: Number(row!.events) };
-}
-
-/** Pairs of active bookings of one instructor that overlap (must always be 0). */
-export async function overlappingActiveBookings(stack: TestStack): Promise<number> {
-  const [row] = await bookingSql<{ n: string }>(
-    stack,
-    `select count(*) as n from booking a join booking b on a.instructor_id = b.instructor_id and a.id < b.id
-      where a.status in ('REQUESTED', 'CONFIRMED') and b.status in ('REQUESTED', 'CONFIRMED')
-        and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
-  );
-  return Number(row!.n);
-}
-
-export interface InstructorStateOptions {
-  instructorId?: string;
-  userId?: string;
-  revision?: number;
-  isLive?: boolean;
-  timezone?: string;
-  services?: { serviceId: string; amountMinor?: number; durationsMinutes?: number[]; lessonModes?: string[] }[];
-}
-
-/** An instructor event as the instructor service publishes it (valid against its schema). */
-export function instructorStateEvent(o: InstructorStateOptions = {}): EventEnvelope {
-  const instructorId = o.instructorId ?? randomUUID();
-  const isLive = o.isLive ?? true;
-  const type = isLive ? 'instructor.went-live' : 'instructor.went-offline';
-  return createEnvelope({
-    type,
-    aggregateId: instructorId,
-    payload: {
-      instructorId,
-      userId: o.userId ?? `teacher-${instructorId.slice(0, 8)}`,
-      revision: o.revision ?? 1,
-      instructor: {
-        displayName: 'Test Instructor',
-        bio: null,
-        yearsOfExperience: null,
-        timezone: o.timezone ?? 'America/New_York',
-        isLive,
-        hasPhoto: false,
-        area: null,
-        location: null,
-      },
-      offeredServices: (o.services ?? []).map((s) => ({
-        offeredServiceId: randomUUID(),
-        serviceId: s.serviceId,
-        hourlyRate: { amountMinor: s.amountMinor ?? 6500, currency: 'USD' },
-        durationsMinutes: s.durationsMinutes ?? [60, 30],
-        ageGroups: ['adults'],
-        levels: ['beginner'],
-        lessonModes: s.lessonModes ?? ['online'],
-        travelRadiusMiles: null,
-      })),
-      ...(isLive ? {} : { reason: 'INSTRUCTOR_REQUEST' }),
-    },
-  });
-}
-
-/** Publishes events on the instructor topic of the stack's prefix, as the instructor's relay would. */
-export async function publishInstructorEvents(stack: TestStack, events: EventEnvelope[]): Promise<void> {
-  const deps = stack.deps.booking!;
-  await deps.bus.publish(
-    events.map((event) => ({ topic: topicForEventType(event.type, deps.config.kafka.topicPrefix), key: event.aggregateId, value: JSON.stringify(event), headers: {} })),
-  );
-}
-
-/** Waits until booking's consumer recorded these events in its inbox (applied or dropped). */
-export async function bookingProcessed(stack: TestStack, events: EventEnvelope[]): Promise<void> {
-  const group = instructorOfferingsGroup(stack.deps.booking!.config.kafka.topicPrefix);
-  await eventually(
-    async () => {
-      const rows = await bookingSql<{ n: string }>(stack, `select count(*) as n from inbox where consumer = $1 and event_id = any($2::uuid[])`, [group, events.map((e) => e.id)]);
-      return Number(rows[0]!.n) === events.length;
-    },
-    20_000,
-    `${events.length} instructor event(s) in booking's inbox`,
-  );
-}
-
-/** The revision of an instructor booking's read model holds (0 when none). */
-export async function bookingReadModelRevision(stack: TestStack, instructorId: string): Promise<number> {
-  const [row] = await bookingSql<{ revision: number }>(stack, `select revision from instructor_offering where instructor_id = $1`, [instructorId]);
-  return row?.revision ?? 0;
-}
-
-function relayWorker(stack: TestStack, service: 'instructor' | 'booking'): Worker | null {
-  const deps = stack.deps[service];
-  if (!deps) return null;
-  const relay = new OutboxRelay({ db: deps.db, bus: deps.bus, logger: deps.logger, schema: service, pollMs: 100 });
-  return { name: `${service}-outbox-relay`, start: () => relay.start(), stop: () => relay.stop() };
-}
+/** The consumer group of booking's read model of instructors. */
+export const BOOKING_OFFERINGS_GROUP = 'booking.instructor-offerings';
 
 /**
  * What `npm start` runs as workers for booking, in-process: booking's instructor read model and
  * booking's outbox relay, plus the instructor's relay when the stack runs the instructor service
  * and nobody else relays it (startAvailabilityWorkers does: pass `instructorRelay: false` then).
  */
-export async function startBookingPipeline(stack: TestStack, options: { instructorRelay?: boolean } = {}): Promise<{ stop(): Promise<void> }> {
-  const workers = [instructorOfferingsWorker(stack.deps.booking!), relayWorker(stack, 'booking'), options.instructorRelay === false ? null : relayWorker(stack, 'instructor')].filter(
-    (w): w is Worker => w !== null,
-  );
-  for (const worker of workers) await worker.start();
-  return {
-    async stop() {
-      for (const worker of [...workers].reverse()) await worker.stop();
-    },
-  };
+export function startBookingPipeline(stack: TestStack, options: { instructorRelay?: boolean } = {}): Promise<RunningWorkers> {
+  return startWorkers([
+    instructorOfferingsWorker(stack.deps.booking!),
+    outboxRelayWorker(stack, 'booking'),
+    options.instructorRelay === false ? null : outboxRelayWorker(stack, 'instructor'),
+  ]);
 }
 
-export const BOOKING_FIELDS = `id status studentId startsAt endsAt durationMinutes lessonMode paymentStatus notes createdAt noShowMarkedAt
-  instructor { id } service { id } price { amountMinor currency }
-  cancellation { cancelledBy reason cancelledAt } completion { completedBy completedAt }`;
+/** Waits until booking's consumer recorded these instructor events in its inbox (applied or dropped). */
+export const bookingProcessed = (stack: TestStack, events: EventEnvelope[]) => eventsConsumed(stack, 'booking', BOOKING_OFFERINGS_GROUP, events);
 
-export const CREATE_BOOKING = `mutation($input: CreateBookingInput!) { createBooking(input: $input) { ${BOOKING_FIELDS} } }`;
+/** A listener on availability's internal paths that never answers a hold and answers releases when told to. */
+export class SilentCalendar {
+  readonly released: string[] = [];
+  /** Booking ids of the holds asked for (never answered). */
+  readonly holdsAsked: string[] = [];
+  answerReleases = true;
+  private readonly pending: ServerResponse[] = [];
+  readonly server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      if (req.url === '/internal/holds/release' && this.answerReleases) {
+        this.released.push((JSON.parse(body) as { bookingId: string }).bookingId);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { released: true } }));
+      } else {
+        if (req.url === '/internal/holds/hold') this.holdsAsked.push((JSON.parse(body) as { bookingId: string }).bookingId);
+        this.pending.push(res);
+      }
+    });
+  });
 
-/** A start time `hours` from now, on a whole hour (UTC). */
-export function hoursFromNow(hours: number): Date {
-  const d = new Date(Date.now() + hours * 3_600_000);
-  d.setUTCMinutes(0, 0, 0);
-  return d;
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.pending) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
-export interface BookingRowOptions {
+/** An address nothing listens on. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The instructors booking's read model holds in the booking-alone testbed. */
+export const LONE = {
+  /** The one service the instructors offer (60 or 30 minutes, online). */
+  service: randomUUID(),
+  otherService: randomUUID(),
+  teacher: 'teacher-int-1',
+  /** Live at revision 2. */
+  instructorId: randomUUID(),
+  offlineInstructorId: randomUUID(),
+  /** Live at revision 1; a test locks its read-model row and changes it. */
+  lockedInstructorId: randomUUID(),
+};
+
+export interface CreateInput {
   instructorId: string;
-  instructorUserId: string;
-  studentId: string;
   serviceId: string;
-  startsAt: Date;
-  durationMinutes?: number;
-  status?: 'REQUESTED' | 'CONFIRMED';
-  notes?: string | null;
-  /** How long ago the row was created (a crashed create leaves an old REQUESTED row). */
-  createdSecondsAgo?: number;
+  startsAt: string;
+  durationMinutes: number;
+  lessonMode: string;
+  [field: string]: unknown;
 }
 
-/** Inserts a booking row as a create would have left it (REQUESTED) or made it (CONFIRMED). */
-export async function insertBookingRow(stack: TestStack, o: BookingRowOptions): Promise<string> {
-  const id = randomUUID();
-  const minutes = o.durationMinutes ?? 60;
-  const status = o.status ?? 'CONFIRMED';
-  await bookingSql(
-    stack,
-    `insert into booking (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at, duration_minutes,
-       lesson_mode, price_minor, currency, notes, confirmed_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $7::timestamptz + make_interval(mins => $8), $8, 'online', $9, 'USD', $10,
-       case when $2 = 'CONFIRMED' then now() end, now() - make_interval(secs => $11))`,
-    [id, status, o.instructorId, o.instructorUserId, o.studentId, o.serviceId, o.startsAt, minutes, Math.floor((6500 * minutes + 30) / 60), o.notes ?? null, o.createdSecondsAgo ?? 0],
-  );
-  return id;
+export interface BookingTestbed {
+  readonly stack: TestStack;
+  readonly module: BookingModule;
+  readonly calendar: SilentCalendar;
+  /** How far the booking service's clock runs ahead of the real one (reset after each test). */
+  clockOffsetMs: number;
+  token(sub: string, roles: string[]): Promise<string>;
+  student(sub?: string): Promise<string>;
+  /** createBooking's input for LONE's live instructor, 48 hours ahead, with `overrides`. */
+  createInput(overrides?: Record<string, unknown>): CreateInput;
+}
+
+/**
+ * Registers the hooks of a file testing booking alone on real Postgres and Kafka: its read model
+ * knows LONE's instructors; availability is a SilentCalendar (a hold is never answered).
+ */
+export function useBookingTestbed(): BookingTestbed {
+  const calendar = new SilentCalendar();
+  let pipeline: RunningWorkers | undefined;
+  const bed = {
+    calendar,
+    clockOffsetMs: 0,
+    token: (sub: string, roles: string[]) => bed.stack.token({ sub, roles }),
+    student: (sub = 'student-int-1') => bed.token(sub, ['student']),
+    createInput: (overrides: Record<string, unknown> = {}) => ({
+      instructorId: LONE.instructorId,
+      serviceId: LONE.service,
+      startsAt: hoursFromNow(48).toISOString(),
+      durationMinutes: 60,
+      lessonMode: 'ONLINE',
+      ...overrides,
+    }),
+  } as BookingTestbed & { stack: TestStack; module: BookingModule };
+
+  beforeAll(async () => {
+    const calendarUrl = await calendar.start();
+    bed.stack = await startStack({
+      booking: (deps) => {
+        bed.module = createBookingModule(deps, {
+          config: { availability: { url: calendarUrl, timeoutMs: 300 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+          clock: () => new Date(Date.now() + bed.clockOffsetMs),
+        });
+        return buildBookingServer(deps, bed.module);
+      },
+    });
+    pipeline = await startBookingPipeline(bed.stack);
+    const events = [
+      instructorStateEvent({ instructorId: LONE.instructorId, userId: LONE.teacher, revision: 2, offered: [{ serviceId: LONE.service, durationsMinutes: [60, 30], lessonModes: ['online'] }] }),
+      instructorStateEvent({ instructorId: LONE.offlineInstructorId, revision: 1, isLive: false, offered: [{ serviceId: LONE.service }] }),
+      instructorStateEvent({ instructorId: LONE.lockedInstructorId, userId: 'teacher-int-locked', revision: 1, offered: [{ serviceId: LONE.service, durationsMinutes: [60], lessonModes: ['online'] }] }),
+    ];
+    await publishEvents(bed.stack, events);
+    await bookingProcessed(bed.stack, events);
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await bed.stack?.stop();
+    await calendar.stop();
+  });
+
+  afterEach(() => {
+    bed.clockOffsetMs = 0;
+  });
+
+  return bed;
+}
+
+/** The buffer availability keeps after each lesson (its default configuration). */
+export const BUFFER_MINUTES = 15;
+/** The hold TTL of availability's default configuration (AVAILABILITY_HOLD_TTL_SECONDS). */
+export const HOLD_TTL_SECONDS = 600;
+/** The instructor's zone in the marketplace testbed. */
+export const ZONE = 'America/New_York';
+/** A whole week, 08:00–20:00 every day. */
+export const WHOLE_DAYS = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '08:00', endTime: '20:00' }));
+
+export interface BookingView {
+  id: string;
+  status: string;
+  startsAt: string;
+  endsAt: string;
+  price: { amountMinor: number; currency: string };
+}
+
+export interface MarketplaceTestbed {
+  readonly stack: TestStack;
+  /** Booking's parts, to drive a create step by step. */
+  readonly bookingModule: BookingModule;
+  /** The live piano teacher (30- and 60-minute lessons, online) whose week two weeks ahead is fully published. */
+  readonly teacher: TestInstructor;
+  /** The teacher's user (the `sub` of their token). */
+  readonly teacherSub: string;
+  readonly pianoId: string;
+  /** The Monday (in the teacher's zone) of the published week. */
+  readonly monday: DateTime;
+  /** How far booking's clock runs ahead (to complete lessons that have not happened yet); reset after each test. */
+  bookingClockOffsetMs: number;
+  /** How far availability's clock runs ahead (to let unconfirmed holds expire); reset after each test. */
+  calendarClockOffsetMs: number;
+  /** An instant of the published week: ISO day 1..7 at local HH:MM in the teacher's zone, as UTC ISO. */
+  at(day: number, hhmm: string): string;
+  studentToken(sub: string): Promise<string>;
+  /** createBooking through the gateway: the teacher's piano, 60 minutes online, unless overridden. */
+  book(token: string, startsAt: string, overrides?: Record<string, unknown>): Promise<GraphQLResult>;
+  /** Availability's hold of a booking (undefined when there is none). */
+  holdOf(bookingId: string): Promise<{ status: string; starts_at: Date; ends_at: Date } | undefined>;
+  /** Holds at availability that overlap another active hold of the instructor, counting the buffer after each lesson. */
+  overlappingActiveHolds(): Promise<number>;
+  /** Waits until booking's read model holds the instructor with this live status. */
+  liveInBooking(instructorId: string, isLive: boolean): Promise<void>;
+}
+
+/**
+ * Registers the hooks of a file testing booking end to end: the real gateway over the real
+ * instructor, catalog, availability and booking subgraphs, with their workers in-process
+ * (instructor → Kafka → availability and booking read models; booking → Kafka → availability
+ * holds), and one teacher live with a whole week published.
+ */
+export function useMarketplaceTestbed(): MarketplaceTestbed {
+  let s3: S3Client | undefined;
+  let workers: RunningWorkers | undefined;
+  const bed = {
+    bookingClockOffsetMs: 0,
+    calendarClockOffsetMs: 0,
+    at(day: number, hhmm: string) {
+      const [hour, minute] = hhmm.split(':').map(Number);
+      return bed.monday.plus({ days: day - 1 }).set({ hour: hour!, minute: minute!, second: 0, millisecond: 0 }).toUTC().toISO()!;
+    },
+    studentToken: (sub: string) => bed.stack.token({ sub, roles: ['student'] }),
+    book: (token: string, startsAt: string, overrides: Record<string, unknown> = {}) =>
+      bed.stack.graphql(CREATE_BOOKING, {
+        token,
+        variables: { input: { instructorId: bed.teacher.id, serviceId: bed.pianoId, startsAt, durationMinutes: 60, lessonMode: 'ONLINE', ...overrides } },
+      }),
+    holdOf: async (bookingId: string) =>
+      (await availabilitySql<{ status: string; starts_at: Date; ends_at: Date }>(bed.stack, `select status, starts_at, ends_at from slot_hold where booking_id = $1`, [bookingId]))[0],
+    async overlappingActiveHolds() {
+      const [row] = await availabilitySql<{ n: string }>(
+        bed.stack,
+        `select count(*) as n from slot_hold a join slot_hold b on a.instructor_id = b.instructor_id and a.booking_id < b.booking_id
+          where (a.status = 'CONFIRMED' or a.expires_at > now()) and (b.status = 'CONFIRMED' or b.expires_at > now())
+            and tstzrange(a.starts_at, a.ends_at + make_interval(mins => $1)) && tstzrange(b.starts_at, b.ends_at + make_interval(mins => $1))`,
+        [BUFFER_MINUTES],
+      );
+      return Number(row!.n);
+    },
+    async liveInBooking(instructorId: string, isLive: boolean) {
+      await eventually(
+        async () => (await bookingSql<{ is_live: boolean }>(bed.stack, `select is_live from instructor_offering where instructor_id = $1`, [instructorId]))[0]?.is_live === isLive,
+        20_000,
+        `booking to see instructor ${instructorId} ${isLive ? 'live' : 'offline'}`,
+      );
+    },
+  } as MarketplaceTestbed & { stack: TestStack; bookingModule: BookingModule; teacher: TestInstructor; teacherSub: string; pianoId: string; monday: DateTime };
+  const calendarClock = () => new Date(Date.now() + bed.calendarClockOffsetMs);
+
+  beforeAll(async () => {
+    bed.stack = await startStack({
+      catalog: buildCatalogServer,
+      instructor: buildInstructorServer,
+      availability: availabilityBuilder({ clock: calendarClock }),
+      booking: withPeers((deps, peers) => {
+        bed.bookingModule = createBookingModule(deps, {
+          config: { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+          clock: () => new Date(Date.now() + bed.bookingClockOffsetMs),
+        });
+        return buildBookingServer(deps, bed.bookingModule);
+      }),
+    });
+    await seedCatalog(bed.stack.deps.catalog!.db);
+    s3 = s3Client();
+    await ensureBucket(s3);
+    const availabilityWorkers = await startAvailabilityWorkers(bed.stack, { clock: calendarClock });
+    const bookingPipeline = await startBookingPipeline(bed.stack, { instructorRelay: false });
+    workers = {
+      async stop() {
+        await bookingPipeline.stop();
+        await availabilityWorkers.stop();
+      },
+    };
+    bed.pianoId = (await serviceIdsByName(bed.stack)).Piano!;
+    bed.teacherSub = `teacher-${randomUUID().slice(0, 8)}`;
+    bed.teacher = await liveInstructor(bed.stack, { sub: bed.teacherSub, displayName: 'Booking Teacher', serviceId: bed.pianoId, ageGroups: ['ADULTS'] });
+    await bed.liveInBooking(bed.teacher.id, true);
+    await waitForReadModel(bed.stack, 'availability', bed.teacher.id);
+    bed.monday = DateTime.now().setZone(ZONE).plus({ weeks: 2 }).startOf('week');
+    await publishWeek(bed.stack, bed.teacher.token, bed.teacher.id, bed.monday.toISODate()!, WHOLE_DAYS);
+  }, 120_000);
+
+  afterAll(async () => {
+    await workers?.stop();
+    if (bed.stack && s3) await removeUploadsOf(bed.stack, s3);
+    s3?.destroy();
+    await bed.stack?.stop();
+  });
+
+  afterEach(() => {
+    bed.bookingClockOffsetMs = 0;
+    bed.calendarClockOffsetMs = 0;
+  });
+
+  return bed;
 }

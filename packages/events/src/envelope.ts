@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { EventEnvelope as EnvelopeSchema } from './__generated__/envelope';
 
-/** The envelope every event travels in (DESIGN §2). Kafka key = aggregateId. */
-export interface EventEnvelope<Payload = unknown> {
-  id: string;
-  type: string;
-  version: number;
-  occurredAt: string;
-  aggregateId: string;
-  payload: Payload;
-  /** W3C trace context of the work that produced the event. */
-  trace?: { traceparent: string; tracestate?: string };
-}
+/**
+ * The envelope every event travels in (DESIGN §2; generated from schemas/events/envelope.json),
+ * with its payload typed. Kafka key = aggregateId.
+ */
+export type EventEnvelope<Payload = unknown> = Omit<EnvelopeSchema, 'payload'> & { payload: Payload };
 
 export interface NewEvent<Payload = unknown> {
   type: string;

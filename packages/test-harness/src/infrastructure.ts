@@ -32,6 +32,36 @@ function dockerAnswers(): boolean {
   }
 }
 
+/** The local object storage's account and bucket (MinIO's root user here and in scripts/infra). */
+const OBJECT_STORAGE = { accessKeyId: 'instainstru', secretAccessKey: 'instainstru-dev-secret', bucket: 'instainstru-documents', region: 'us-east-1' };
+/** The Stripe webhook secret the test run's services verify with and the tests sign with. */
+const TEST_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_test_run_webhook_secret';
+
+/**
+ * The settings the services of a test run are started with and the tests act with (an S3 client of
+ * the instructor's, Stripe's webhook signatures), in process.env for both: set here once, after the
+ * infrastructure is up, unless the environment already sets them.
+ */
+function exportServiceSettings(): void {
+  const defaults: Record<string, string> = {
+    S3_ENDPOINT: 'http://127.0.0.1:9000',
+    S3_REGION: OBJECT_STORAGE.region,
+    S3_ACCESS_KEY_ID: OBJECT_STORAGE.accessKeyId,
+    S3_SECRET_ACCESS_KEY: OBJECT_STORAGE.secretAccessKey,
+    S3_BUCKET: OBJECT_STORAGE.bucket,
+    S3_FORCE_PATH_STYLE: 'true',
+    STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
+  };
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+}
+
+/** A setting exported by the global setup; only the integration and e2e projects have it. */
+export function requiredSetting(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: this helper needs the infrastructure (an integration or e2e project, whose global setup sets it)`);
+  return value;
+}
+
 export interface RunningInfrastructure {
   mode: 'containers' | 'native';
   stop(): Promise<void>;
@@ -45,6 +75,12 @@ export interface RunningInfrastructure {
  * TEST_INFRA=native never tries Docker.
  */
 export async function startInfrastructure(): Promise<RunningInfrastructure> {
+  const running = await startOrFindInfrastructure();
+  exportServiceSettings();
+  return running;
+}
+
+async function startOrFindInfrastructure(): Promise<RunningInfrastructure> {
   if (process.env.TEST_INFRA === 'external') return { mode: 'native', stop: async () => undefined };
   if (dockerAnswers()) return startContainers();
   const ports = [Number(process.env.PGPORT ?? 5432), 6379, 9092, 12111, 9000];
@@ -82,7 +118,7 @@ async function startContainers(): Promise<RunningInfrastructure> {
   const stripe = await new GenericContainer('stripe/stripe-mock:latest').withExposedPorts(12111).start();
   const minio = await new GenericContainer('minio/minio:latest')
     .withCommand(['server', '/data'])
-    .withEnvironment({ MINIO_ROOT_USER: 'instainstru', MINIO_ROOT_PASSWORD: 'instainstru-dev-secret' })
+    .withEnvironment({ MINIO_ROOT_USER: OBJECT_STORAGE.accessKeyId, MINIO_ROOT_PASSWORD: OBJECT_STORAGE.secretAccessKey })
     .withExposedPorts(9000)
     .withWaitStrategy(Wait.forHttp('/minio/health/ready', 9000))
     .start();

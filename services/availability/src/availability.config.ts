@@ -1,3 +1,4 @@
+import { readConfig } from '@instainstru/platform';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -23,12 +24,7 @@ export interface AvailabilityConfig {
 }
 
 export function loadAvailabilityConfig(env: NodeJS.ProcessEnv = process.env): AvailabilityConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration for availability: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = readConfig('availability', envSchema, env);
   return {
     minNoticeMinutes: e.AVAILABILITY_MIN_NOTICE_MINUTES,
     horizonDays: e.AVAILABILITY_HORIZON_DAYS,

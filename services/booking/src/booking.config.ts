@@ -1,5 +1,5 @@
+import { DEFAULT_PORTS, readConfig } from '@instainstru/platform';
 import { z } from 'zod';
-import { DEFAULT_PORTS } from '@instainstru/platform';
 import { DEFAULT_MAX_UPCOMING_PER_STUDENT } from './domain/booking.rules';
 
 const envSchema = z.object({
@@ -23,12 +23,7 @@ export interface BookingConfig {
 
 /** The booking service's own settings, on top of the platform's. */
 export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): BookingConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration for booking: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = readConfig('booking', envSchema, env);
   return {
     availability: { url: e.AVAILABILITY_URL, timeoutMs: e.AVAILABILITY_TIMEOUT_MS },
     autoCompleteAfterMinutes: e.BOOKING_AUTO_COMPLETE_AFTER_MINUTES,

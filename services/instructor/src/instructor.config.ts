@@ -1,4 +1,4 @@
-import { isProduction } from '@instainstru/platform';
+import { InvalidConfigError, isProduction, readConfig } from '@instainstru/platform';
 import { z } from 'zod';
 
 /** Local development webhook secret; production sets STRIPE_WEBHOOK_SECRET (Stripe's `whsec_…`). */
@@ -42,14 +42,9 @@ export interface InstructorConfig {
 
 /** The instructor service's own settings (Stripe, object storage, geocoding), on top of the platform's. */
 export function loadInstructorConfig(env: NodeJS.ProcessEnv = process.env): InstructorConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration for instructor: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = readConfig('instructor', envSchema, env);
   if (isProduction(env) && (e.STRIPE_WEBHOOK_SECRET === DEV_STRIPE_WEBHOOK_SECRET || e.S3_SECRET_ACCESS_KEY === DEV_S3_SECRET)) {
-    throw new Error('STRIPE_WEBHOOK_SECRET and S3_SECRET_ACCESS_KEY must be set in production');
+    throw new InvalidConfigError('instructor', ['STRIPE_WEBHOOK_SECRET and S3_SECRET_ACCESS_KEY must be set in production']);
   }
   return {
     stripe: {

@@ -1,3 +1,4 @@
+import { readConfig } from '@instainstru/platform';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -11,10 +12,6 @@ export interface PartnersConfig {
 
 /** The partners service's own settings, on top of the platform's. */
 export function loadPartnersConfig(env: NodeJS.ProcessEnv = process.env): PartnersConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration for partners: ${problems}`);
-  }
-  return { reprojectIntervalMs: parsed.data.PARTNER_KEYS_REPROJECT_INTERVAL_MS };
+  const e = readConfig('partners', envSchema, env);
+  return { reprojectIntervalMs: e.PARTNER_KEYS_REPROJECT_INTERVAL_MS };
 }

@@ -1,3 +1,4 @@
+import { isUuid } from '@instainstru/platform';
 import type { AvailabilityConfig } from '../availability.config';
 import { AvailabilityErrorCode, badInput } from './availability.errors';
 import type { BookableSlot, CalendarStore, InstructorCalendar, Interval } from './availability.types';
@@ -14,7 +15,6 @@ import { assertTimezone, localDaysSpan, localView, parseDate } from './local-tim
 import { assertInstructorId } from './week-slots.rules';
 
 const MINUTE = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function assertDuration(durationMinutes: number): void {
   if (!Number.isInteger(durationMinutes) || durationMinutes <= 0 || durationMinutes > MAX_DURATION_MINUTES || durationMinutes % START_GRID_MINUTES !== 0) {
@@ -64,7 +64,7 @@ export class BookableSlots {
       }
       if (durationMinutes != null) assertDuration(durationMinutes);
     }
-    const ids = [...new Set(requests.map((r) => r.instructorId))].filter((id) => UUID.test(id));
+    const ids = [...new Set(requests.map((r) => r.instructorId))].filter(isUuid);
     const calendars = new Map((await this.store.read.findCalendars(ids)).filter((c) => c.isLive).map((c) => [c.instructorId, c]));
     if (calendars.size === 0) return requests.map(() => []);
     const now = this.clock();

@@ -1,9 +1,9 @@
-import type { InstructorStatePayload, OfferedServiceState } from '@instainstru/events';
+import type { InstructorState, OfferedServiceState } from '@instainstru/events';
 import type { CalendarRepository, InstructorCalendar } from './availability.types';
 
 /** The part of an instructor event's state availability reads. */
-export type CalendarState = Pick<InstructorStatePayload, 'instructorId' | 'userId' | 'revision'> & {
-  instructor: Pick<InstructorStatePayload['instructor'], 'timezone' | 'isLive'>;
+export type CalendarState = Pick<InstructorState, 'instructorId' | 'userId' | 'revision'> & {
+  instructor: Pick<InstructorState['instructor'], 'timezone' | 'isLive'>;
   offeredServices: Pick<OfferedServiceState, 'durationsMinutes'>[];
 };
 

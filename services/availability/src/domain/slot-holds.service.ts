@@ -1,4 +1,4 @@
-import type { BookingEventState } from '@instainstru/events';
+import type { BookingEventState, HeldSlot, ReleaseHoldResponse } from '@instainstru/events';
 import type { AvailabilityConfig } from '../availability.config';
 import { instructorNotFound } from './access';
 import { AvailabilityError, AvailabilityErrorCode, badInput } from './availability.errors';
@@ -15,21 +15,11 @@ export interface HoldRequest {
   endsAt: Date;
 }
 
-/** A hold as the internal route answers it (the calendar contract). */
-export interface HoldView {
-  bookingId: string;
-  instructorId: string;
-  startsAt: string;
-  endsAt: string;
-  status: SlotHold['status'];
-  expiresAt: string | null;
-}
-
-/** The part of a booking event availability acts on. */
 /** What availability reads of a booking event. */
 export type BookedLesson = Pick<BookingEventState, 'bookingId' | 'instructorId' | 'startsAt' | 'endsAt'>;
 
-const viewOf = (h: SlotHold): HoldView => ({
+/** A hold as the slot-hold contract answers it. */
+const viewOf = (h: SlotHold): HeldSlot => ({
   bookingId: h.bookingId,
   instructorId: h.instructorId,
   startsAt: h.startsAt.toISOString(),
@@ -54,7 +44,7 @@ export class SlotHolds {
   ) {}
 
   /** Idempotent on bookingId: the same booking and range answer the existing hold. */
-  async hold(request: HoldRequest): Promise<HoldView> {
+  async hold(request: HoldRequest): Promise<HeldSlot> {
     const { bookingId, instructorId, startsAt, endsAt } = request;
     const minutes = (endsAt.getTime() - startsAt.getTime()) / MINUTE;
     if (!(minutes > 0) || minutes > MAX_HOLD_MINUTES) {
@@ -93,7 +83,7 @@ export class SlotHolds {
   }
 
   /** Idempotent: releasing twice, or a booking without a hold, answers released: false. */
-  async release(bookingId: string): Promise<{ released: boolean }> {
+  async release(bookingId: string): Promise<ReleaseHoldResponse> {
     return { released: await this.store.read.deleteHold(bookingId) };
   }
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isUuid } from '@instainstru/platform';
 import { AvailabilityErrorCode, badInput } from './availability.errors';
 import type { TimeSlot } from './availability.types';
 import { minutesOf } from './local-time';
@@ -11,10 +12,8 @@ export const MAX_COPY_WEEKS = 12;
 const START = /^([01]\d|2[0-3]):(00|15|30|45)$/;
 const END = /^(([01]\d|2[0-3]):(00|15|30|45)|24:00)$/;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function assertInstructorId(instructorId: string): void {
-  if (!UUID.test(instructorId)) throw badInput(AvailabilityErrorCode.InvalidInstructorId, 'instructorId', 'must be a UUID', { instructorId: instructorId.slice(0, 64) });
+  if (!isUuid(instructorId)) throw badInput(AvailabilityErrorCode.InvalidInstructorId, 'instructorId', 'must be a UUID', { instructorId: instructorId.slice(0, 64) });
 }
 
 /** A week starts on a Monday, given as a calendar date YYYY-MM-DD. */

@@ -1,4 +1,4 @@
-import type { Database, Sql } from '@instainstru/platform';
+import { storeLatestRevision, type Database, type RevisionedTable, type Sql } from '@instainstru/platform';
 import type { AvailabilityWeek, CalendarRepository, CalendarStore, InstructorCalendar, Interval, SlotHold, TimeSlot } from '../domain/availability.types';
 
 interface CalendarRow {
@@ -31,6 +31,9 @@ interface RangeRow {
   lower: Date;
   upper: Date;
 }
+
+/** Availability's view of instructors, kept from the instructor events (one row per instructor, revision-guarded). */
+const INSTRUCTOR_CALENDAR: RevisionedTable = { name: 'instructor_calendar', idColumn: 'instructor_id', revisionColumn: 'revision', updatedAtColumn: 'updated_at' };
 
 const CALENDAR_COLUMNS = `instructor_id, user_id, timezone, is_live, durations_minutes, revision`;
 const HOLD_COLUMNS = `booking_id, instructor_id, starts_at, ends_at, status, expires_at`;
@@ -90,16 +93,12 @@ export class PostgresCalendarRepository implements CalendarRepository {
     return row ? calendarOf(row) : null;
   }
 
-  async applyCalendarIfNewer(c: InstructorCalendar): Promise<boolean> {
-    const stored = await this.sql.execute(
-      `insert into instructor_calendar (instructor_id, user_id, timezone, is_live, durations_minutes, revision)
-       values ($1, $2, $3, $4, $5, $6)
-       on conflict (instructor_id) do update set user_id = excluded.user_id, timezone = excluded.timezone, is_live = excluded.is_live,
-         durations_minutes = excluded.durations_minutes, revision = excluded.revision, updated_at = now()
-       where instructor_calendar.revision <= excluded.revision`,
-      [c.instructorId, c.userId, c.timezone, c.isLive, c.durationsMinutes, c.revision],
-    );
-    return stored > 0;
+  applyCalendarIfNewer(c: InstructorCalendar): Promise<boolean> {
+    return storeLatestRevision(this.sql, INSTRUCTOR_CALENDAR, {
+      id: c.instructorId,
+      revision: c.revision,
+      columns: { user_id: c.userId, timezone: c.timezone, is_live: c.isLive, durations_minutes: c.durationsMinutes },
+    });
   }
 
   async findWeek(instructorId: string, weekStart: string): Promise<AvailabilityWeek | null> {

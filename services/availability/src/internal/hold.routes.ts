@@ -1,15 +1,12 @@
-import { z } from 'zod';
+import { holdSlotRequest, releaseHoldRequest, SlotHoldPath, SlotHoldRefusal, type HeldSlot, type ReleaseHoldResponse } from '@instainstru/events';
 import { internalRoute, type HttpRouteHandler, type ServiceDeps } from '@instainstru/platform';
+import type { AvailabilityErrorCode } from '../domain/availability.errors';
 import type { SlotHolds } from '../domain/slot-holds.service';
 
-export const HOLD_PATH = '/internal/holds/hold';
-export const RELEASE_PATH = '/internal/holds/release';
+// Every refusal the slot-hold contract names is one of availability's error codes (checked by the compiler).
+SlotHoldRefusal satisfies Record<string, `${AvailabilityErrorCode}`>;
 
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
-const holdRequest = z.object({ bookingId: z.guid(), instructorId: z.guid(), startsAt: instant, endsAt: instant });
-const releaseRequest = z.object({ bookingId: z.guid() });
-
-/** The calendar contract's routes for the booking service only (never exposed by the gateway). */
+/** The slot-hold contract's routes (packages/events/src/internal/slot-holds.ts), for the booking service only (never exposed by the gateway). */
 export function holdRoutes(deps: ServiceDeps, holds: SlotHolds): Record<string, HttpRouteHandler> {
   const logger = deps.logger.child({ component: 'hold-routes' });
   const common = {
@@ -20,7 +17,15 @@ export function holdRoutes(deps: ServiceDeps, holds: SlotHolds): Record<string, 
     onUnexpected: (err: unknown) => logger.error({ err }, 'hold route failed'),
   };
   return {
-    [HOLD_PATH]: internalRoute({ ...common, parse: (body) => holdRequest.parse(body), handle: (input) => holds.hold(input) }),
-    [RELEASE_PATH]: internalRoute({ ...common, parse: (body) => releaseRequest.parse(body), handle: ({ bookingId }) => holds.release(bookingId) }),
+    [SlotHoldPath.Hold]: internalRoute({
+      ...common,
+      parse: (body) => holdSlotRequest.parse(body),
+      handle: ({ startsAt, endsAt, ...hold }): Promise<HeldSlot> => holds.hold({ ...hold, startsAt: new Date(startsAt), endsAt: new Date(endsAt) }),
+    }),
+    [SlotHoldPath.Release]: internalRoute({
+      ...common,
+      parse: (body) => releaseHoldRequest.parse(body),
+      handle: ({ bookingId }): Promise<ReleaseHoldResponse> => holds.release(bookingId),
+    }),
   };
 }

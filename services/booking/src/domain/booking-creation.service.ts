@@ -1,4 +1,4 @@
-import { hasRole, RemoteServiceError, type Caller, type Logger } from '@instainstru/platform';
+import { hasRole, isUuid, RemoteServiceError, type Caller, type Logger } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { bookingEventFor } from './booking.events';
 import {
@@ -9,7 +9,6 @@ import {
   normaliseNotes,
   requireDuration,
   requireStartsAt,
-  UUID,
   type BookingRequest,
 } from './booking.rules';
 import type { Booking, BookingRepository, Clock, InstructorOffering, LessonMode, NewBooking } from './booking.types';
@@ -87,7 +86,7 @@ export class BookingCreation {
       if (earlier) return earlier;
       throw upcomingBookingsLimit(this.maxUpcomingPerStudent, upcoming);
     }
-    const offering = UUID.test(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
+    const offering = isUuid(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
     const booking = newBooking(offering, id, lesson);
 
     await this.holdSlot(booking);

@@ -1,7 +1,7 @@
-import { hasRole, type Caller } from '@instainstru/platform';
+import { hasRole, isUuid, type Caller } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { bookingEventFor } from './booking.events';
-import { normaliseReason, UUID } from './booking.rules';
+import { normaliseReason } from './booking.rules';
 import type { Booking, BookingRepository, BookingTransition, BookingWriter, CancelledBy, Clock } from './booking.types';
 import { isParty } from './bookings.service';
 
@@ -90,7 +90,7 @@ export class BookingLifecycle {
 
   private async transition(caller: Caller, id: string, decide: (booking: Booking, now: Date) => BookingTransition): Promise<Booking> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to change bookings');
-    if (!UUID.test(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     return this.repository.transaction(async (writer: BookingWriter) => {
       const booking = await writer.findById(id);
       if (!booking || !isParty(caller, booking)) throw notFound(id);

@@ -1,14 +1,4 @@
-import {
-  BookingEventType,
-  type BookingCancelledPayload,
-  type BookingCompletedPayload,
-  type BookingConfirmedPayload,
-  type BookingEventPayload,
-  type BookingEventState,
-  type BookingEventTypeName,
-  type BookingNoShowPayload,
-  type NewEvent,
-} from '@instainstru/events';
+import { BookingEventType, type BookingEventPayload, type BookingEventState, type BookingEventTypeName, type EventPayload, type NewEvent } from '@instainstru/events';
 import type { Booking as Booked } from './booking.types';
 
 export { BookingEventType } from '@instainstru/events';
@@ -31,7 +21,8 @@ function stateOf(booking: Booked, status: BookingEventState['status'], occurredA
   };
 }
 
-const event = <P extends BookingEventState>(type: BookingEventTypeName, booking: Booked, payload: P): NewEvent<P> => ({
+/** An event of `type`, its payload checked against that type's generated payload type. */
+const event = <Type extends BookingEventTypeName>(type: Type, booking: Booked, payload: EventPayload<Type>): NewEvent<EventPayload<Type>> => ({
   type,
   aggregateId: booking.id,
   payload,
@@ -45,13 +36,13 @@ const event = <P extends BookingEventState>(type: BookingEventTypeName, booking:
 export function bookingEventFor(booking: Booked): NewEvent<BookingEventPayload> | null {
   switch (booking.status) {
     case 'CONFIRMED':
-      return event<BookingConfirmedPayload>(BookingEventType.Confirmed, booking, {
+      return event(BookingEventType.Confirmed, booking, {
         ...stateOf(booking, 'CONFIRMED', booking.confirmedAt ?? new Date().toISOString()),
         status: 'CONFIRMED',
       });
     case 'CANCELLED': {
       const c = booking.cancellation!;
-      return event<BookingCancelledPayload>(BookingEventType.Cancelled, booking, {
+      return event(BookingEventType.Cancelled, booking, {
         ...stateOf(booking, 'CANCELLED', c.cancelledAt),
         status: 'CANCELLED',
         cancelledBy: c.cancelledBy,
@@ -61,7 +52,7 @@ export function bookingEventFor(booking: Booked): NewEvent<BookingEventPayload> 
     }
     case 'COMPLETED': {
       const c = booking.completion!;
-      return event<BookingCompletedPayload>(BookingEventType.Completed, booking, {
+      return event(BookingEventType.Completed, booking, {
         ...stateOf(booking, 'COMPLETED', c.completedAt),
         status: 'COMPLETED',
         completedAt: c.completedAt,
@@ -69,7 +60,7 @@ export function bookingEventFor(booking: Booked): NewEvent<BookingEventPayload> 
       });
     }
     case 'NO_SHOW':
-      return event<BookingNoShowPayload>(BookingEventType.NoShow, booking, {
+      return event(BookingEventType.NoShow, booking, {
         ...stateOf(booking, 'NO_SHOW', booking.noShowMarkedAt!),
         status: 'NO_SHOW',
         markedAt: booking.noShowMarkedAt!,

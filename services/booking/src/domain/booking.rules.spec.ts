@@ -2,15 +2,17 @@ import { BookingError } from './booking.errors';
 import { bookableTerms, bookingIdFor, decodeCursor, encodeCursor, lessonPrice, normaliseNotes, parseInstant, requirePageSize, requireScheduleWindow, requireStartsAt } from './booking.rules';
 import type { InstructorOffering } from './booking.types';
 
-const reasonOf = (work: () => unknown): string => {
+/** The BookingError `work` throws (the test fails when it throws none, or another error). */
+const refusalOf = (work: () => unknown): BookingError => {
   try {
     work();
   } catch (error) {
-    if (error instanceof BookingError) return error.code;
+    if (error instanceof BookingError) return error;
     throw error;
   }
   throw new Error('expected a BookingError');
 };
+const reasonOf = (work: () => unknown): string => refusalOf(work).code;
 
 const SERVICE = '6a1d5c43-8f0e-4a55-9d55-0c9f6b3f2a01';
 const offering: InstructorOffering = {
@@ -68,11 +70,9 @@ describe('what can be booked, from the read model', () => {
   });
 
   it('tells which durations are offered', () => {
-    try {
-      bookableTerms(offering, offering.instructorId, { ...request, durationMinutes: 45 });
-    } catch (error) {
-      expect((error as BookingError).details).toEqual({ durationMinutes: 45, offeredDurationsMinutes: [30, 60] });
-    }
+    const refusal = refusalOf(() => bookableTerms(offering, offering.instructorId, { ...request, durationMinutes: 45 }));
+    expect(refusal.code).toBe('DURATION_NOT_OFFERED');
+    expect(refusal.details).toEqual({ durationMinutes: 45, offeredDurationsMinutes: [30, 60] });
   });
 });
 

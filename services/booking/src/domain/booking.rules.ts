@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { DateTime } from 'luxon';
+import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import type { BookingPageKey, InstructorOffering, LessonMode, OfferedServiceTerms, Price } from './booking.types';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MIN_DURATION_MINUTES = 15;
 export const MAX_DURATION_MINUTES = 240;
 export const MAX_NOTES_LENGTH = 1000;
@@ -138,19 +138,15 @@ export function requirePageSize(first: number | null | undefined): number {
 }
 
 export function encodeCursor(key: BookingPageKey): string {
-  return Buffer.from(JSON.stringify([key.startsAt, key.id])).toString('base64url');
+  return encodeOpaqueCursor([key.startsAt, key.id]);
 }
 
 export function decodeCursor(cursor: string | null | undefined): BookingPageKey | null {
   if (cursor === null || cursor === undefined) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2) {
-      const [startsAt, id] = value as unknown[];
-      if (typeof startsAt === 'string' && typeof id === 'string' && UUID.test(id) && parseInstant(startsAt)) return { startsAt, id };
-    }
-  } catch {
-    // falls through to the refusal
+  const value = decodeOpaqueCursor(cursor);
+  if (Array.isArray(value) && value.length === 2) {
+    const [startsAt, id] = value as unknown[];
+    if (typeof startsAt === 'string' && typeof id === 'string' && isUuid(id) && parseInstant(startsAt)) return { startsAt, id };
   }
   throw new BookingError(BookingErrorCode.InvalidCursor, 'after is not a cursor this query returned');
 }

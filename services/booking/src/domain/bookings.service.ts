@@ -1,6 +1,6 @@
-import { hasRole, type Caller } from '@instainstru/platform';
+import { hasRole, isUuid, type Caller } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
-import { decodeCursor, encodeCursor, requirePageSize, requireScheduleWindow, UUID } from './booking.rules';
+import { decodeCursor, encodeCursor, requirePageSize, requireScheduleWindow } from './booking.rules';
 import type { Booking, BookingRepository, BookingWhen, Clock } from './booking.types';
 
 /** A booking is visible to its student, its instructor and admins only. */
@@ -28,7 +28,7 @@ export class Bookings {
 
   async visibleBooking(id: string): Promise<Booking | null> {
     this.requireSignIn();
-    const booking = UUID.test(id) ? await this.repository.findById(id) : null;
+    const booking = isUuid(id) ? await this.repository.findById(id) : null;
     return booking && isParty(this.caller, booking) ? booking : null;
   }
 
@@ -59,10 +59,10 @@ export class Bookings {
   async instructorSchedule(instructorId: string, fromRaw: string, toRaw: string, includeCancelled: boolean): Promise<Booking[]> {
     const userId = this.requireSignIn();
     const { from, to } = requireScheduleWindow(fromRaw, toRaw);
-    const offering = UUID.test(instructorId) ? await this.repository.instructorOffering(instructorId) : null;
+    const offering = isUuid(instructorId) ? await this.repository.instructorOffering(instructorId) : null;
     if (!hasRole(this.caller, 'admin')) {
       if (offering?.userId !== userId) throw new BookingError(BookingErrorCode.NotScheduleOwner, "Only the instructor and admins can see an instructor's schedule", { instructorId: instructorId.slice(0, 64) });
-    } else if (!offering && !UUID.test(instructorId)) {
+    } else if (!offering && !isUuid(instructorId)) {
       throw new BookingError(BookingErrorCode.InstructorNotFound, `No instructor with id "${instructorId.slice(0, 64)}"`, { instructorId: instructorId.slice(0, 64) });
     }
     return this.repository.instructorBookings(instructorId, from, to, includeCancelled);

@@ -1,9 +1,9 @@
-import type { InstructorStatePayload, OfferedServiceState } from '@instainstru/events';
+import type { InstructorState, OfferedServiceState } from '@instainstru/events';
 import type { InstructorOffering } from './booking.types';
 
 /** The part of an instructor event's state booking reads. */
-export type OfferingState = Pick<InstructorStatePayload, 'instructorId' | 'userId' | 'revision'> & {
-  instructor: Pick<InstructorStatePayload['instructor'], 'isLive' | 'timezone'>;
+export type OfferingState = Pick<InstructorState, 'instructorId' | 'userId' | 'revision'> & {
+  instructor: Pick<InstructorState['instructor'], 'isLive' | 'timezone'>;
   offeredServices: Pick<OfferedServiceState, 'serviceId' | 'hourlyRate' | 'durationsMinutes' | 'lessonModes'>[];
 };
 

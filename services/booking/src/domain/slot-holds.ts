@@ -1,6 +1,10 @@
+import type { HeldSlot, HoldSlotRequest } from '@instainstru/events';
+
 /**
  * The one synchronous call booking makes: availability holds `[startsAt, endsAt)` of an
- * instructor's calendar for a booking (idempotent on the booking id) and releases it.
+ * instructor's calendar for a booking (idempotent on the booking id) and releases it. The call's
+ * paths, bodies and refusal reasons are declared once, in the slot-hold contract
+ * (packages/events/src/internal/slot-holds.ts).
  *
  * A refusal (the slot is taken, outside availability, in the past, …) is thrown as the
  * availability error itself, with its code and reason; an unknown outcome (availability unreachable,
@@ -12,15 +16,6 @@ export interface SlotHolds {
   release(bookingId: string): Promise<boolean>;
 }
 
-export interface SlotHoldRequest {
-  bookingId: string;
-  instructorId: string;
-  /** ISO 8601 instants in UTC. */
-  startsAt: string;
-  endsAt: string;
-}
-
-export interface SlotHold extends SlotHoldRequest {
-  status: 'HELD' | 'CONFIRMED';
-  expiresAt: string | null;
-}
+/** Instants are ISO 8601 in UTC. */
+export type SlotHoldRequest = HoldSlotRequest;
+export type SlotHold = HeldSlot;

@@ -1,3 +1,4 @@
+import { heldSlot, holdSlotRequest, releaseHoldRequest, releaseHoldResponse, SlotHoldPath } from '@instainstru/events';
 import { ApiErrorCode, InternalClient, RemoteServiceError } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from '../domain/booking.errors';
 import type { SlotHold, SlotHoldRequest, SlotHolds } from '../domain/slot-holds';
@@ -5,16 +6,22 @@ import type { SlotHold, SlotHoldRequest, SlotHolds } from '../domain/slot-holds'
 /** Answers that say nothing about whether the call took effect. */
 const UNKNOWN_OUTCOME = new Set<ApiErrorCode>([ApiErrorCode.ServiceUnavailable, ApiErrorCode.Internal]);
 
-/** Slot holds through availability's internal routes (signed service-to-service JSON calls). */
+/**
+ * Slot holds through availability's internal routes (signed service-to-service JSON calls), sent
+ * and read with the slot-hold contract's schemas. A request the contract refuses is a bug here and
+ * throws as it is; an answer it refuses leaves the outcome unknown (AVAILABILITY_UNAVAILABLE).
+ */
 export class AvailabilitySlotHolds implements SlotHolds {
   constructor(private readonly client: InternalClient) {}
 
-  hold(request: SlotHoldRequest): Promise<SlotHold> {
-    return this.call(() => this.client.post<SlotHold>('/internal/holds/hold', request));
+  async hold(request: SlotHoldRequest): Promise<SlotHold> {
+    const body = holdSlotRequest.parse(request);
+    return this.call(async () => heldSlot.parse(await this.client.post(SlotHoldPath.Hold, body)));
   }
 
   async release(bookingId: string): Promise<boolean> {
-    const { released } = await this.call(() => this.client.post<{ released: boolean }>('/internal/holds/release', { bookingId }));
+    const body = releaseHoldRequest.parse({ bookingId });
+    const { released } = await this.call(async () => releaseHoldResponse.parse(await this.client.post(SlotHoldPath.Release, body)));
     return released;
   }
 

@@ -1,20 +1,19 @@
-import type { Sql } from '@instainstru/platform';
+import { storeLatestRevision, type RevisionedTable, type Sql } from '@instainstru/platform';
 import type { InstructorOffering } from '../domain/booking.types';
 import type { InstructorOfferingsWriter } from '../domain/instructor-offerings';
+
+/** Booking's view of instructors, kept from the instructor events (one row per instructor, revision-guarded). */
+const INSTRUCTOR_OFFERING: RevisionedTable = { name: 'instructor_offering', idColumn: 'instructor_id', revisionColumn: 'revision', updatedAtColumn: 'updated_at' };
 
 /** Writes the read model inside the consumer's transaction (`tx` also records the inbox row). */
 export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWriter {
   constructor(private readonly tx: Sql) {}
 
-  async applyIfNewer(o: InstructorOffering): Promise<boolean> {
-    const stored = await this.tx.execute(
-      `insert into instructor_offering (instructor_id, user_id, is_live, timezone, offered_services, revision)
-       values ($1, $2, $3, $4, $5, $6)
-       on conflict (instructor_id) do update set user_id = excluded.user_id, is_live = excluded.is_live, timezone = excluded.timezone,
-         offered_services = excluded.offered_services, revision = excluded.revision, updated_at = now()
-       where instructor_offering.revision <= excluded.revision`,
-      [o.instructorId, o.userId, o.isLive, o.timezone, JSON.stringify(o.offeredServices), o.revision],
-    );
-    return stored > 0;
+  applyIfNewer(o: InstructorOffering): Promise<boolean> {
+    return storeLatestRevision(this.tx, INSTRUCTOR_OFFERING, {
+      id: o.instructorId,
+      revision: o.revision,
+      columns: { user_id: o.userId, is_live: o.isLive, timezone: o.timezone, offered_services: JSON.stringify(o.offeredServices) },
+    });
   }
 }

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
+import { isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogRepository, CatalogService, Category } from './catalog.types';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -42,11 +42,11 @@ export class CategoryQueries {
   }
 
   async categoryById(id: string): Promise<Category | null> {
-    return UUID.test(id) ? this.categories.load(id) : null;
+    return isUuid(id) ? this.categories.load(id) : null;
   }
 
   async serviceById(id: string): Promise<CatalogService | null> {
-    return UUID.test(id) ? this.services.load(id) : null;
+    return isUuid(id) ? this.services.load(id) : null;
   }
 
   async requireService(id: string): Promise<CatalogService> {

@@ -1,3 +1,5 @@
+import type { InstructorState } from '@instainstru/events';
+import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogService } from './catalog.types';
 
@@ -59,30 +61,48 @@ export const KIDS = 'kids';
 export const MAX_PAGE_SIZE = 50;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What the catalog keeps of an instructor event's state. */
+export function snapshotOf(p: InstructorState): InstructorSnapshot {
+  return {
+    instructorId: p.instructorId,
+    revision: p.revision,
+    displayName: p.instructor.displayName,
+    isLive: p.instructor.isLive,
+    location: p.instructor.location,
+    bio: p.instructor.bio,
+    yearsOfExperience: p.instructor.yearsOfExperience,
+    hasPhoto: p.instructor.hasPhoto,
+    area: p.instructor.area,
+    offeredServices: p.offeredServices.map((o) => ({
+      offeredServiceId: o.offeredServiceId,
+      serviceId: o.serviceId,
+      ageGroups: o.ageGroups,
+      hourlyRate: o.hourlyRate,
+      lessonModes: o.lessonModes,
+      durationsMinutes: o.durationsMinutes,
+      levels: o.levels,
+      travelRadiusMiles: o.travelRadiusMiles,
+    })),
+  };
+}
 
 /** Applies one instructor event to the read model; older revisions change nothing. */
-export function applyInstructorSnapshot(writer: InstructorOfferingsWriter, snapshot: InstructorSnapshot): Promise<boolean> {
-  return writer.applyIfNewer(snapshot);
+export function applyInstructorState(writer: InstructorOfferingsWriter, state: InstructorState): Promise<boolean> {
+  return writer.applyIfNewer(snapshotOf(state));
 }
 
 export function encodeCursor(key: InstructorPageKey): string {
-  return Buffer.from(JSON.stringify([key.displayName, key.instructorId]), 'utf8').toString('base64url');
+  return encodeOpaqueCursor([key.displayName, key.instructorId]);
 }
 
 /** A cursor this service handed out, or BAD_USER_INPUT; never trusted beyond its shape. */
 export function decodeCursor(cursor: string): InstructorPageKey {
   const invalid = () => new CatalogError(CatalogErrorCode.InvalidCursor, 'The cursor is not one this API returned', {});
   if (cursor.length > 400) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
+  const parsed = decodeOpaqueCursor(cursor);
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
   const [displayName, instructorId] = parsed as unknown[];
-  if (typeof displayName !== 'string' || typeof instructorId !== 'string' || !UUID.test(instructorId)) throw invalid();
+  if (typeof displayName !== 'string' || typeof instructorId !== 'string' || !isUuid(instructorId)) throw invalid();
   return { displayName, instructorId };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogRepository, CatalogService, Category } from './catalog.types';
 import { pageSize } from './instructor-offerings';
@@ -9,7 +10,6 @@ export const DEFAULT_WITHIN_MILES = 10;
 export const MAX_WITHIN_MILES = 100;
 export const MAX_SEARCHED_WORDS = 10;
 const METERS_PER_MILE = 1609.344;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ZIP = /^\d{5}$/;
 /** The distance key of a result without a location (online lessons in a search by place): last. */
@@ -121,24 +121,19 @@ export function searchFingerprint(request: SearchInstructorsRequest): string {
 }
 
 export function encodeSearchCursor(fingerprint: string, key: SearchKey): string {
-  return Buffer.from(JSON.stringify([fingerprint, key.score, key.distanceKey, key.displayName, key.instructorId]), 'utf8').toString('base64url');
+  return encodeOpaqueCursor([fingerprint, key.score, key.distanceKey, key.displayName, key.instructorId]);
 }
 
 /** A cursor this search handed out, or BAD_USER_INPUT; never trusted beyond its shape. */
 export function decodeSearchCursor(cursor: string, fingerprint: string): SearchKey {
   const invalid = () => bad(CatalogErrorCode.InvalidCursor, 'The cursor is not one this search returned');
   if (cursor.length > 1200) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
+  const parsed = decodeOpaqueCursor(cursor);
   if (!Array.isArray(parsed) || parsed.length !== 5) throw invalid();
   const [fp, score, distanceKey, displayName, instructorId] = parsed as unknown[];
   const isInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
   if (fp !== fingerprint || !isInt(score, 1_000_000) || !isInt(distanceKey, NO_DISTANCE)) throw invalid();
-  if (typeof displayName !== 'string' || displayName.length > 200 || typeof instructorId !== 'string' || !UUID.test(instructorId)) throw invalid();
+  if (typeof displayName !== 'string' || displayName.length > 200 || typeof instructorId !== 'string' || !isUuid(instructorId)) throw invalid();
   return { score, distanceKey, displayName, instructorId };
 }
 

@@ -1,7 +1,18 @@
-import type { Sql } from '@instainstru/platform';
+import { sqlExpression, storeLatestRevision, type RevisionedTable, type Sql } from '@instainstru/platform';
 import type { CatalogService } from '../domain/catalog.types';
 import { KIDS, type InstructorOfferingsReader, type InstructorOfferingsWriter, type InstructorPageKey, type InstructorSnapshot } from '../domain/instructor-offerings';
 import { toService, type ServiceRow } from './catalog.repository';
+
+/** The catalog's listing of instructors, kept from the instructor events (one row per instructor, revision-guarded). */
+const INSTRUCTOR_LISTING: RevisionedTable = { name: 'instructor_listing', idColumn: 'instructor_id', revisionColumn: 'revision', updatedAtColumn: 'updated_at' };
+
+/** The rounded point the events carry, as a geography (null without one). */
+const locationOf = (s: InstructorSnapshot) =>
+  sqlExpression(
+    `case when $1::float8 is null then null else st_setsrid(st_makepoint($2::float8, $1::float8), 4326)::geography end`,
+    s.location?.latitude ?? null,
+    s.location?.longitude ?? null,
+  );
 
 /** Writes the read model inside the consumer's transaction (`tx` is the inbox row's transaction). */
 export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWriter {
@@ -9,20 +20,22 @@ export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWri
 
   async applyIfNewer(s: InstructorSnapshot): Promise<boolean> {
     // The row lock taken by the upsert serialises concurrent events of one instructor.
-    const stored = await this.tx.execute(
-      `insert into instructor_listing (instructor_id, display_name, is_live, location, revision, bio, years_of_experience, has_photo, city, state, postal_code)
-       values ($1, $2, $3, case when $4::float8 is null then null else st_setsrid(st_makepoint($5::float8, $4::float8), 4326)::geography end, $6,
-               $7, $8, $9, $10, $11, $12)
-       on conflict (instructor_id) do update set display_name = excluded.display_name, is_live = excluded.is_live,
-         location = excluded.location, revision = excluded.revision, bio = excluded.bio, years_of_experience = excluded.years_of_experience,
-         has_photo = excluded.has_photo, city = excluded.city, state = excluded.state, postal_code = excluded.postal_code, updated_at = now()
-       where instructor_listing.revision <= excluded.revision`,
-      [
-        s.instructorId, s.displayName, s.isLive, s.location?.latitude ?? null, s.location?.longitude ?? null, s.revision,
-        s.bio, s.yearsOfExperience, s.hasPhoto, s.area?.city ?? null, s.area?.state ?? null, s.area?.postalCode ?? null,
-      ],
-    );
-    if (stored === 0) return false;
+    const stored = await storeLatestRevision(this.tx, INSTRUCTOR_LISTING, {
+      id: s.instructorId,
+      revision: s.revision,
+      columns: {
+        display_name: s.displayName,
+        is_live: s.isLive,
+        location: locationOf(s),
+        bio: s.bio,
+        years_of_experience: s.yearsOfExperience,
+        has_photo: s.hasPhoto,
+        city: s.area?.city ?? null,
+        state: s.area?.state ?? null,
+        postal_code: s.area?.postalCode ?? null,
+      },
+    });
+    if (!stored) return false;
     await this.tx.execute(`delete from offered_service where instructor_id = $1`, [s.instructorId]);
     for (const o of s.offeredServices) {
       await this.tx.execute(

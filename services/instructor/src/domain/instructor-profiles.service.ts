@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
-import { hasRole, type Caller } from '@instainstru/platform';
+import { hasRole, isUuid, type Caller } from '@instainstru/platform';
 import { canSeePrivate, canView, notFound, requireAdmin, requireSignedIn } from './access';
 import { generateBio } from './generated-bio';
-import { isUuid } from './ids';
 import { InstructorError, InstructorErrorCode } from './instructor.errors';
 import type { DocumentStorage, InstructorReads } from './instructor.ports';
 import type { BackgroundCheck, InstructorProfile, InstructorView, OfferedService } from './instructor.types';

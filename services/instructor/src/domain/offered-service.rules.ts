@@ -1,13 +1,13 @@
+import { isUuid } from '@instainstru/platform';
 import { invalidInput } from './instructor.errors';
 import { AGE_GROUPS, IN_PERSON_MODES, LESSON_MODES, SKILL_LEVELS, type OfferedServiceTerms } from './instructor.types';
 
 export const MAX_OFFERED_SERVICES = 20;
 const MIN_RATE_MINOR = 500;
 const MAX_RATE_MINOR = 100_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function checkServiceId(serviceId: string): string {
-  if (!UUID.test(serviceId)) throw invalidInput('serviceId', 'must be a catalog service id');
+  if (!isUuid(serviceId)) throw invalidInput('serviceId', 'must be a catalog service id');
   return serviceId.toLowerCase();
 }
 

@@ -1,6 +1,6 @@
-import type { Caller } from '@instainstru/platform';
+import { isUuid, type Caller } from '@instainstru/platform';
 import { canView, requireOwner } from './access';
-import { isUuid, loadProfile } from './ids';
+import { loadProfile } from './ids';
 import { instructorEvents } from './instructor.events';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { InstructorDomainDeps, InstructorUnitOfWork } from './instructor.ports';

@@ -1,4 +1,4 @@
-import { isUuid } from './ids';
+import { isUuid } from '@instainstru/platform';
 import { instructorEvents } from './instructor.events';
 import type { InstructorDomainDeps, InstructorUnitOfWork, PaymentProviderNotification } from './instructor.ports';
 import type { InstructorProfile } from './instructor.types';

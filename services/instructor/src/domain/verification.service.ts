@@ -1,6 +1,6 @@
-import type { Caller } from '@instainstru/platform';
+import { isUuid, type Caller } from '@instainstru/platform';
 import { notFound, requireAdmin, requireOwner } from './access';
-import { isUuid, loadProfile } from './ids';
+import { loadProfile } from './ids';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { IdentitySession, InstructorDomainDeps } from './instructor.ports';
 import type { BackgroundCheck, InstructorProfile } from './instructor.types';

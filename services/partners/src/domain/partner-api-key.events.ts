@@ -1,14 +1,10 @@
-import type { NewEvent } from '@instainstru/events';
+import { PartnerEventType, type NewEvent, type PartnersApiKeyCreatedV1, type PartnersApiKeyRevokedV1 } from '@instainstru/events';
 import type { PartnerApiKey } from './partner-api-key.types';
 
-/** The partners service's events (schemas/events/partners.*.v1.json, topic `<prefix>partners.events`). */
-export const PartnerEventType = {
-  ApiKeyCreated: 'partners.api-key-created',
-  ApiKeyRevoked: 'partners.api-key-revoked',
-} as const;
+/* The partners service's events (schemas/events/partners.*.v1.json, topic `<prefix>partners.events`); payload types generated from the schemas. */
 
 /** The key as admins see it; never the secret or its hash. */
-const stateOf = (key: PartnerApiKey) => ({
+const stateOf = (key: PartnerApiKey): PartnersApiKeyCreatedV1 => ({
   apiKeyId: key.id,
   name: key.name,
   scopes: key.scopes,
@@ -18,11 +14,11 @@ const stateOf = (key: PartnerApiKey) => ({
   createdBy: key.createdBy,
 });
 
-export function apiKeyCreatedEvent(key: PartnerApiKey): NewEvent<object> {
+export function apiKeyCreatedEvent(key: PartnerApiKey): NewEvent<PartnersApiKeyCreatedV1> {
   return { type: PartnerEventType.ApiKeyCreated, aggregateId: key.id, payload: stateOf(key), occurredAt: new Date(key.createdAt) };
 }
 
-export function apiKeyRevokedEvent(key: PartnerApiKey, revokedBy: string, revokedAt: Date): NewEvent<object> {
+export function apiKeyRevokedEvent(key: PartnerApiKey, revokedBy: string, revokedAt: Date): NewEvent<PartnersApiKeyRevokedV1> {
   return {
     type: PartnerEventType.ApiKeyRevoked,
     aggregateId: key.id,

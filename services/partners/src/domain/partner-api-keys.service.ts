@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hasRole, type Caller, type Logger, type PartnerKey } from '@instainstru/platform';
+import { hasRole, isUuid, type Caller, type Logger, type PartnerKey } from '@instainstru/platform';
 import { apiKeyCreatedEvent, apiKeyRevokedEvent } from './partner-api-key.events';
 import { newPartnerSecret, validatePartnerApiKeyRequest } from './partner-api-key.rules';
 import type {
@@ -12,7 +12,6 @@ import type {
 } from './partner-api-key.types';
 import { PartnersError, PartnersErrorCode } from './partners.errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** As the SDL says (and its @listSize assumes). */
 const LIST_LIMIT = 500;
 
@@ -66,7 +65,7 @@ export class PartnerApiKeys {
    */
   async revoke(caller: Caller, id: string): Promise<PartnerApiKey> {
     const admin = requireAdmin(caller);
-    if (!UUID.test(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     const at = this.clock();
     const revoked = await this.repository.revoke(id, admin, at, (key) => apiKeyRevokedEvent(key, admin, at));
     if (!revoked) throw notFound(id);

@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
+import { isUuid } from '@instainstru/platform';
 import { ReviewsError, ReviewsErrorCode } from './reviews.errors';
 import type { Review, ReviewRepository } from './review.types';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Review reads for one request, batched through a DataLoader. */
 export class Reviews {
@@ -16,7 +15,7 @@ export class Reviews {
   }
 
   async review(id: string): Promise<Review | null> {
-    return UUID.test(id) ? this.loader.load(id) : null;
+    return isUuid(id) ? this.loader.load(id) : null;
   }
 
   async requireReview(id: string): Promise<Review> {
