@@ -46,6 +46,7 @@ export * from './runtime/metrics';
 export * from './runtime/periodic-job';
 export * from './runtime/request-context';
 export * from './runtime/service-deps';
+export * from './runtime/service-module';
 export * from './runtime/service-names';
 export * from './runtime/tracing';
 export * from './runtime/worker';

@@ -1,4 +1,4 @@
-import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
+import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
 import { loadAvailabilityConfig } from './availability.config';
 import { migrations } from './migrations';
 import { availabilityWorkers, buildAvailabilityServer } from './server';
@@ -6,7 +6,7 @@ import { availabilityWorkers, buildAvailabilityServer } from './server';
 async function main(): Promise<void> {
   const config = loadAvailabilityConfig();
   const deps = await createServiceDeps(loadServiceConfig('availability'), migrations);
-  await runService({ deps, api: () => buildAvailabilityServer(deps, { config }), workers: () => availabilityWorkers(deps, { config }) });
+  await startService({ deps, api: () => buildAvailabilityServer(deps, { config }), workers: () => availabilityWorkers(deps, { config }) });
 }
 
 main().catch((error: unknown) => {

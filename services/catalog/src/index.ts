@@ -1,4 +1,4 @@
-import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
+import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
 import { createCatalogRedis, kidsServicesCache } from './infra/redis';
 import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
 import { migrations } from './migrations';
@@ -7,7 +7,7 @@ import { buildCatalogServer } from './server';
 async function main(): Promise<void> {
   const deps = await createServiceDeps(loadServiceConfig('catalog'), migrations);
   const redis = createCatalogRedis(deps);
-  await runService({
+  await startService({
     deps,
     api: () => buildCatalogServer(deps, redis),
     workers: () => [instructorOfferingsWorker(deps, kidsServicesCache(deps, redis))],

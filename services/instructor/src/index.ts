@@ -1,4 +1,4 @@
-import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
+import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
 import { migrations } from './migrations';
 import { loadInstructorConfig } from './instructor.config';
 import { buildInstructorServer, instructorWorkers } from './server';
@@ -6,7 +6,7 @@ import { buildInstructorServer, instructorWorkers } from './server';
 async function main(): Promise<void> {
   const config = loadInstructorConfig();
   const deps = await createServiceDeps(loadServiceConfig('instructor'), migrations);
-  await runService({ deps, api: () => buildInstructorServer(deps, config), workers: () => instructorWorkers(deps, config) });
+  await startService({ deps, api: () => buildInstructorServer(deps, config), workers: () => instructorWorkers(deps, config) });
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,10 @@
-import { createServiceDeps, loadServiceConfig, runService } from '@instainstru/platform';
+import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
 import { migrations } from './migrations';
 import { buildReviewsServer } from './server';
 
 async function main(): Promise<void> {
   const deps = await createServiceDeps(loadServiceConfig('reviews'), migrations);
-  await runService({ deps, api: () => buildReviewsServer(deps), workers: () => [] });
+  await startService({ deps, api: () => buildReviewsServer(deps), workers: () => [] });
 }
 
 main().catch((error: unknown) => {

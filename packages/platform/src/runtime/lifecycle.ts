@@ -1,6 +1,8 @@
 import { outboxRelayWorker, outboxRetentionWorker } from '../events/event-workers';
 import type { SubgraphServer } from '../http/subgraph-server';
-import { closeServiceDeps, type ServiceDeps } from './service-deps';
+import { loadServiceConfig } from './config';
+import { closeServiceDeps, createServiceDeps, type ServiceDeps } from './service-deps';
+import type { ServiceDefinition } from './service-module';
 import { shutdownTracing } from './tracing';
 import type { Worker } from './worker';
 
@@ -13,11 +15,27 @@ export interface RunServiceOptions {
 }
 
 /**
+ * A service's whole `index.ts`: reads its configuration, connects its deps, builds its module and
+ * runs it (see `startService`); a failure to start is printed and exits the process.
+ */
+export function runService(definition: ServiceDefinition): void {
+  const start = async () => {
+    const deps = await createServiceDeps(loadServiceConfig(definition.service), definition.migrations);
+    const module = await definition.createModule(deps);
+    await startService({ deps, api: () => module.subgraph(), workers: () => module.workers() });
+  };
+  start().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+/**
  * Starts the service in the configured role (`api`, `worker` or `all`) and shuts it down on
  * SIGTERM/SIGINT: stop accepting requests and drain those in flight, let workers finish their
  * current message or batch, then close connections. A second signal or the grace period forces exit.
  */
-export async function runService(options: RunServiceOptions): Promise<void> {
+export async function startService(options: RunServiceOptions): Promise<void> {
   const { deps } = options;
   const { config, logger } = deps;
   const runApi = config.role === 'api' || config.role === 'all';
