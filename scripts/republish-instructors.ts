@@ -5,7 +5,7 @@
  */
 import { EventSchemaRegistry } from '@instainstru/events';
 import { CommittedEventsSignal, Database, loadServiceConfig, Outbox } from '@instainstru/platform';
-import { republishInstructorState } from '../services/instructor/src/infra/maintenance/republish-state';
+import { republishInstructorState } from '../services/instructor/src/module';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig('instructor');

@@ -6,8 +6,8 @@
  */
 import { EventSchemaRegistry } from '@instainstru/events';
 import { CommittedEventsSignal, Database, loadServiceConfig, Outbox } from '@instainstru/platform';
-import { seedAvailability } from '../services/availability/src/infra/seed/seed-availability';
-import { republishInstructorState } from '../services/instructor/src/infra/maintenance/republish-state';
+import { seedAvailability } from '../services/availability/src/module';
+import { republishInstructorState } from '../services/instructor/src/module';
 
 const WAIT_MS = Number(process.env.SEED_CALENDAR_WAIT_MS ?? 90_000);
 

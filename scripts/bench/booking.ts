@@ -13,10 +13,10 @@
  *
  *   gateway   the createBooking mutation through the gateway (JWT, query planning, signed hop)
  *   subgraph  the same mutation straight to the booking subgraph (signed caller headers)
- *   create    BookingCreation.createBooking in this process, availability's hold called
+ *   create    the booking module's createBooking in this process, availability's hold called
  *             in-process: the read-model check, the hold's transaction, booking's transaction
  *   core      the database core of one booking: booking's single transaction alone
- *             (BookingCreation.bookHeldSlot: lock the instructor's row, re-check every rule,
+ *             (the module's bookHeldSlot: lock the instructor's row, re-check every rule,
  *             insert the booking CONFIRMED, append booking.confirmed to the outbox; while the
  *             read model is at the revision checked, that is one statement)
  *   hold      availability's hold alone, in-process (its own SQL transaction)
@@ -62,23 +62,8 @@ import {
   type ServiceName,
   type SubgraphServer,
 } from '@instainstru/platform';
-import { applyInstructorState as applyAvailabilityInstructor } from '../../services/availability/src/domain/instructor-calendar';
-import { AvailabilityWeeks } from '../../services/availability/src/domain/availability-weeks.service';
-import { SlotHolds as AvailabilityHolds } from '../../services/availability/src/domain/slot-holds.service';
-import { loadAvailabilityConfig } from '../../services/availability/src/availability.config';
-import { PostgresCalendarStore } from '../../services/availability/src/infra/calendar.repository';
-import { buildAvailabilityServer } from '../../services/availability/src/server';
-import { loadBookingConfig } from '../../services/booking/src/booking.config';
-import { BookingCreation, confirmedBooking } from '../../services/booking/src/domain/booking-creation.service';
-import { bookingEventFor } from '../../services/booking/src/domain/booking.events';
-import { lessonPrice } from '../../services/booking/src/domain/booking.rules';
-import { applyInstructorState as applyBookingInstructor } from '../../services/booking/src/domain/instructor-offerings';
-import type { NewBooking } from '../../services/booking/src/domain/booking.types';
-import type { SlotHolds } from '../../services/booking/src/domain/slot-holds';
-import { INSERT_AT_REVISION, PostgresBookingRepository } from '../../services/booking/src/infra/booking.repository';
-import { PostgresInstructorOfferingsWriter } from '../../services/booking/src/infra/instructor-offerings.repository';
-import { buildBookingServer, createBookingModule } from '../../services/booking/src/server';
-import { createEnvelope } from '@instainstru/events';
+import { createAvailabilityModule } from '../../services/availability/src/module';
+import { createBookingModule, type BookingModule, type NewBooking, type SlotHolds } from '../../services/booking/src/module';
 import { mintDevToken } from '../../gateway/src/auth/dev-key';
 import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
 import { buildGateway } from '../../gateway/src/server';
@@ -119,7 +104,8 @@ const SERVICE_ID = randomUUID();
 const LESSON_MINUTES = 30;
 const STEP_MINUTES = 45;
 const HOURLY_RATE = { amountMinor: 6000, currency: 'USD' };
-const PRICE = lessonPrice(HOURLY_RATE, LESSON_MINUTES);
+/** What booking charges for one of the bench's lessons: the hourly rate pro rata. */
+const PRICE = { amountMinor: (HOURLY_RATE.amountMinor * LESSON_MINUTES) / 60, currency: HOURLY_RATE.currency };
 const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
 const WEEKS = 10;
 /** Weeks of slots for the targets that write only booking's tables (no published weeks, no horizon to stay in). */
@@ -169,6 +155,8 @@ class SlotPlan {
 
 interface Stack {
   deps: Record<'availability' | 'booking', ServiceDeps>;
+  /** The booking service as the stack built it (no per-student limit; availability over HTTP). */
+  booking: BookingModule;
   gatewayUrl: string;
   bookingUrl: string;
   signingSecret: string;
@@ -180,15 +168,23 @@ async function startStack(): Promise<Stack> {
   const deps = {} as Record<'availability' | 'booking', ServiceDeps>;
   const urls: Partial<Record<ServiceName, string>> = {};
   const servers: SubgraphServer[] = [];
+  let booking: BookingModule | undefined;
   for (const name of ['availability', 'booking'] as const) {
     const database = await createBenchDatabase(name, serviceMigrations[name]);
     const config = loadServiceConfig(name, { ...process.env, DATABASE_URL: database.url, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DB_POOL_MAX: '20' });
     deps[name] = await createServiceDeps(config, []);
     onCleanup(`close ${name}`, () => closeServiceDeps(deps[name]));
-    const server =
-      name === 'availability'
-        ? await buildAvailabilityServer(deps[name])
-        : await buildBookingServer(deps[name], createBookingModule(deps[name], { config: { ...loadBookingConfig(), maxUpcomingPerStudent: BENCH_NO_UPCOMING_LIMIT, availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 } } }));
+    if (name === 'booking') {
+      booking = createBookingModule(deps[name], {
+        config: {
+          availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 },
+          autoCompleteAfterMinutes: 1440,
+          jobIntervalMs: 30_000,
+          maxUpcomingPerStudent: BENCH_NO_UPCOMING_LIMIT,
+        },
+      });
+    }
+    const server = name === 'availability' ? await createAvailabilityModule(deps[name]).subgraph() : await booking!.subgraph();
     servers.push(server);
     onCleanup(`drain ${name}`, () => server.drain());
     const http = await server.listen(0, '127.0.0.1');
@@ -210,6 +206,7 @@ async function startStack(): Promise<Stack> {
   const gatewayHttp = await gateway.listen(0, '127.0.0.1');
   return {
     deps,
+    booking: booking!,
     gatewayUrl: `http://127.0.0.1:${(gatewayHttp.address() as AddressInfo).port}/graphql`,
     bookingUrl: urls.booking!,
     signingSecret,
@@ -245,8 +242,8 @@ const benchLesson = (instructorId: string, instructorUserId: string, studentId: 
 
 /** Seeds instructors into both read models and publishes ten whole weeks (00:00–24:00 UTC) for each. */
 async function seedInstructors(stack: Stack, count: number, monday: Date): Promise<string[]> {
-  const store = new PostgresCalendarStore(stack.deps.availability.db);
-  const weeks = new AvailabilityWeeks(store, () => new Date());
+  const availability = createAvailabilityModule(stack.deps.availability);
+  const { weeks } = availability;
   const ids: string[] = [];
   const weekStart = monday.toISOString().slice(0, 10);
   const slots = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '00:00', endTime: '24:00' }));
@@ -254,8 +251,8 @@ async function seedInstructors(stack: Stack, count: number, monday: Date): Promi
     const instructorId = randomUUID();
     const userId = `bench-teacher-${instructorId.slice(0, 8)}`;
     const payload = instructorState(instructorId, userId);
-    await store.transaction((repo) => applyAvailabilityInstructor(repo, payload));
-    await stack.deps.booking.db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), payload));
+    await availability.applyInstructorState(payload);
+    await stack.booking.applyInstructorState(payload);
     const caller: Caller = { userId, roles: ['instructor'], requestId: randomUUID() };
     const { version } = await weeks.week(instructorId, weekStart);
     await weeks.save(caller, { instructorId, weekStart, slots, expectedVersion: version, clearExisting: true });
@@ -289,7 +286,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
   };
 
   // Availability's hold in this process: the same SQL the internal route runs, without HTTP.
-  const availabilityHolds = new AvailabilityHolds(new PostgresCalendarStore(stack.deps.availability.db), loadAvailabilityConfig(), () => new Date());
+  const availabilityHolds = createAvailabilityModule(stack.deps.availability).holds;
   const inProcessHolds: SlotHolds = {
     async hold(request) {
       try {
@@ -302,8 +299,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
     },
     release: async (bookingId) => (await availabilityHolds.release(bookingId)).released,
   };
-  const repository = new PostgresBookingRepository(stack.deps.booking.db, stack.deps.booking.outbox);
-  const creation = new BookingCreation(repository, inProcessHolds, () => new Date(), stack.deps.booking.logger, BENCH_NO_UPCOMING_LIMIT);
+  const creation = stack.booking.creationWith(inProcessHolds);
   const studentOf = (student: number) => `bench-student-${student % tokens.length}`;
   const refusedAsTaken = (error: unknown): Outcome => {
     if (error instanceof ServiceError && error.code === 'SLOT_UNAVAILABLE') return 'conflict';
@@ -490,8 +486,8 @@ const PGBENCH_ENDS = `(timestamptz '2200-01-01 00:00Z' + make_interval(mins => $
 const PGBENCH_AGGREGATE = 'pgbench-booking';
 
 /**
- * The database core alone: the create's single statement (INSERT_AT_REVISION, exactly as the
- * repository runs it, with a real booking.confirmed envelope) against the plain INSERT of the same
+ * The database core alone: the create's single statement (the module's coreStatementSql, exactly
+ * as the repository runs it, with a real booking.confirmed envelope) against the plain INSERT of the same
  * row, both driven by pgbench over prepared statements in interleaved rounds. Every call books a
  * free slot of one of BENCH_INSTRUCTORS instructors.
  */
@@ -504,29 +500,39 @@ async function databaseCore(stack: Stack): Promise<void> {
   const db = stack.deps.booking.db;
   for (let i = 1; i <= SETTINGS.instructors; i += 1) {
     const instructorId = pgbenchInstructorId(i);
-    await db.transaction((tx) => applyBookingInstructor(new PostgresInstructorOfferingsWriter(tx), instructorState(instructorId, 'bench-teacher')));
+    await stack.booking.applyInstructorState(instructorState(instructorId, 'bench-teacher'));
   }
   const student = `'bench-student-' || (:k % 64)`;
   const row = [`gen_random_uuid()`, PGBENCH_INSTRUCTOR, `'bench-teacher'`, student, `'${SERVICE_ID}'`, PGBENCH_STARTS, PGBENCH_ENDS, String(LESSON_MINUTES)];
   const setup = [`\\set i random(1, ${SETTINGS.instructors})`, `\\set k random(1, 20000000)`];
   const scripts = {
-    core: pgbenchScript(setup, INSERT_AT_REVISION.text, [
-      ...row, `'online'`, String(PRICE.amountMinor), `'${PRICE.currency}'`, 'null', 'now()', '1',
-      'gen_random_uuid()', `'${stack.deps.booking.config.kafka.topicPrefix}booking.events'`, `'${PGBENCH_AGGREGATE}'`, `'booking.confirmed'`, '1', ':envelope',
-    ]),
+    core: pgbenchScript(
+      setup,
+      stack.booking.coreStatementSql({
+        id: 'gen_random_uuid()', instructorId: PGBENCH_INSTRUCTOR, instructorUserId: `'bench-teacher'`, studentId: student, serviceId: `'${SERVICE_ID}'`,
+        startsAt: PGBENCH_STARTS, endsAt: PGBENCH_ENDS, durationMinutes: String(LESSON_MINUTES), lessonMode: `'online'`,
+        priceMinor: String(PRICE.amountMinor), currency: `'${PRICE.currency}'`, notes: 'null', confirmedAt: 'now()', revision: '1',
+        eventId: 'gen_random_uuid()', topic: `'${stack.deps.booking.config.kafka.topicPrefix}booking.events'`, aggregateId: `'${PGBENCH_AGGREGATE}'`,
+        eventType: `'booking.confirmed'`, eventVersion: '1', envelope: ':envelope',
+      }),
+      [],
+    ),
     insert: pgbenchScript(setup, plainInsertInto('booking'), [...row, String(PRICE.amountMinor), `'${PRICE.currency}'`, 'now()']),
   };
-  // A real envelope of the size the service writes (the statement stores it as it is given).
+  // A real envelope of the size the service writes (the statement stores it as it is given): the
+  // one booking.confirmed of a lesson booked through the module, at 2200-01-01 00:00 (before every
+  // pgbench slot), as its outbox row holds it.
   const sample = benchLesson(pgbenchInstructorId(1), 'bench-teacher', 'bench-student-1', new Date(Date.UTC(2200, 0, 1)));
-  const envelope = createEnvelope(bookingEventFor(confirmedBooking(sample, new Date()))!);
-  stack.deps.booking.schemas.validate(envelope);
+  await stack.booking.creation.bookHeldSlot(sample, 1);
+  const [written] = await db.query<{ envelope: string }>(`select envelope::text as envelope from outbox where aggregate_id = $1`, [sample.id]);
+  const envelope = written!.envelope;
   const options: PgbenchOptions = {
     bin,
     url: stack.deps.booking.config.database.url,
     sessionOptions: `-c search_path=${stack.deps.booking.config.database.schema},extensions`,
     clients: SETTINGS.connections,
     seconds: SETTINGS.roundSeconds,
-    defines: { envelope: JSON.stringify(envelope) },
+    defines: { envelope },
   };
   const order = ['core', 'insert'] as const;
   for (const name of order) await runPgbench(scripts[name], { ...options, seconds: SETTINGS.warmupSeconds });
@@ -568,7 +574,7 @@ async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number
       where a.status in ('REQUESTED', 'CONFIRMED') and b.status in ('REQUESTED', 'CONFIRMED')
         and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
   );
-  const buffer = loadAvailabilityConfig().bufferMinutes;
+  const buffer = createAvailabilityModule(stack.deps.availability).config.bufferMinutes;
   const [h] = await stack.deps.availability.db.query<{ n: string }>(
     `select count(*) as n from slot_hold a join slot_hold b on a.instructor_id = b.instructor_id and a.booking_id < b.booking_id
       where (a.status = 'CONFIRMED' or a.expires_at > now()) and (b.status = 'CONFIRMED' or b.expires_at > now())

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { callerKeyFor, Database, DEV_SIGNING_SECRET, loadServiceConfig, signCaller, type ServiceName } from '@instainstru/platform';
 import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
-import { PostgresInstructorOfferingsReader } from '../../services/catalog/src/infra/instructor-offerings.repository';
+import { PostgresInstructorOfferingsRepository } from '../../services/catalog/src/infra/instructor-offerings.repository';
 import { startChild, waitForHttp, type ChildHandle } from './lib/children';
 import { onCleanup, runBench } from './lib/cleanup';
 import { runClosedLoop } from './lib/closed-loop';
@@ -173,7 +173,7 @@ async function kidsAvailable(stack: Stack): Promise<void> {
     const keys = await redis.keys(`${namespace}catalog:*`);
     if (keys.length) await redis.del(...keys);
   });
-  const reader = new PostgresInstructorOfferingsReader(db);
+  const reader = new PostgresInstructorOfferingsRepository(db);
   const cache = new RedisKidsServicesCache(redis, namespace);
   const sql = () => reader.kidsAvailableServices();
   const answer = await sql();

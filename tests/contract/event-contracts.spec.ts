@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { EVENT_TYPES, EventSchemaRegistry, heldSlot, SlotHoldPath, SlotHoldRefusal, type HeldSlot, type HoldSlotRequest } from '@instainstru/events';
 import { ApiErrorCode, createLogger, InternalClient, RemoteServiceError, type ServiceDeps } from '@instainstru/platform';
 import { AvailabilityError, AvailabilityErrorCode } from '../../services/availability/src/domain/availability.errors';
-import type { HoldRequest, SlotHolds } from '../../services/availability/src/domain/slot-holds.service';
-import { holdRoutes } from '../../services/availability/src/internal/hold.routes';
+import type { HoldRequest, SlotHolds } from '../../services/availability/src/module';
+import { holdRoutes } from '../../services/availability/src/http/hold.routes';
 import { AvailabilitySlotHolds } from '../../services/booking/src/infra/availability.client';
 
 const root = resolve(__dirname, '../..');

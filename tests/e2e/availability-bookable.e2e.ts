@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf, errorOf, type HoldAnswer, knownInstructor, publishWeek } from '@instainstru/test-harness';
-import type { BookableSlot } from '../../services/availability/src/domain/availability.types';
+import type { BookableSlot } from '../../services/availability/src/module';
 import { useCalendarTestbed } from '../support/availability';
 
 /** Monday 2027-03-01 07:00 in New York. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataOf, ensureBucket, errorOf, liveInstructor, publishWeek, readModelCaughtUp, removeUploadsOf, type RunningWorkers, s3Client, startStack, testClock, type TestInstructor, type TestStack } from '@instainstru/test-harness';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createInstructorModule } from '../../services/instructor/src/module';
 import { availabilityBuilder, startAvailabilityWorkers } from '../support/availability';
 
 /** Monday 2027-03-01 07:00 in New York. */
@@ -16,7 +16,7 @@ let teacher: TestInstructor;
 const caughtUp = (instructorId: string) => readModelCaughtUp(stack, 'availability', instructorId);
 
 beforeAll(async () => {
-  stack = await startStack({ instructor: buildInstructorServer, availability: availabilityBuilder({ clock: clock.now }) });
+  stack = await startStack({ instructor: (deps) => createInstructorModule(deps).subgraph(), availability: availabilityBuilder({ clock: clock.now }) });
   s3 = s3Client();
   await ensureBucket(s3);
   workers = await startAvailabilityWorkers(stack, { clock: clock.now });

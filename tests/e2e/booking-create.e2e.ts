@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { collectMessages, dataOf, errorOf, eventually, insertBookingRow, holdClient, instructorStateEvent, liveInstructor, outboxEvents, publishEvents, publishWeek, readModelRevision, availabilitySql, bookingFootprint, bookingSql, overlappingActiveBookings, waitForReadModel, type HoldAnswer } from '@instainstru/test-harness';
-import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
-import type { SlotHolds } from '../../services/booking/src/domain/slot-holds';
+import type { SlotHolds } from '../../services/booking/src/module';
 import { bookingProcessed, HOLD_TTL_SECONDS, useMarketplaceTestbed, WHOLE_DAYS, ZONE, type BookingView } from '../support/booking';
 
 /**
@@ -139,7 +138,7 @@ describe('after the hold: a create that dies or fails leaves no booking and, soo
       },
       release: (bookingId) => bed.bookingModule.holds.release(bookingId),
     };
-    const creation = new BookingCreation(bed.bookingModule.repository, holds, bed.bookingModule.clock, bed.stack.deps.booking!.logger);
+    const creation = bed.bookingModule.creationWith(holds);
     const startsAt = at(6, '12:00');
     const before = await bookingFootprint(bed.stack);
     await expect(

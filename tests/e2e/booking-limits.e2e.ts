@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
 import { availabilitySql, BOOKING_FIELDS, bookingFootprint, bookingSql, CREATE_BOOKING, dataOf, ensureBucket, errorOf, eventually, type GraphQLResult, insertBookingRow, liveInstructor, outboxEvents, publishWeek, removeUploadsOf, type RunningWorkers, s3Client, serviceIdsByName, startStack, type TestInstructor, type TestStack, waitForReadModel, withPeers } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { buildInstructorServer } from '../../services/instructor/src/server';
-import { loadBookingConfig } from '../../services/booking/src/booking.config';
-import { buildBookingServer, createBookingModule, type BookingModule } from '../../services/booking/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
+import { createBookingModule, type BookingModule } from '../../services/booking/src/module';
 import { availabilityBuilder, startAvailabilityWorkers } from '../support/availability';
 import { startBookingPipeline } from '../support/booking';
 
@@ -31,21 +29,21 @@ let monday: DateTime;
 
 beforeAll(async () => {
   stack = await startStack({
-    catalog: buildCatalogServer,
-    instructor: buildInstructorServer,
+    catalog: (deps) => createCatalogModule(deps).subgraph(),
+    instructor: (deps) => createInstructorModule(deps).subgraph(),
     availability: availabilityBuilder(),
     booking: withPeers((deps, peers) => {
       bookingParts = createBookingModule(deps, {
-        config: { ...loadBookingConfig(), availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, maxUpcomingPerStudent: LIMIT },
+        config: { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 30_000, maxUpcomingPerStudent: LIMIT },
       });
-      return buildBookingServer(deps, bookingParts);
+      return bookingParts.subgraph();
     }),
   });
-  await seedCatalog(stack.deps.catalog!.db);
+  await createCatalogModule(stack.deps.catalog!).seed();
   s3 = s3Client();
   await ensureBucket(s3);
   availabilityWorkers = await startAvailabilityWorkers(stack);
-  bookingPipeline = await startBookingPipeline(stack, { instructorRelay: false });
+  bookingPipeline = await startBookingPipeline(stack, bookingParts, { instructorRelay: false });
   pianoId = (await serviceIdsByName(stack)).Piano!;
   teacher = await liveInstructor(stack, { sub: `teacher-${randomUUID().slice(0, 8)}`, displayName: 'Limits Teacher', serviceId: pianoId, ageGroups: ['ADULTS'] });
   await eventually(

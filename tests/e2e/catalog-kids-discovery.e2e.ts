@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { catalogSql, dataOf, ensureBucket, errorOf, eventually, liveInstructor, readModelCaughtUp, removeUploadsOf, s3Client, serviceIdsByName, startStack, TERMS, type TestStack } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
 import { type CatalogPipeline, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
@@ -11,8 +10,8 @@ let pipeline: CatalogPipeline;
 let serviceIds: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), instructor: (deps) => createInstructorModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   s3 = s3Client();
   await ensureBucket(s3);
   pipeline = await startCatalogPipeline(stack);

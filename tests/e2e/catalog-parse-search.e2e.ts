@@ -1,12 +1,11 @@
 import { startStack, type TestStack } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { createCatalogModule } from '../../services/catalog/src/module';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
 });
 
 afterAll(() => stack?.stop());

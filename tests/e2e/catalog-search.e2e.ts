@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataOf, ensureBucket, errorOf, eventually, liveInstructor, readModelCaughtUp, removeUploadsOf, s3Client, serviceIdsByName, startStack, type TestInstructor, type TestStack } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
 import { type CatalogPipeline, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
@@ -35,8 +34,8 @@ const names = async (variables: Record<string, unknown>) => (await search(variab
 const caughtUp = (instructorId: string) => readModelCaughtUp(stack, 'catalog', instructorId);
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), instructor: (deps) => createInstructorModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   s3 = s3Client();
   await ensureBucket(s3);
   pipeline = await startCatalogPipeline(stack);

@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { callerKeyFor, signCaller, type ServiceName } from '@instainstru/platform';
 import { startStack, type TestStack } from '@instainstru/test-harness';
-import { buildAvailabilityServer } from '../../services/availability/src/server';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createAvailabilityModule } from '../../services/availability/src/module';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
 
 let stack: TestStack;
 let instructorIds: string[];
 let serviceIds: string[];
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer, availability: (deps) => buildAvailabilityServer(deps) });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), instructor: (deps) => createInstructorModule(deps).subgraph(), availability: (deps) => createAvailabilityModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   serviceIds = (await stack.deps.catalog!.db.query<{ id: string }>(`select id from service order by slug`)).map((r) => r.id);
   const client = new pg.Client({ connectionString: stack.db.urlFor('instructor') });
   await client.connect();

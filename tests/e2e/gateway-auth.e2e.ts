@@ -6,26 +6,25 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { callerKeyFor, InternalClient, signCaller, SERVICE_NAMES, type Caller, type ServiceName } from '@instainstru/platform';
 import { startStack, type TestStack } from '@instainstru/test-harness';
 import { SignedSubgraphDataSource, type GatewayContext } from '../../gateway/src/signed-data-source';
-import { buildAvailabilityServer } from '../../services/availability/src/server';
-import { buildBookingServer } from '../../services/booking/src/server';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildInstructorServer } from '../../services/instructor/src/server';
-import { buildPartnersServer } from '../../services/partners/src/server';
-import { buildReviewsServer } from '../../services/reviews/src/server';
+import { createAvailabilityModule } from '../../services/availability/src/module';
+import { createBookingModule } from '../../services/booking/src/module';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
+import { createPartnersModule } from '../../services/partners/src/module';
+import { createReviewsModule } from '../../services/reviews/src/module';
 
 let stack: TestStack;
 
 beforeAll(async () => {
   stack = await startStack({
-    catalog: buildCatalogServer,
-    instructor: buildInstructorServer,
-    availability: buildAvailabilityServer,
-    booking: buildBookingServer,
-    reviews: buildReviewsServer,
-    partners: buildPartnersServer,
+    catalog: (deps) => createCatalogModule(deps).subgraph(),
+    instructor: (deps) => createInstructorModule(deps).subgraph(),
+    availability: (deps) => createAvailabilityModule(deps).subgraph(),
+    booking: (deps) => createBookingModule(deps).subgraph(),
+    reviews: (deps) => createReviewsModule(deps).subgraph(),
+    partners: (deps) => createPartnersModule(deps).subgraph(),
   });
-  await seedCatalog(stack.deps.catalog!.db);
+  await createCatalogModule(stack.deps.catalog!).seed();
 });
 
 afterAll(() => stack?.stop());
@@ -282,7 +281,7 @@ describe('gateway readiness', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { catalog: 'ok', instructor: 'ok', availability: 'ok', booking: 'ok', reviews: 'ok', partners: 'ok' } });
 
-    const partial = await startStack({ catalog: buildCatalogServer });
+    const partial = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
     try {
       const response = await fetch(new URL('/readyz', partial.gatewayUrl));
       expect(response.status).toBe(503);

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { startStack, type TestStack } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { createCatalogModule } from '../../services/catalog/src/module';
 
 /**
  * The explorer as frontend developers meet it: headless Chromium opens the real gateway's GraphQL
@@ -34,8 +33,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   await promisify(execFile)('bash', [INSTALL_CHROMIUM]);
-  stack = await startStack({ catalog: buildCatalogServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   explorerUrl = stack.gatewayUrl;
 
   // Playwright starts Chromium on a fresh temporary profile (--user-data-dir) and deletes it on close.

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type TestStack } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildPartnersServer } from '../../services/partners/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createPartnersModule } from '../../services/partners/src/module';
 import type { OperationManifestFile } from '../../gateway/src/trusted-documents/operation-manifest';
 
 let stack: TestStack;
@@ -15,8 +14,8 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '../../schemas/operatio
 const idOf = (name: string) => manifest.operations.find((o) => o.name === name)!.id;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, partners: buildPartnersServer }, { rateLimits: { now: () => clock } });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), partners: (deps) => createPartnersModule(deps).subgraph() }, { rateLimits: { now: () => clock } });
+  await createCatalogModule(stack.deps.catalog!).seed();
   adminToken = await stack.token({ sub: 'admin-1', roles: ['admin'] });
 });
 

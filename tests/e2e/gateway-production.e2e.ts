@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GraphQLResult, startStack, type TestStack } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { createCatalogModule } from '../../services/catalog/src/module';
 import type { OperationManifestFile } from '../../gateway/src/trusted-documents/operation-manifest';
 
 let stack: TestStack;
@@ -12,8 +11,8 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '../../schemas/operatio
 const categories = manifest.operations.find((o) => o.name === 'Categories')!;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   production = await stack.startGateway({ production: true, allowArbitraryOperations: false, maxTokenLifetimeSeconds: 24 * 3600 });
 });
 

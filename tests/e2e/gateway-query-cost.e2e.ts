@@ -2,15 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callerKeyFor, signCaller } from '@instainstru/platform';
 import { startStack, type TestStack } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), instructor: (deps) => createInstructorModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
 });
 
 afterAll(() => stack?.stop());

@@ -2,15 +2,14 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { startStack, type TestStack } from '@instainstru/test-harness';
-import { buildBookingServer } from '../../services/booking/src/server';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { createBookingModule } from '../../services/booking/src/module';
+import { createCatalogModule } from '../../services/catalog/src/module';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, booking: buildBookingServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), booking: (deps) => createBookingModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   const sql = new pg.Client({ connectionString: stack.db.urlFor('booking') });
   await sql.connect();
   try {

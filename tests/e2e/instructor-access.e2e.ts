@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf, errorOf, instructorSql, outboxEvents, startStack, TERMS, type TestStack } from '@instainstru/test-harness';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createInstructorModule } from '../../services/instructor/src/module';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack({ instructor: buildInstructorServer });
+  stack = await startStack({ instructor: (deps) => createInstructorModule(deps).subgraph() });
 });
 
 afterAll(() => stack?.stop());

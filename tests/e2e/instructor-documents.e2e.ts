@@ -1,12 +1,12 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { bucketName, dataOf, ensureBucket, errorOf, files, instructorSql, keysUnder, objectExists, outboxEvents, putObject, removeUploadsOf, s3Client, startStack, type TestStack, uploadWith } from '@instainstru/test-harness';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createInstructorModule } from '../../services/instructor/src/module';
 
 let stack: TestStack;
 let s3: S3Client;
 
 beforeAll(async () => {
-  stack = await startStack({ instructor: buildInstructorServer });
+  stack = await startStack({ instructor: (deps) => createInstructorModule(deps).subgraph() });
   s3 = s3Client();
   await ensureBucket(s3);
 });

@@ -1,17 +1,16 @@
 import { EventSchemaRegistry } from '@instainstru/events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { accountUpdatedEvent, dataOf, ensureBucket, errorOf, files, identitySessionEvent, outboxEvents, PRIVATE_DETAILS, removeUploadsOf, s3Client, sendWebhook, startStack, TERMS, type TestStack, uploadWith } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
 
 let stack: TestStack;
 let s3: S3Client;
 let services: { id: string; name: string }[];
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer, instructor: buildInstructorServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph(), instructor: (deps) => createInstructorModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   s3 = s3Client();
   await ensureBucket(s3);
   const { categories } = dataOf<{ categories: { slug: string; services: { id: string; name: string }[] }[] }>(

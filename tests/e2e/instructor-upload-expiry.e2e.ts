@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Worker } from '@instainstru/platform';
 import { dataOf, ensureBucket, errorOf, files, instructorSql, keysUnder, objectExists, removeUploadsOf, s3Client, startStack, type TestStack, uploadWith } from '@instainstru/test-harness';
-import { loadInstructorConfig, type InstructorConfig } from '../../services/instructor/src/instructor.config';
-import { buildInstructorServer, instructorWorkers } from '../../services/instructor/src/server';
+import { createInstructorModule, loadInstructorConfig, type InstructorConfig } from '../../services/instructor/src/module';
 
 /** Uploads expire after 5 seconds here (INSTRUCTOR_UPLOAD_TTL_MINUTES in production); the sweep runs every half second. */
 const TTL_MS = 5000;
@@ -13,7 +12,7 @@ let s3: S3Client;
 let workers: Worker[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ instructor: (deps) => buildInstructorServer(deps, config) });
+  stack = await startStack({ instructor: (deps) => createInstructorModule(deps, { config }).subgraph() });
   s3 = s3Client();
   await ensureBucket(s3);
 });
@@ -120,7 +119,7 @@ describe('failing: an upload not confirmed within its window', () => {
       [id],
     );
 
-    workers = instructorWorkers(stack.deps.instructor!, config);
+    workers = createInstructorModule(stack.deps.instructor!, { config }).workers();
     for (const worker of workers) await worker.start();
 
     await eventually(async () => (await rememberedUploads(id)).length === 0);

@@ -1,7 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataOf, ensureBucket, errorOf, instructorSql, removeUploadsOf, s3Client, startStack, type TestStack } from '@instainstru/test-harness';
-import { loadInstructorConfig, type InstructorConfig } from '../../services/instructor/src/instructor.config';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createInstructorModule, loadInstructorConfig, type InstructorConfig } from '../../services/instructor/src/module';
 
 /** Three upload requests per instructor and hour here (INSTRUCTOR_UPLOADS_PER_HOUR, 20 by default). */
 const config: InstructorConfig = { ...loadInstructorConfig(), uploads: { ...loadInstructorConfig().uploads, perHour: 3 } };
@@ -10,7 +9,7 @@ let stack: TestStack;
 let s3: S3Client;
 
 beforeAll(async () => {
-  stack = await startStack({ instructor: (deps) => buildInstructorServer(deps, config) });
+  stack = await startStack({ instructor: (deps) => createInstructorModule(deps, { config }).subgraph() });
   s3 = s3Client();
   await ensureBucket(s3);
 });

@@ -1,10 +1,10 @@
 import { accountUpdatedEvent, dataOf, identitySessionEvent, instructorSql, sendWebhook, startStack, stripeEvent, stripeSignature, type TestStack, webhookUrl } from '@instainstru/test-harness';
-import { buildInstructorServer } from '../../services/instructor/src/server';
+import { createInstructorModule } from '../../services/instructor/src/module';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack({ instructor: buildInstructorServer });
+  stack = await startStack({ instructor: (deps) => createInstructorModule(deps).subgraph() });
 });
 
 afterAll(() => stack?.stop());

@@ -7,7 +7,7 @@ import {
   partnerKeyProjectionKey,
 } from '@instainstru/platform';
 import { type GraphQLResult, startStack, type TestStack } from '@instainstru/test-harness';
-import { buildPartnersServer, createPartnersModule, partnersWorkers } from '../../services/partners/src/server';
+import { createPartnersModule } from '../../services/partners/src/module';
 
 let stack: TestStack;
 let sql: pg.Client;
@@ -16,7 +16,7 @@ let reader: PartnerKeyReader;
 let adminToken: string;
 
 beforeAll(async () => {
-  stack = await startStack({ partners: buildPartnersServer });
+  stack = await startStack({ partners: (deps) => createPartnersModule(deps).subgraph() });
   sql = new pg.Client({ connectionString: stack.db.urlFor('partners') });
   await sql.connect();
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
@@ -166,7 +166,7 @@ describe('successful partner key management', () => {
     await redis.set(partnerKeyProjectionKey(partnerKeyHash(gone.secret)), JSON.stringify({ id: gone.apiKey.id, name: 'stale', scopes: ['catalog:read'], plan: { bucketSize: 1, restoreRatePerSecond: 1 } }));
 
     const deps = stack.deps.partners!;
-    const workers = partnersWorkers(deps, createPartnersModule(deps, { redis }));
+    const workers = createPartnersModule(deps, { redis }).workers();
     for (const worker of workers) await worker.start();
     for (const worker of workers) await worker.stop();
 

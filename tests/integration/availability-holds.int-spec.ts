@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { RemoteServiceError } from '@instainstru/platform';
 import { availabilitySql, bookingEvent, eventsConsumed, eventually, type HoldAnswer, holdClient, knownInstructor, publishEvents, publishWeek } from '@instainstru/test-harness';
-import { loadAvailabilityConfig } from '../../services/availability/src/availability.config';
+import { loadAvailabilityConfig } from '../../services/availability/src/module';
 import { BOOKING_HOLDS_GROUP, useCalendarTestbed } from '../support/availability';
 
 /** Monday 2027-03-01 07:00 in New York; the published week below is the next one. */

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { InternalClient } from '@instainstru/platform';
 import { bookingFootprint, bookingSql, CREATE_BOOKING, errorOf, hoursFromNow, instructorStateEvent, publishEvents, readModelRevision } from '@instainstru/test-harness';
-import { BookingCreation } from '../../services/booking/src/domain/booking-creation.service';
-import { AvailabilitySlotHolds } from '../../services/booking/src/infra/availability.client';
+import { createBookingModule } from '../../services/booking/src/module';
 import { bookingProcessed, closedPortUrl, LONE, useBookingTestbed } from '../support/booking';
 
 /**
@@ -64,14 +62,15 @@ describe('failing createBooking: a clear reason, no hold asked and nothing writt
 
 describe('when availability does not answer', () => {
   it('answers SERVICE_UNAVAILABLE when availability cannot be reached, and writes nothing', async () => {
-    const holds = new AvailabilitySlotHolds(new InternalClient({ from: 'booking', to: 'availability', baseUrl: await closedPortUrl(), signingSecret: bed.stack.signingSecret, timeoutMs: 500 }));
-    const creation = new BookingCreation(bed.module.repository, holds, () => new Date(), bed.stack.deps.booking!.logger);
+    // Booking as built with availability at an address nothing listens on.
+    const { creation } = createBookingModule(bed.stack.deps.booking!, {
+      config: { availability: { url: await closedPortUrl(), timeoutMs: 500 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+    });
     const before = await bookingFootprint(bed.stack);
     await expect(
       creation.createBooking({ userId: 'student-int-2', roles: ['student'], requestId: randomUUID() }, { ...bed.createInput(), lessonMode: 'online' }),
     ).rejects.toMatchObject({ code: 'AVAILABILITY_UNAVAILABLE', apiCode: 'SERVICE_UNAVAILABLE' });
     expect(await bookingFootprint(bed.stack)).toEqual(before);
-    holds.close();
   });
 
   it('releases the hold it asked for and writes nothing when the hold times out', async () => {

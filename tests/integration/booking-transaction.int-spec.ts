@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { bookingFootprint, bookingSql, hoursFromNow, insertBookingRow, outboxEvents } from '@instainstru/test-harness';
-import type { NewBooking } from '../../services/booking/src/domain/booking.types';
+import type { NewBooking } from '../../services/booking/src/module';
 import { LONE, useBookingTestbed } from '../support/booking';
 
 /**
@@ -38,7 +38,7 @@ describe("booking's transaction after the hold re-checks every rule against the 
     expect(booking).toMatchObject({ id: b.id, status: 'CONFIRMED', studentId: 'student-tx', startsAt: b.startsAt.toISOString(), price: { amountMinor: 6500, currency: 'USD' } });
     expect(booking.confirmedAt).toBe(booking.createdAt);
     // The answer is the booking exactly as it reads back.
-    expect(await bed.module.repository.findById(b.id)).toEqual(booking);
+    expect(await bed.module.findBooking(b.id)).toEqual(booking);
     const [row] = await bookingSql<{ status: string; confirmed_at: Date }>(bed.stack, `select status, confirmed_at from booking where id = $1`, [b.id]);
     expect(row).toEqual({ status: 'CONFIRMED', confirmed_at: new Date(booking.confirmedAt!) });
     const events = await outboxEvents(bed.stack, 'booking', b.id);

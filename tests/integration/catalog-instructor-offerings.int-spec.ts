@@ -3,9 +3,7 @@ import { Redis } from 'ioredis';
 import type { EventEnvelope } from '@instainstru/events';
 import { catalogSql, dataOf, instructorStateEvent, publishEvents, serviceIdsByName, startStack, type TestStack } from '@instainstru/test-harness';
 import type { CatalogService } from '../../services/catalog/src/domain/catalog.types';
-import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
 import { type CatalogPipeline, catalogProcessed, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
@@ -13,8 +11,8 @@ let pipeline: CatalogPipeline;
 let serviceIds: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   pipeline = await startCatalogPipeline(stack);
   serviceIds = await serviceIdsByName(stack);
 });
@@ -123,7 +121,7 @@ describe('failing (ignored) events: redelivered and out of order', () => {
 
 describe('the Kids cache under a racing reader', () => {
   it('a reader that computed its answer before the invalidation never leaves it for later readers', async () => {
-    const cache = new RedisKidsServicesCache(pipeline.redis, `race-${randomUUID()}.`);
+    const cache = pipeline.catalog.kidsServicesCache(`race-${randomUUID()}.`);
     const old: CatalogService[] = [{ id: 'a', slug: 'piano', name: 'Piano', categoryId: 'c', synonyms: [] }];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -144,7 +142,7 @@ describe('the Kids cache under a racing reader', () => {
     const down = new Redis('redis://127.0.0.1:9', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     down.on('error', () => undefined);
     try {
-      const cache = new RedisKidsServicesCache(down, 'down.');
+      const cache = createCatalogModule(stack.deps.catalog!, { redis: down }).kidsServicesCache('down.');
       const fresh: CatalogService[] = [{ id: 'b', slug: 'violin', name: 'Violin', categoryId: 'c', synonyms: [] }];
       expect(await cache.get(async () => fresh)).toEqual(fresh);
     } finally {

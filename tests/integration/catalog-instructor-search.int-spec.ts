@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { catalogSql, dataOf, errorOf, type GraphQLResult, type InstructorState, instructorStateEvent, publishEvents, serviceIdsByName, startStack, type TestStack } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
 import { type CatalogPipeline, catalogProcessed, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
@@ -72,8 +71,8 @@ function personEvent(name: string, revision = 1, overrides: Partial<InstructorSt
 }
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   pipeline = await startCatalogPipeline(stack);
   serviceIds = await serviceIdsByName(stack);
   const events = PEOPLE.map(([name]) => personEvent(name));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@instainstru/events';
 import { dataOf, type InstructorState, instructorStateEvent, publishEvents, startStack, type TestStack } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
 import { type CatalogPipeline, catalogProcessed, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;
@@ -56,8 +55,8 @@ async function apply(instructors: Cellist[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer });
-  await seedCatalog(stack.deps.catalog!.db);
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
+  await createCatalogModule(stack.deps.catalog!).seed();
   pipeline = await startCatalogPipeline(stack);
   const [cello] = await stack.deps.catalog!.db.query<{ id: string }>(`select id from service where slug = 'cello'`);
   celloId = cello!.id;

@@ -1,6 +1,6 @@
 import { Database } from '@instainstru/platform';
 import { createTestDatabase, type TestDatabase } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { seedCatalog } from '../../services/catalog/src/module';
 
 let testDb: TestDatabase;
 let db: Database;

@@ -1,22 +1,16 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { EventSchemaRegistry, type EventEnvelope } from '@instainstru/events';
 import { createLogger, Database, Outbox, OutboxRelay, type EventBus } from '@instainstru/platform';
-import { collectMessages, createTestDatabase, ensureBucket, eventually, keysUnder, objectExists, type TestDatabase, testEventBus, uniqueTopicPrefix } from '@instainstru/test-harness';
-import { PostgresCatalogRepository } from '../../services/catalog/src/infra/catalog.repository';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { factsOf, onboardingStatus } from '../../services/instructor/src/domain/onboarding';
+import { bucketName, collectMessages, createTestDatabase, ensureBucket, eventually, keysUnder, objectExists, s3Client, type TestDatabase, testEventBus, uniqueTopicPrefix } from '@instainstru/test-harness';
+import { listCatalogServices, seedCatalog } from '../../services/catalog/src/module';
+import { factsOf, onboardingStatus } from '../../services/instructor/src/domain/onboarding.rules';
 import { PostgresInstructorRepository } from '../../services/instructor/src/infra/instructor.repository';
-import { republishInstructorState } from '../../services/instructor/src/infra/maintenance/republish-state';
-import { demoInstructors, seedInstructors, type SeedCatalogService } from '../../services/instructor/src/infra/seed/seed-instructors';
-import { S3DocumentStorage } from '../../services/instructor/src/infra/storage/s3-document-storage';
-import { loadInstructorConfig } from '../../services/instructor/src/instructor.config';
-
-const instructorConfig = loadInstructorConfig();
+import { demoInstructors, republishInstructorState, seedInstructorsWith, type SeedCatalogService } from '../../services/instructor/src/module';
 
 let testDb: TestDatabase;
 let catalogDb: Database;
 let instructorDb: Database;
-let storage: S3DocumentStorage;
+let s3: S3Client;
 let outbox: Outbox;
 let services: SeedCatalogService[];
 let bus: EventBus | undefined;
@@ -29,21 +23,18 @@ beforeAll(async () => {
   catalogDb = await new Database({ url: testDb.urlFor('catalog'), schema: 'catalog', poolMax: 2 }).connect();
   instructorDb = await new Database({ url: testDb.urlFor('instructor'), schema: 'instructor', poolMax: 4 }).connect();
   await seedCatalog(catalogDb);
-  const catalog = new PostgresCatalogRepository(catalogDb);
-  const categories = await catalog.listCategories();
-  const slugOf = new Map(categories.map((c) => [c.id, c.slug]));
-  services = (await catalog.listServicesOfCategories(categories.map((c) => c.id))).map((s) => ({ id: s.id, name: s.name, categorySlug: slugOf.get(s.categoryId)! }));
-  storage = new S3DocumentStorage(instructorConfig.s3);
-  await ensureBucket(storage.client);
+  services = await listCatalogServices(catalogDb);
+  s3 = s3Client();
+  await ensureBucket(s3);
   outbox = new Outbox(registry, topicPrefix);
 });
 
 afterAll(async () => {
   const seeded = await instructorDb?.query<{ id: string }>(`select id from instructor_profile`);
   for (const { id } of seeded ?? []) {
-    for (const key of await keysUnder(storage.client, `instructors/${id}/`)) await storage.client.send(new DeleteObjectCommand({ Bucket: instructorConfig.s3.bucket, Key: key }));
+    for (const key of await keysUnder(s3, `instructors/${id}/`)) await s3.send(new DeleteObjectCommand({ Bucket: bucketName(), Key: key }));
   }
-  storage?.close();
+  s3?.destroy();
   await bus?.close();
   await catalogDb?.close();
   await instructorDb?.close();
@@ -59,7 +50,7 @@ describe('demo instructor seed', () => {
   });
 
   it('creates valid instructors through the domain: live ones fully verified, about 20% teaching kids', async () => {
-    expect(await seedInstructors({ db: instructorDb, outbox, storage }, services, { count: COUNT })).toEqual({ created: COUNT, existing: 0, live: 7, kidsCapable: 2 });
+    expect(await seedInstructorsWith({ db: instructorDb, outbox }, services, { count: COUNT })).toEqual({ created: COUNT, existing: 0, live: 7, kidsCapable: 2 });
 
     const repository = new PostgresInstructorRepository(instructorDb, outbox);
     const rows = await instructorDb.query<{ id: string }>(`select id from instructor_profile order by user_id`);
@@ -73,7 +64,7 @@ describe('demo instructor seed', () => {
       expect(profile.identity.status).toBe('VERIFIED');
       expect(profile.payoutAccount.chargesEnabled).toBe(true);
       expect(profile.backgroundCheck).toMatchObject({ status: 'APPROVED', contentType: 'application/pdf', reviewedBy: 'seed-admin' });
-      expect(await objectExists(storage.client, profile.backgroundCheck!.objectKey)).toBe(true);
+      expect(await objectExists(s3, profile.backgroundCheck!.objectKey)).toBe(true);
     }
     for (const profile of profiles) {
       expect(profile.timezone).toBe('America/New_York');
@@ -93,7 +84,7 @@ describe('demo instructor seed', () => {
   it('changes nothing when run again', async () => {
     const before = await instructorDb.query(`select id, version, revision, xmin::text from instructor_profile order by id`);
     const events = await outboxCount();
-    expect(await seedInstructors({ db: instructorDb, outbox, storage }, services, { count: COUNT })).toEqual({ created: 0, existing: COUNT, live: 0, kidsCapable: 0 });
+    expect(await seedInstructorsWith({ db: instructorDb, outbox }, services, { count: COUNT })).toEqual({ created: 0, existing: COUNT, live: 0, kidsCapable: 0 });
     expect(await instructorDb.query(`select id, version, revision, xmin::text from instructor_profile order by id`)).toEqual(before);
     expect(await outboxCount()).toBe(events);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { callerKeyFor, signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
 import { createTestDatabase, eventually, type ServiceProcess, startServiceProcess, type TestDatabase, uniqueTopicPrefix } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
+import { seedCatalog } from '../../services/catalog/src/module';
 import { Database } from '@instainstru/platform';
 
 let db: TestDatabase;

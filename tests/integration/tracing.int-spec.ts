@@ -3,14 +3,14 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { EVENT_SCHEMAS_DIR, EventSchemaRegistry, topicForEventType } from '@instainstru/events';
 import { createLogger, IdempotentConsumer, initTracing, inSpan, Outbox, OutboxRelay } from '@instainstru/platform';
 import { eventually, startStack, type TestStack } from '@instainstru/test-harness';
-import { buildCatalogServer } from '../../services/catalog/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
 
 const exporter = new InMemorySpanExporter();
 initTracing('tracing-test', [new SimpleSpanProcessor(exporter)]);
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ catalog: buildCatalogServer });
+  stack = await startStack({ catalog: (deps) => createCatalogModule(deps).subgraph() });
 });
 afterAll(() => stack?.stop());
 beforeEach(() => exporter.reset());

@@ -1,14 +1,13 @@
 /**
- * What of the availability service its tests run in-process: its subgraph builder and its workers.
+ * What of the availability service its tests run in-process, through its module: its subgraph and its workers.
  * Everything else (weeks, holds, events, SQL) is in @instainstru/test-harness, which never imports a service.
  */
 import type { InternalClient } from '@instainstru/platform';
 import { holdClient, outboxRelayWorker, startStack, startWorkers, testClock, type RunningWorkers, type SubgraphBuilder, type TestClock, type TestStack } from '@instainstru/test-harness';
-import type { AvailabilityConfig } from '../../services/availability/src/availability.config';
-import { availabilityWorkers, buildAvailabilityServer, type AvailabilityOptions } from '../../services/availability/src/server';
+import { createAvailabilityModule, type AvailabilityConfig, type AvailabilityModuleOptions } from '../../services/availability/src/module';
 
 /** The availability subgraph for startStack, on the given clock and settings. */
-export const availabilityBuilder = (options: AvailabilityOptions = {}): SubgraphBuilder => (deps) => buildAvailabilityServer(deps, options);
+export const availabilityBuilder = (options: AvailabilityModuleOptions = {}): SubgraphBuilder => (deps) => createAvailabilityModule(deps, options).subgraph();
 
 /** The consumer group availability applies booking events with (holds confirmed or released). */
 export const BOOKING_HOLDS_GROUP = 'availability.booking-holds';
@@ -17,8 +16,8 @@ export const BOOKING_HOLDS_GROUP = 'availability.booking-holds';
  * What `npm start` runs as availability workers, in-process (instructor read model, booking
  * events on holds, expiry sweeper), plus the instructor's outbox relay when the stack runs it.
  */
-export function startAvailabilityWorkers(stack: TestStack, options: AvailabilityOptions = {}): Promise<RunningWorkers> {
-  return startWorkers([...availabilityWorkers(stack.deps.availability!, options), outboxRelayWorker(stack, 'instructor')]);
+export function startAvailabilityWorkers(stack: TestStack, options: AvailabilityModuleOptions = {}): Promise<RunningWorkers> {
+  return startWorkers([...createAvailabilityModule(stack.deps.availability!, options).workers(), outboxRelayWorker(stack, 'instructor')]);
 }
 
 export interface CalendarTestbed {
@@ -35,7 +34,7 @@ export interface CalendarTestbed {
  */
 export function useCalendarTestbed(now: string, config?: AvailabilityConfig): CalendarTestbed {
   const clock = testClock(now);
-  const options: AvailabilityOptions = { clock: clock.now, ...(config ? { config } : {}) };
+  const options: AvailabilityModuleOptions = { clock: clock.now, ...(config ? { config } : {}) };
   const bed = { clock } as { stack: TestStack; workers: RunningWorkers; client: InternalClient; clock: TestClock };
   beforeAll(async () => {
     bed.stack = await startStack({ availability: availabilityBuilder(options) });

@@ -35,11 +35,9 @@ import {
   type TestInstructor,
   type TestStack,
 } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/infra/seed/seed-catalog';
-import { buildCatalogServer } from '../../services/catalog/src/server';
-import { buildInstructorServer } from '../../services/instructor/src/server';
-import { instructorOfferingsWorker } from '../../services/booking/src/jobs/instructor-offerings.consumer';
-import { buildBookingServer, createBookingModule, type BookingModule } from '../../services/booking/src/server';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule } from '../../services/instructor/src/module';
+import { createBookingModule, type BookingModule } from '../../services/booking/src/module';
 import { availabilityBuilder, startAvailabilityWorkers } from './availability';
 
 /** The consumer group of booking's read model of instructors. */
@@ -50,9 +48,9 @@ export const BOOKING_OFFERINGS_GROUP = 'booking.instructor-offerings';
  * booking's outbox relay, plus the instructor's relay when the stack runs the instructor service
  * and nobody else relays it (startAvailabilityWorkers does: pass `instructorRelay: false` then).
  */
-export function startBookingPipeline(stack: TestStack, options: { instructorRelay?: boolean } = {}): Promise<RunningWorkers> {
+export function startBookingPipeline(stack: TestStack, booking: BookingModule, options: { instructorRelay?: boolean } = {}): Promise<RunningWorkers> {
   return startWorkers([
-    instructorOfferingsWorker(stack.deps.booking!),
+    booking.instructorOfferingsWorker(),
     outboxRelayWorker(stack, 'booking'),
     options.instructorRelay === false ? null : outboxRelayWorker(stack, 'instructor'),
   ]);
@@ -167,10 +165,10 @@ export function useBookingTestbed(): BookingTestbed {
           config: { availability: { url: calendarUrl, timeoutMs: 300 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
           clock: () => new Date(Date.now() + bed.clockOffsetMs),
         });
-        return buildBookingServer(deps, bed.module);
+        return bed.module.subgraph();
       },
     });
-    pipeline = await startBookingPipeline(bed.stack);
+    pipeline = await startBookingPipeline(bed.stack, bed.module);
     const events = [
       instructorStateEvent({ instructorId: LONE.instructorId, userId: LONE.teacher, revision: 2, offered: [{ serviceId: LONE.service, durationsMinutes: [60, 30], lessonModes: ['online'] }] }),
       instructorStateEvent({ instructorId: LONE.offlineInstructorId, revision: 1, isLive: false, offered: [{ serviceId: LONE.service }] }),
@@ -284,22 +282,22 @@ export function useMarketplaceTestbed(): MarketplaceTestbed {
 
   beforeAll(async () => {
     bed.stack = await startStack({
-      catalog: buildCatalogServer,
-      instructor: buildInstructorServer,
+      catalog: (deps) => createCatalogModule(deps).subgraph(),
+      instructor: (deps) => createInstructorModule(deps).subgraph(),
       availability: availabilityBuilder({ clock: calendarClock }),
       booking: withPeers((deps, peers) => {
         bed.bookingModule = createBookingModule(deps, {
           config: { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
           clock: () => new Date(Date.now() + bed.bookingClockOffsetMs),
         });
-        return buildBookingServer(deps, bed.bookingModule);
+        return bed.bookingModule.subgraph();
       }),
     });
-    await seedCatalog(bed.stack.deps.catalog!.db);
+    await createCatalogModule(bed.stack.deps.catalog!).seed();
     s3 = s3Client();
     await ensureBucket(s3);
     const availabilityWorkers = await startAvailabilityWorkers(bed.stack, { clock: calendarClock });
-    const bookingPipeline = await startBookingPipeline(bed.stack, { instructorRelay: false });
+    const bookingPipeline = await startBookingPipeline(bed.stack, bed.bookingModule, { instructorRelay: false });
     workers = {
       async stop() {
         await bookingPipeline.stop();

@@ -6,13 +6,14 @@
 import type { Redis } from 'ioredis';
 import type { EventEnvelope } from '@instainstru/events';
 import { consumerGroup, eventsConsumed, outboxRelayWorker, startWorkers, type TestStack } from '@instainstru/test-harness';
-import { createCatalogRedis, kidsServicesCache } from '../../services/catalog/src/infra/redis';
-import { instructorOfferingsWorker } from '../../services/catalog/src/jobs/instructor-offerings.consumer';
+import { type CatalogModule, createCatalogModule } from '../../services/catalog/src/module';
 
 /** The consumer group of the catalog's read model of instructors (also its inbox's consumer name, after the topic prefix). */
 export const CATALOG_OFFERINGS_GROUP = 'catalog.instructor-offerings';
 
 export interface CatalogPipeline {
+  /** The catalog as the worker role builds it (its Redis client is the pipeline's). */
+  catalog: CatalogModule;
   redis: Redis;
   /** The consumer's group with the stack's prefix (the inbox's consumer name). */
   groupId: string;
@@ -25,10 +26,9 @@ export interface CatalogPipeline {
  * client (it closes with the stack).
  */
 export async function startCatalogPipeline(stack: TestStack): Promise<CatalogPipeline> {
-  const catalog = stack.deps.catalog!;
-  const redis = createCatalogRedis(catalog);
-  const workers = await startWorkers([instructorOfferingsWorker(catalog, kidsServicesCache(catalog, redis)), outboxRelayWorker(stack, 'instructor')]);
-  return { redis, groupId: consumerGroup(stack, CATALOG_OFFERINGS_GROUP), stop: () => workers.stop() };
+  const catalog = createCatalogModule(stack.deps.catalog!);
+  const workers = await startWorkers([...catalog.workers(), outboxRelayWorker(stack, 'instructor')]);
+  return { catalog, redis: catalog.redis, groupId: consumerGroup(stack, CATALOG_OFFERINGS_GROUP), stop: () => workers.stop() };
 }
 
 /** Waits until the catalog's consumer committed each event (applied, or dropped as old). */

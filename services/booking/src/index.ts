@@ -1,14 +1,5 @@
-import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
+import { runService } from '@instainstru/platform';
 import { migrations } from './migrations';
-import { bookingWorkers, buildBookingServer, createBookingModule } from './server';
+import { createBookingModule } from './module';
 
-async function main(): Promise<void> {
-  const deps = await createServiceDeps(loadServiceConfig('booking'), migrations);
-  const parts = createBookingModule(deps);
-  await startService({ deps, api: () => buildBookingServer(deps, parts), workers: () => bookingWorkers(deps, parts) });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runService({ service: 'booking', migrations, createModule: (deps) => createBookingModule(deps) });

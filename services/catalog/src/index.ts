@@ -1,20 +1,5 @@
-import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
-import { createCatalogRedis, kidsServicesCache } from './infra/redis';
-import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
+import { runService } from '@instainstru/platform';
 import { migrations } from './migrations';
-import { buildCatalogServer } from './server';
+import { createCatalogModule } from './module';
 
-async function main(): Promise<void> {
-  const deps = await createServiceDeps(loadServiceConfig('catalog'), migrations);
-  const redis = createCatalogRedis(deps);
-  await startService({
-    deps,
-    api: () => buildCatalogServer(deps, redis),
-    workers: () => [instructorOfferingsWorker(deps, kidsServicesCache(deps, redis))],
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runService({ service: 'catalog', migrations, createModule: (deps) => createCatalogModule(deps) });

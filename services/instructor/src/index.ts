@@ -1,15 +1,5 @@
-import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
+import { runService } from '@instainstru/platform';
 import { migrations } from './migrations';
-import { loadInstructorConfig } from './instructor.config';
-import { buildInstructorServer, instructorWorkers } from './server';
+import { createInstructorModule } from './module';
 
-async function main(): Promise<void> {
-  const config = loadInstructorConfig();
-  const deps = await createServiceDeps(loadServiceConfig('instructor'), migrations);
-  await startService({ deps, api: () => buildInstructorServer(deps, config), workers: () => instructorWorkers(deps, config) });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runService({ service: 'instructor', migrations, createModule: (deps) => createInstructorModule(deps) });

@@ -14,15 +14,15 @@ import { S3DocumentStorage } from './infra/storage/s3-document-storage';
 import { StripeConnectPayoutAccounts, StripeIdentityVerifier } from './infra/stripe/stripe.adapters';
 import { createStripeClient } from './infra/stripe/stripe-client';
 import { StripeWebhookVerifier } from './infra/stripe/stripe-webhook.verifier';
-import { loadInstructorConfig, type InstructorConfig } from './instructor.config';
+import type { InstructorConfig } from './instructor.config';
 import { uploadExpiryJob } from './jobs/upload-expiry.job';
 import { resolvers } from './resolvers';
-import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './webhooks/stripe-webhook.route';
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './http/stripe-webhook.route';
 
-export const typeDefs = loadTypeDefs(join(__dirname, '..'));
+const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
 /** The use cases acting for one caller. */
-export function instructorContext(domain: InstructorDomainDeps, caller: Caller): InstructorContext {
+function instructorContext(domain: InstructorDomainDeps, caller: Caller): InstructorContext {
   return {
     caller,
     profiles: new InstructorProfiles(domain.repository, domain.storage, caller),
@@ -34,7 +34,7 @@ export function instructorContext(domain: InstructorDomainDeps, caller: Caller):
 }
 
 /** The production adapters: Postgres, S3, Stripe, the configured geocoder. */
-export function instructorDomain(deps: ServiceDeps, config: InstructorConfig, stripe = createStripeClient(config.stripe)): InstructorDomainDeps {
+function instructorDomain(deps: ServiceDeps, config: InstructorConfig, stripe = createStripeClient(config.stripe)): InstructorDomainDeps {
   const logger = deps.logger.child({ component: 'instructor-domain' });
   const stripeFailed = (err: unknown, operation: string) => logger.error({ err, operation }, 'Stripe call failed');
   const storage = new S3DocumentStorage(config.s3, (err) => logger.error({ err }, 'object storage failed'));
@@ -55,13 +55,13 @@ export function instructorDomain(deps: ServiceDeps, config: InstructorConfig, st
 }
 
 /** The worker role's jobs besides the outbox relay: the sweep of uploads never confirmed. */
-export function instructorWorkers(deps: ServiceDeps, config: InstructorConfig = loadInstructorConfig()): Worker[] {
+export function instructorWorkers(deps: ServiceDeps, config: InstructorConfig): Worker[] {
   const domain = instructorDomain(deps, config);
   return [uploadExpiryJob(domain, config.uploads.sweepIntervalMs, deps.logger.child({ component: 'upload-expiry' }))];
 }
 
-/** Builds the instructor subgraph and its Stripe webhook; it does not listen (index.ts does, tests mount it in-process). */
-export function buildInstructorServer(deps: ServiceDeps, config: InstructorConfig = loadInstructorConfig()): Promise<SubgraphServer> {
+/** Builds the instructor subgraph and its Stripe webhook; it does not listen. Reached through `createInstructorModule` (module.ts). */
+export function buildInstructorServer(deps: ServiceDeps, config: InstructorConfig): Promise<SubgraphServer> {
   const stripe = createStripeClient(config.stripe);
   const domain = instructorDomain(deps, config, stripe);
   const verifier = new StripeWebhookVerifier(stripe, config.stripe.webhookSecret, config.stripe.webhookToleranceSeconds);

@@ -1,13 +1,5 @@
-import { createServiceDeps, loadServiceConfig, startService } from '@instainstru/platform';
+import { runService } from '@instainstru/platform';
 import { migrations } from './migrations';
-import { buildReviewsServer } from './server';
+import { createReviewsModule } from './module';
 
-async function main(): Promise<void> {
-  const deps = await createServiceDeps(loadServiceConfig('reviews'), migrations);
-  await startService({ deps, api: () => buildReviewsServer(deps), workers: () => [] });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runService({ service: 'reviews', migrations, createModule: (deps) => createReviewsModule(deps) });

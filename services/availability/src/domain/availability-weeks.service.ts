@@ -1,9 +1,10 @@
 import type { Caller } from '@instainstru/platform';
-import { requireCalendarEditor } from './access';
+import { requireCalendarEditor } from './access.rules';
 import { AvailabilityError, AvailabilityErrorCode, badInput } from './availability.errors';
-import type { AvailabilityWeek, CalendarRepository, CalendarStore, InstructorCalendar, LessonInTheWay, SlotHold, TimeSlot } from './availability.types';
-import { materialiseWeek } from './local-time';
-import { weekVersion } from './week-version';
+import type { AvailabilityWeek, InstructorCalendar, LessonInTheWay, SlotHold, TimeSlot } from './availability.types';
+import type { CalendarRepository, CalendarUnitOfWork } from './calendar.ports';
+import { materialiseWeek } from './local-time.rules';
+import { weekVersion } from './week-version.rules';
 import { addWeeks, assertInstructorId, assertWeekStart, MAX_COPY_WEEKS, mergeSlots, validateSlots } from './week-slots.rules';
 
 export interface SaveWeekInput {
@@ -29,14 +30,14 @@ function wouldRemoveBookedTime(lessons: LessonInTheWay[]): AvailabilityError {
  */
 export class AvailabilityWeeks {
   constructor(
-    private readonly store: CalendarStore,
+    private readonly calendar: CalendarRepository,
     private readonly clock: () => Date,
   ) {}
 
   async week(instructorId: string, weekStart: string): Promise<AvailabilityWeek> {
     assertInstructorId(instructorId);
     assertWeekStart(weekStart);
-    return (await this.store.read.findWeek(instructorId, weekStart)) ?? emptyWeek(instructorId, weekStart);
+    return (await this.calendar.findWeek(instructorId, weekStart)) ?? emptyWeek(instructorId, weekStart);
   }
 
   /**
@@ -51,7 +52,7 @@ export class AvailabilityWeeks {
     if (!input.clearExisting && given.length === 0) {
       throw badInput(AvailabilityErrorCode.EmptyWeekWithoutClear, 'slots', 'empty slots only clear a week with clearExisting: true');
     }
-    return this.store.transaction(async (repo) => {
+    return this.calendar.transaction(async (repo) => {
       const calendar = requireCalendarEditor(caller, await repo.lockCalendar(input.instructorId), input.instructorId);
       const current = (await repo.findWeek(input.instructorId, input.weekStart)) ?? emptyWeek(input.instructorId, input.weekStart);
       if (current.version !== input.expectedVersion) {
@@ -78,7 +79,7 @@ export class AvailabilityWeeks {
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_COPY_WEEKS) {
       throw badInput(AvailabilityErrorCode.InvalidCopyWeeks, 'weeks', `must be 1 to ${MAX_COPY_WEEKS}`, { max: MAX_COPY_WEEKS });
     }
-    return this.store.transaction(async (repo) => {
+    return this.calendar.transaction(async (repo) => {
       const calendar = requireCalendarEditor(caller, await repo.lockCalendar(instructorId), instructorId);
       const source = (await repo.findWeek(instructorId, fromWeekStart)) ?? emptyWeek(instructorId, fromWeekStart);
       const saved: AvailabilityWeek[] = [];
@@ -94,7 +95,7 @@ export class AvailabilityWeeks {
   }
 
   /** Writes the week in the instructor's current zone; returns the active holds the new windows no longer cover. */
-  private async replace(repo: CalendarRepository, calendar: InstructorCalendar, weekStart: string, slots: TimeSlot[]) {
+  private async replace(repo: CalendarUnitOfWork, calendar: InstructorCalendar, weekStart: string, slots: TimeSlot[]) {
     const { instructorId, timezone } = calendar;
     const before = await repo.activeHoldsInWeek(instructorId, weekStart, this.clock());
     const week = { instructorId, weekStart, timezone, slots, version: weekVersion(timezone, slots) };

@@ -1,7 +1,8 @@
 import { isUuid } from '@instainstru/platform';
 import type { AvailabilityConfig } from '../availability.config';
 import { AvailabilityErrorCode, badInput } from './availability.errors';
-import type { BookableSlot, CalendarStore, InstructorCalendar, Interval } from './availability.types';
+import type { BookableSlot, InstructorCalendar, Interval } from './availability.types';
+import type { CalendarRepository } from './calendar.ports';
 import {
   bookableStarts,
   DEFAULT_DURATION_MINUTES,
@@ -10,8 +11,8 @@ import {
   MAX_NEXT_SLOTS,
   MAX_RANGE_DAYS,
   START_GRID_MINUTES,
-} from './bookable-slots';
-import { assertTimezone, localDaysSpan, localView, parseDate } from './local-time';
+} from './bookable-slots.rules';
+import { assertTimezone, localDaysSpan, localView, parseDate } from './local-time.rules';
 import { assertInstructorId } from './week-slots.rules';
 
 const MINUTE = 60_000;
@@ -30,7 +31,7 @@ function assertDuration(durationMinutes: number): void {
  */
 export class BookableSlots {
   constructor(
-    private readonly store: CalendarStore,
+    private readonly calendar: CalendarRepository,
     private readonly config: AvailabilityConfig,
     private readonly clock: () => Date,
   ) {}
@@ -45,7 +46,7 @@ export class BookableSlots {
     if (last.diff(first, 'days').days + 1 > MAX_RANGE_DAYS) {
       throw badInput(AvailabilityErrorCode.InvalidDateRange, 'to', `at most ${MAX_RANGE_DAYS} days from from`, { maxDays: MAX_RANGE_DAYS });
     }
-    const calendar = await this.store.read.findCalendar(instructorId);
+    const calendar = await this.calendar.findCalendar(instructorId);
     if (!calendar?.isLive) return [];
     const zone = timezone ?? calendar.timezone;
     return this.search(calendar, localDaysSpan(first, last, zone), durationMinutes, zone);
@@ -65,14 +66,14 @@ export class BookableSlots {
       if (durationMinutes != null) assertDuration(durationMinutes);
     }
     const ids = [...new Set(requests.map((r) => r.instructorId))].filter(isUuid);
-    const calendars = new Map((await this.store.read.findCalendars(ids)).filter((c) => c.isLive).map((c) => [c.instructorId, c]));
+    const calendars = new Map((await this.calendar.findCalendars(ids)).filter((c) => c.isLive).map((c) => [c.instructorId, c]));
     if (calendars.size === 0) return requests.map(() => []);
     const now = this.clock();
     const horizon = { start: now, end: new Date(now.getTime() + (this.config.horizonDays * 24 * 60 + 1) * MINUTE) };
     const reach = this.reach(horizon, MAX_DURATION_MINUTES);
     const live = [...calendars.keys()];
     const [windows, blocks] = reach
-      ? await Promise.all([this.store.read.windowsOverlappingMany(live, reach.range), this.store.read.activeBlocksOverlappingMany(live, reach.range, now)])
+      ? await Promise.all([this.calendar.windowsOverlappingMany(live, reach.range), this.calendar.activeBlocksOverlappingMany(live, reach.range, now)])
       : [new Map<string, Interval[]>(), new Map<string, Interval[]>()];
     return requests.map(({ instructorId, first, durationMinutes }) => {
       const calendar = calendars.get(instructorId);
@@ -85,8 +86,8 @@ export class BookableSlots {
   private async search(calendar: InstructorCalendar, span: Interval, durationMinutes: number, zone: string): Promise<BookableSlot[]> {
     const reach = this.reach(span, durationMinutes);
     if (!reach) return [];
-    const windows = await this.store.read.windowsOverlapping(calendar.instructorId, reach.range);
-    const blocks = await this.store.read.activeBlocksOverlapping(calendar.instructorId, reach.range, this.clock());
+    const windows = await this.calendar.windowsOverlapping(calendar.instructorId, reach.range);
+    const blocks = await this.calendar.activeBlocksOverlapping(calendar.instructorId, reach.range, this.clock());
     return this.startsWithin(span, durationMinutes, zone, windows, blocks);
   }
 

@@ -1,8 +1,9 @@
 import type { BookingEventState, HeldSlot, ReleaseHoldResponse } from '@instainstru/events';
 import type { AvailabilityConfig } from '../availability.config';
-import { instructorNotFound } from './access';
+import { instructorNotFound } from './access.rules';
 import { AvailabilityError, AvailabilityErrorCode, badInput } from './availability.errors';
-import type { CalendarRepository, CalendarStore, SlotHold } from './availability.types';
+import type { SlotHold } from './availability.types';
+import type { CalendarRepository, CalendarUnitOfWork } from './calendar.ports';
 
 /** A hold covers at most this long (no lesson is longer). */
 const MAX_HOLD_MINUTES = 12 * 60;
@@ -38,7 +39,7 @@ const isActive = (h: SlotHold, now: Date) => h.status === 'CONFIRMED' || (h.expi
  */
 export class SlotHolds {
   constructor(
-    private readonly store: CalendarStore,
+    private readonly calendar: CalendarRepository,
     private readonly config: AvailabilityConfig,
     private readonly clock: () => Date,
   ) {}
@@ -50,7 +51,7 @@ export class SlotHolds {
     if (!(minutes > 0) || minutes > MAX_HOLD_MINUTES) {
       throw badInput(AvailabilityErrorCode.InvalidHoldRange, 'endsAt', `must be after startsAt, at most ${MAX_HOLD_MINUTES} minutes later`);
     }
-    return this.store.transaction(async (repo) => {
+    return this.calendar.transaction(async (repo) => {
       if (!(await repo.lockCalendar(instructorId))) throw instructorNotFound(instructorId);
       const now = this.clock();
       const existing = await repo.findHold(bookingId);
@@ -84,12 +85,12 @@ export class SlotHolds {
 
   /** Idempotent: releasing twice, or a booking without a hold, answers released: false. */
   async release(bookingId: string): Promise<ReleaseHoldResponse> {
-    return { released: await this.store.read.deleteHold(bookingId) };
+    return { released: await this.calendar.deleteHold(bookingId) };
   }
 
   /** Deletes every unconfirmed hold past its expiry; returns how many. */
   sweepExpired(): Promise<number> {
-    return this.store.read.deleteExpiredHolds(this.clock());
+    return this.calendar.deleteExpiredHolds(this.clock());
   }
 
   private assertBookableTime(startsAt: Date, now: Date): void {
@@ -116,7 +117,7 @@ export class SlotHolds {
  * swept before the confirmation arrived) it is taken again as confirmed if the slot is still free;
  * otherwise `warn` reports a confirmed booking without a hold.
  */
-export async function confirmBookedLesson(repo: CalendarRepository, lesson: BookedLesson, bufferMinutes: number, warn: (message: string, details: object) => void): Promise<void> {
+export async function confirmBookedLesson(repo: CalendarUnitOfWork, lesson: BookedLesson, bufferMinutes: number, warn: (message: string, details: object) => void): Promise<void> {
   if (await repo.confirmHold(lesson.bookingId)) return;
   // Taken again under the calendar lock, like any hold, so a save cannot interleave.
   await repo.lockCalendar(lesson.instructorId);
@@ -132,6 +133,6 @@ export async function confirmBookedLesson(repo: CalendarRepository, lesson: Book
 }
 
 /** A booking was cancelled: its slot is free again. */
-export async function releaseCancelledLesson(repo: CalendarRepository, lesson: BookedLesson): Promise<void> {
+export async function releaseCancelledLesson(repo: CalendarUnitOfWork, lesson: BookedLesson): Promise<void> {
   await repo.deleteHold(lesson.bookingId);
 }

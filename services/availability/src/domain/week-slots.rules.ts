@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { isUuid } from '@instainstru/platform';
 import { AvailabilityErrorCode, badInput } from './availability.errors';
 import type { TimeSlot } from './availability.types';
-import { minutesOf } from './local-time';
+import { minutesOf } from './local-time.rules';
 
 /** A week holds at most this many slots (ten a day, on average). */
 export const MAX_SLOTS_PER_WEEK = 70;

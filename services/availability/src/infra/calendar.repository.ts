@@ -1,5 +1,6 @@
 import { storeLatestRevision, type Database, type RevisionedTable, type Sql } from '@instainstru/platform';
-import type { AvailabilityWeek, CalendarRepository, CalendarStore, InstructorCalendar, Interval, SlotHold, TimeSlot } from '../domain/availability.types';
+import type { AvailabilityWeek, InstructorCalendar, Interval, SlotHold, TimeSlot } from '../domain/availability.types';
+import type { CalendarRepository, CalendarUnitOfWork } from '../domain/calendar.ports';
 
 interface CalendarRow {
   instructor_id: string;
@@ -74,8 +75,8 @@ function byInstructor(rows: (RangeRow & { instructor_id: string })[]): Map<strin
 /** The statements of a hold and of its confirmation and release run for every booking: prepared once per connection. */
 const PREPARED = { prepare: true } as const;
 
-/** The calendar tables of the availability schema, through a pool or a transaction. */
-export class PostgresCalendarRepository implements CalendarRepository {
+/** The calendar tables of the availability schema, through a transaction (or a pool, each statement on its own). */
+export class PostgresCalendarUnitOfWork implements CalendarUnitOfWork {
   constructor(private readonly sql: Sql) {}
 
   async findCalendar(instructorId: string): Promise<InstructorCalendar | null> {
@@ -224,14 +225,13 @@ export class PostgresCalendarRepository implements CalendarRepository {
   }
 }
 
-export class PostgresCalendarStore implements CalendarStore {
-  readonly read: CalendarRepository;
-
+/** The calendar's repository over the pool: each method its own statement, `transaction` for writes that belong together. */
+export class PostgresCalendarRepository extends PostgresCalendarUnitOfWork implements CalendarRepository {
   constructor(private readonly db: Database) {
-    this.read = new PostgresCalendarRepository(db);
+    super(db);
   }
 
-  transaction<T>(work: (repository: CalendarRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(new PostgresCalendarRepository(tx)));
+  transaction<T>(work: (uow: CalendarUnitOfWork) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PostgresCalendarUnitOfWork(tx)));
   }
 }

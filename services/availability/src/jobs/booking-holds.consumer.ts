@@ -2,7 +2,7 @@ import { BookingEventType } from '@instainstru/events';
 import { eventConsumerWorker, type ServiceDeps, type Worker } from '@instainstru/platform';
 import type { AvailabilityConfig } from '../availability.config';
 import { confirmBookedLesson, releaseCancelledLesson, type BookedLesson } from '../domain/slot-holds.service';
-import { PostgresCalendarRepository } from '../infra/calendar.repository';
+import { PostgresCalendarUnitOfWork } from '../infra/calendar.repository';
 
 /** Confirmed bookings make their holds permanent; cancelled ones release them. */
 export function bookingHoldsWorker(deps: ServiceDeps, config: AvailabilityConfig): Worker {
@@ -12,8 +12,8 @@ export function bookingHoldsWorker(deps: ServiceDeps, config: AvailabilityConfig
     group: 'availability.booking-holds',
     handlers: {
       [BookingEventType.Confirmed]: (tx, event) =>
-        confirmBookedLesson(new PostgresCalendarRepository(tx), event.payload as BookedLesson, config.bufferMinutes, (message, details) => logger.warn(details, message)),
-      [BookingEventType.Cancelled]: (tx, event) => releaseCancelledLesson(new PostgresCalendarRepository(tx), event.payload as BookedLesson),
+        confirmBookedLesson(new PostgresCalendarUnitOfWork(tx), event.payload as BookedLesson, config.bufferMinutes, (message, details) => logger.warn(details, message)),
+      [BookingEventType.Cancelled]: (tx, event) => releaseCancelledLesson(new PostgresCalendarUnitOfWork(tx), event.payload as BookedLesson),
     },
   });
 }

@@ -11,8 +11,9 @@ import {
   requireStartsAt,
   type BookingRequest,
 } from './booking.rules';
-import type { Booking, BookingRepository, Clock, InstructorOffering, LessonMode, NewBooking } from './booking.types';
-import type { SlotHolds } from './slot-holds';
+import type { BookingRepository, Clock } from './booking.ports';
+import type { Booking, InstructorOffering, LessonMode, NewBooking } from './booking.types';
+import type { SlotHolds } from './slot-holds.ports';
 
 export interface CreateBookingInput {
   instructorId: string;
@@ -137,11 +138,11 @@ export class BookingCreation {
     const outcome = await this.repository.insertConfirmedAtRevision(booking, confirmedAt, revision, bookingEventFor(confirmed)!);
     if (outcome === 'BOOKED') return confirmed;
     if (outcome === 'SLOT_TAKEN') throw slotUnavailable(booking);
-    return this.repository.transaction(async (writer) => {
-      const offering = await writer.lockInstructorOffering(booking.instructorId);
-      const confirmed = await writer.insertConfirmed(newBooking(offering, booking.id, booking), confirmedAt);
+    return this.repository.transaction(async (unitOfWork) => {
+      const offering = await unitOfWork.lockInstructorOffering(booking.instructorId);
+      const confirmed = await unitOfWork.insertConfirmed(newBooking(offering, booking.id, booking), confirmedAt);
       if (!confirmed) throw slotUnavailable(booking);
-      await writer.publish(bookingEventFor(confirmed)!);
+      await unitOfWork.publish(bookingEventFor(confirmed)!);
       return confirmed;
     });
   }
@@ -212,7 +213,7 @@ const upcomingBookingsLimit = (limit: number, upcoming: number) =>
  * shape on the hot path (spreading the new booking and overwriting its Date fields with strings
  * made each one a new object layout).
  */
-export function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
+function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
   const at = confirmedAt.toISOString();
   return {
     id: b.id,

@@ -2,7 +2,8 @@ import { hasRole, isUuid, type Caller } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { bookingEventFor } from './booking.events';
 import { normaliseReason } from './booking.rules';
-import type { Booking, BookingRepository, BookingTransition, BookingWriter, CancelledBy, Clock } from './booking.types';
+import type { BookingRepository, BookingUnitOfWork, Clock } from './booking.ports';
+import type { Booking, BookingTransition, CancelledBy } from './booking.types';
 import { isParty } from './bookings.service';
 
 const notFound = (id: string) => new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${id.slice(0, 64)}"`, { id: id.slice(0, 64) });
@@ -69,13 +70,13 @@ export class BookingLifecycle {
   /** Completes (completedBy SYSTEM) confirmed bookings that ended more than `afterMinutes` ago; returns how many. */
   async autoCompleteEndedBookings(afterMinutes: number, batchSize = 200): Promise<number> {
     const now = this.clock();
-    return this.repository.transaction(async (writer) => {
-      const ended = await writer.lockEndedConfirmed(new Date(now.getTime() - afterMinutes * 60_000), batchSize);
+    return this.repository.transaction(async (unitOfWork) => {
+      const ended = await unitOfWork.lockEndedConfirmed(new Date(now.getTime() - afterMinutes * 60_000), batchSize);
       let completed = 0;
       for (const booking of ended) {
-        const done = await writer.transition(booking.id, { from: 'CONFIRMED', to: 'COMPLETED', at: now, completedBy: 'SYSTEM' });
+        const done = await unitOfWork.transition(booking.id, { from: 'CONFIRMED', to: 'COMPLETED', at: now, completedBy: 'SYSTEM' });
         if (!done) continue;
-        await writer.publish(bookingEventFor(done)!);
+        await unitOfWork.publish(bookingEventFor(done)!);
         completed += 1;
       }
       return completed;
@@ -91,17 +92,17 @@ export class BookingLifecycle {
   private async transition(caller: Caller, id: string, decide: (booking: Booking, now: Date) => BookingTransition): Promise<Booking> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to change bookings');
     if (!isUuid(id)) throw notFound(id);
-    return this.repository.transaction(async (writer: BookingWriter) => {
-      const booking = await writer.findById(id);
+    return this.repository.transaction(async (unitOfWork: BookingUnitOfWork) => {
+      const booking = await unitOfWork.findById(id);
       if (!booking || !isParty(caller, booking)) throw notFound(id);
       const change = decide(booking, this.clock());
-      const changed = await writer.transition(id, change);
+      const changed = await unitOfWork.transition(id, change);
       if (!changed) {
         // Another transition committed between the read and the compare-and-set.
-        const current = await writer.findById(id);
+        const current = await unitOfWork.findById(id);
         throw invalidTransition(current ?? booking, change.to);
       }
-      await writer.publish(bookingEventFor(changed)!);
+      await unitOfWork.publish(bookingEventFor(changed)!);
       return changed;
     });
   }

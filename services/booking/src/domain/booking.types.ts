@@ -1,4 +1,3 @@
-import type { NewEvent } from '@instainstru/events';
 import type { CancelledByValue, CompletedByValue, LessonModeValue } from '@instainstru/events';
 
 /**
@@ -84,66 +83,8 @@ export interface BookingPageKey {
   id: string;
 }
 
-/**
- * What a create's single statement did: BOOKED (the booking and its event written); SLOT_TAKEN
- * (the read model was at the revision checked, and the slot, or the booking id, was taken);
- * REVISION_MOVED (the read model moved on or lost the instructor: nothing was tried).
- */
-export type InsertAtRevision = 'BOOKED' | 'SLOT_TAKEN' | 'REVISION_MOVED';
-
 /** A transition's compare-and-set: the status it requires and what it records. */
 export type BookingTransition =
   | { to: 'CANCELLED'; from: 'CONFIRMED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
   | { to: 'COMPLETED'; from: 'CONFIRMED'; at: Date; completedBy: CompletedBy }
   | { to: 'NO_SHOW'; from: 'CONFIRMED'; at: Date };
-
-/**
- * Everything written in one database transaction; events published here commit with the change
- * or not at all (transactional outbox).
- */
-export interface BookingWriter {
-  /**
-   * The instructor's terms, share-locked until the transaction ends: they cannot change under a
-   * create (a read-model update waits for it), while creates for the same instructor still run
-   * side by side — overlaps among them are the exclusion constraint's to decide.
-   */
-  lockInstructorOffering(instructorId: string): Promise<InstructorOffering | null>;
-  /**
-   * Inserts the booking as CONFIRMED at `confirmedAt`; null, writing nothing, when it overlaps
-   * another active booking of the instructor (or its id is taken). A clash is answered at once,
-   * never by waiting inside the constraint check, where two inserts could deadlock.
-   */
-  insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking | null>;
-  /** Compare-and-set on status; null when the booking is not (or no longer) in `from`. */
-  transition(id: string, change: BookingTransition): Promise<Booking | null>;
-  findById(id: string): Promise<Booking | null>;
-  /** CONFIRMED bookings ended before `endedBefore`, locked for this transaction (others skip them). */
-  lockEndedConfirmed(endedBefore: Date, limit: number): Promise<Booking[]>;
-  /** Appends an event to the outbox: committed with the change or not at all. */
-  publish(event: NewEvent<object>): Promise<void>;
-}
-
-export interface BookingRepository {
-  findById(id: string): Promise<Booking | null>;
-  instructorOffering(instructorId: string): Promise<InstructorOffering | null>;
-  /** One page of a student's bookings, ordered by start (ascending for UPCOMING, descending for PAST). */
-  studentBookings(studentId: string, when: BookingWhen, now: Date, after: BookingPageKey | null, limit: number): Promise<Booking[]>;
-  /**
-   * How many active bookings (REQUESTED or CONFIRMED) of the student have not ended at `now`:
-   * lessons in progress count, cancelled, completed and no-show ones do not. One indexed read.
-   */
-  countUpcomingOfStudent(studentId: string, now: Date): Promise<number>;
-  /** An instructor's bookings overlapping [from, to), by start. */
-  instructorBookings(instructorId: string, from: Date, to: Date, includeCancelled: boolean): Promise<Booking[]>;
-  /**
-   * A create's transaction as one statement: when the instructor's read-model row is still at
-   * `revision`, share-locks it, inserts the booking CONFIRMED at `confirmedAt` (created then too,
-   * payment NOT_STARTED) and appends `event`. Writes nothing when the row is gone or at another
-   * revision, or when the booking overlaps another active booking of the instructor (or its id is
-   * taken), and says which.
-   */
-  insertConfirmedAtRevision(booking: NewBooking, confirmedAt: Date, revision: number, event: NewEvent<object>): Promise<InsertAtRevision>;
-  transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T>;
-}
-
-export type Clock = () => Date;

@@ -1,7 +1,8 @@
 import { hasRole, isUuid, type Caller } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import { decodeCursor, encodeCursor, requirePageSize, requireScheduleWindow } from './booking.rules';
-import type { Booking, BookingRepository, BookingWhen, Clock } from './booking.types';
+import type { BookingRepository, Clock } from './booking.ports';
+import type { Booking, BookingWhen } from './booking.types';
 
 /** A booking is visible to its student, its instructor and admins only. */
 export function isParty(caller: Caller, booking: Booking): boolean {

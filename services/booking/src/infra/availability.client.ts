@@ -1,7 +1,7 @@
 import { heldSlot, holdSlotRequest, releaseHoldRequest, releaseHoldResponse, SlotHoldPath } from '@instainstru/events';
 import { ApiErrorCode, InternalClient, RemoteServiceError } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from '../domain/booking.errors';
-import type { SlotHold, SlotHoldRequest, SlotHolds } from '../domain/slot-holds';
+import type { SlotHold, SlotHoldRequest, SlotHolds } from '../domain/slot-holds.ports';
 
 /** Answers that say nothing about whether the call took effect. */
 const UNKNOWN_OUTCOME = new Set<ApiErrorCode>([ApiErrorCode.ServiceUnavailable, ApiErrorCode.Internal]);

@@ -1,17 +1,15 @@
 import type { NewEvent } from '@instainstru/events';
 import { AppendingStatement, type Database, type Outbox, type Sql } from '@instainstru/platform';
+import type { BookingRepository, BookingUnitOfWork, InsertAtRevision } from '../domain/booking.ports';
 import { MAX_DURATION_MINUTES } from '../domain/booking.rules';
 import type {
   Booking,
   BookingPageKey,
-  BookingRepository,
   BookingStatus,
   BookingTransition,
   BookingWhen,
-  BookingWriter,
   CancelledBy,
   CompletedBy,
-  InsertAtRevision,
   InstructorOffering,
   LessonMode,
   NewBooking,
@@ -59,7 +57,7 @@ const COLUMNS = `id, status, instructor_id, instructor_user_id, student_user_id,
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function bookingOf(row: BookingRow): Booking {
+function bookingOf(row: BookingRow): Booking {
   return {
     id: row.id,
     status: row.status,
@@ -139,7 +137,7 @@ const insertParams = (b: NewBooking, confirmedAt: Date) => [
  * constraint's own check is a GiST search, too dear to run twice on every free slot). It answers
  * one word, not the row: the caller passed every value the row holds.
  */
-export const INSERT_AT_REVISION = new AppendingStatement({
+const INSERT_AT_REVISION = new AppendingStatement({
   reads: `taken as (
       select 1 from booking
        where instructor_id = $2 and starts_at = $6 and status in ('REQUESTED', 'CONFIRMED')
@@ -157,6 +155,26 @@ export const INSERT_AT_REVISION = new AppendingStatement({
   prepare: true,
 });
 
+/** What each parameter of the create's single statement holds, by name, in the statement's order. */
+const INSERT_AT_REVISION_PARAMS = [
+  'id', 'instructorId', 'instructorUserId', 'studentId', 'serviceId', 'startsAt', 'endsAt', 'durationMinutes', 'lessonMode', 'priceMinor', 'currency', 'notes',
+  'confirmedAt', 'revision', 'eventId', 'topic', 'aggregateId', 'eventType', 'eventVersion', 'envelope',
+] as const;
+
+/** A SQL expression for each value the create's single statement takes (see insertConfirmedAtRevisionSql). */
+export type InsertAtRevisionExpressions = Record<(typeof INSERT_AT_REVISION_PARAMS)[number], string>;
+
+/**
+ * The create's single statement (insertConfirmedAtRevision) as SQL text, each value given as a SQL
+ * expression by name: what a load generator such as pgbench runs to measure the database core of a
+ * booking exactly as the repository runs it, without knowing the statement's parameters by position.
+ */
+export function insertConfirmedAtRevisionSql(values: InsertAtRevisionExpressions): string {
+  // The statement's own parameters, then the six of the outbox row it appends.
+  if (INSERT_AT_REVISION_PARAMS.length !== INSERT_AT_REVISION.params + 6) throw new Error('the named parameters do not match the statement');
+  return INSERT_AT_REVISION.text.replace(/\$(\d+)/g, (_, n: string) => values[INSERT_AT_REVISION_PARAMS[Number(n) - 1]!]);
+}
+
 /**
  * A student's active bookings that have not ended (see countUpcomingOfStudent), read through
  * booking_student_page_idx (student, start, id): a lesson lasts at most MAX_DURATION_MINUTES (the
@@ -168,7 +186,7 @@ const UPCOMING_OF_STUDENT = `select count(*)::int as upcoming from booking
   where student_user_id = $1 and starts_at > $2::timestamptz - make_interval(mins => ${MAX_DURATION_MINUTES})
     and ends_at > $2 and status in ('REQUESTED', 'CONFIRMED')`;
 
-export class PostgresBookingWriter implements BookingWriter {
+export class PostgresBookingUnitOfWork implements BookingUnitOfWork {
   constructor(
     private readonly tx: Sql,
     private readonly outbox: Outbox,
@@ -261,7 +279,7 @@ export class PostgresBookingRepository implements BookingRepository {
     return row!.outcome;
   }
 
-  transaction<T>(work: (writer: BookingWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(new PostgresBookingWriter(tx, this.outbox)));
+  transaction<T>(work: (unitOfWork: BookingUnitOfWork) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PostgresBookingUnitOfWork(tx, this.outbox)));
   }
 }

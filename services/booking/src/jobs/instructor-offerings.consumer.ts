@@ -1,7 +1,7 @@
 import { INSTRUCTOR_STATE_EVENTS, type InstructorState } from '@instainstru/events';
 import { readModelWorker, type ServiceDeps, type Worker } from '@instainstru/platform';
-import { applyInstructorState } from '../domain/instructor-offerings';
-import { PostgresInstructorOfferingsWriter } from '../infra/instructor-offerings.repository';
+import { applyInstructorState } from '../domain/instructor-offerings.service';
+import { PostgresInstructorOfferingsUnitOfWork } from '../infra/instructor-offerings.repository';
 
 /** The consumer group, per topic prefix. */
 export const instructorOfferingsGroup = (prefix: string) => `${prefix}booking.instructor-offerings`;
@@ -12,6 +12,6 @@ export function instructorOfferingsWorker(deps: ServiceDeps): Worker {
     name: 'instructor-offerings',
     group: 'booking.instructor-offerings',
     stateEvents: INSTRUCTOR_STATE_EVENTS,
-    apply: (tx, state) => applyInstructorState(new PostgresInstructorOfferingsWriter(tx), state),
+    apply: (tx, state) => applyInstructorState(new PostgresInstructorOfferingsUnitOfWork(tx), state),
   });
 }

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
-import type { CatalogRepository, CatalogService, Category } from './catalog.types';
+import type { CatalogRepository } from './catalog.ports';
+import type { CatalogService, Category } from './catalog.types';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

@@ -1,5 +1,5 @@
-import type { CatalogRepository } from './catalog.types';
-import { parseSearchQuery, validateSearchText, type ParsedSearch } from './search-query-parser';
+import type { CatalogRepository } from './catalog.ports';
+import { parseSearchQuery, validateSearchText, type ParsedSearch } from './search-query-parser.rules';
 
 /** Natural-language search parsing against the catalog's own services, synonyms and categories. */
 export class SearchQueryParsing {

@@ -1,5 +1,6 @@
 import type { Database } from '@instainstru/platform';
-import type { CatalogRepository, CatalogService, Category } from '../domain/catalog.types';
+import type { CatalogRepository } from '../domain/catalog.ports';
+import type { CatalogService, Category } from '../domain/catalog.types';
 
 interface CategoryRow {
   id: string;

@@ -1,6 +1,8 @@
 import { sqlExpression, storeLatestRevision, type RevisionedTable, type Sql } from '@instainstru/platform';
 import type { CatalogService } from '../domain/catalog.types';
-import { KIDS, type InstructorOfferingsReader, type InstructorOfferingsWriter, type InstructorPageKey, type InstructorSnapshot } from '../domain/instructor-offerings';
+import type { InstructorOfferingsRepository, InstructorOfferingsUnitOfWork } from '../domain/instructor-offerings.ports';
+import { KIDS } from '../domain/instructor-offerings.service';
+import type { InstructorPageKey, InstructorSnapshot } from '../domain/instructor-offerings.types';
 import { toService, type ServiceRow } from './catalog.repository';
 
 /** The catalog's listing of instructors, kept from the instructor events (one row per instructor, revision-guarded). */
@@ -15,7 +17,7 @@ const locationOf = (s: InstructorSnapshot) =>
   );
 
 /** Writes the read model inside the consumer's transaction (`tx` is the inbox row's transaction). */
-export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWriter {
+export class PostgresInstructorOfferingsUnitOfWork implements InstructorOfferingsUnitOfWork {
   constructor(private readonly tx: Sql) {}
 
   async applyIfNewer(s: InstructorSnapshot): Promise<boolean> {
@@ -52,7 +54,7 @@ export class PostgresInstructorOfferingsWriter implements InstructorOfferingsWri
   }
 }
 
-export class PostgresInstructorOfferingsReader implements InstructorOfferingsReader {
+export class PostgresInstructorOfferingsRepository implements InstructorOfferingsRepository {
   constructor(private readonly sql: Sql) {}
 
   async kidsAvailableServices(): Promise<CatalogService[]> {

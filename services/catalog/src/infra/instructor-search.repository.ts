@@ -1,5 +1,7 @@
 import type { Sql } from '@instainstru/platform';
-import { NO_DISTANCE, type InstructorSearchReader, type SearchHit, type SearchKey, type SearchPlan, type SearchWord } from '../domain/instructor-search';
+import type { InstructorSearchRepository } from '../domain/instructor-search.ports';
+import { NO_DISTANCE } from '../domain/instructor-search.service';
+import type { SearchHit, SearchKey, SearchPlan, SearchWord } from '../domain/instructor-search.types';
 
 /** Points a searched word earns; a result's score is the sum over the words of the best way each matched. */
 const SCORE = {
@@ -37,7 +39,7 @@ class Params {
  * prefix or trigram similarity) or the bio (English full text). The score and the distance are
  * integers, so the keyset (score desc, distance, name, id) pages exactly.
  */
-export class PostgresInstructorSearchReader implements InstructorSearchReader {
+export class PostgresInstructorSearchRepository implements InstructorSearchRepository {
   constructor(private readonly sql: Sql) {}
 
   async search(plan: SearchPlan, after: SearchKey | null, limit: number): Promise<SearchHit[]> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CatalogService } from '../domain/catalog.types';
-import type { KidsServicesCache } from '../domain/instructor-offerings';
+import type { KidsServicesCache } from '../domain/instructor-offerings.ports';
 
 /** A safety net only: invalidation by events is what keeps the answer fresh. */
 const TTL_SECONDS = 300;

@@ -10,7 +10,7 @@ export function createCatalogRedis(deps: ServiceDeps): Redis {
   return redis;
 }
 
-/** Keys live under the environment's prefix (the Kafka topic prefix), so environments sharing a Redis stay apart. */
-export function kidsServicesCache(deps: ServiceDeps, redis: Redis): RedisKidsServicesCache {
-  return new RedisKidsServicesCache(redis, deps.config.kafka.topicPrefix);
+/** Keys live under the environment's prefix (the Kafka topic prefix) unless given another, so environments sharing a Redis stay apart. */
+export function kidsServicesCache(deps: ServiceDeps, redis: Redis, namespace: string = deps.config.kafka.topicPrefix): RedisKidsServicesCache {
+  return new RedisKidsServicesCache(redis, namespace);
 }

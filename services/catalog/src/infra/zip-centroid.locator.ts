@@ -1,4 +1,5 @@
-import type { GeoPoint, PostalCodeLocator } from '../domain/instructor-search';
+import type { PostalCodeLocator } from '../domain/instructor-search.ports';
+import type { GeoPoint } from '../domain/instructor-search.types';
 
 type ZipcodesModule = typeof import('zipcodes');
 let dataset: ZipcodesModule | undefined;

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import { hasRole, isUuid, type Caller } from '@instainstru/platform';
-import { canSeePrivate, canView, notFound, requireAdmin, requireSignedIn } from './access';
-import { generateBio } from './generated-bio';
+import { canSeePrivate, canView, notFound, requireAdmin, requireSignedIn } from './access.rules';
+import { generateBio } from './generated-bio.rules';
 import { InstructorError, InstructorErrorCode } from './instructor.errors';
 import type { DocumentStorage, InstructorReads } from './instructor.ports';
 import type { BackgroundCheck, InstructorProfile, InstructorView, OfferedService } from './instructor.types';
-import { factsOf, onboardingStatus, type OnboardingStatus } from './onboarding';
+import { factsOf, onboardingStatus, type OnboardingStatus } from './onboarding.rules';
 
 /** Photo links are signed for two hours from the start of the hour, so a link stays the same for an hour. */
 const PHOTO_LINK_SECONDS = 2 * 60 * 60;

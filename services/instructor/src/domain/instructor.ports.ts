@@ -6,7 +6,7 @@ import type {
   OfferedService,
   OfferedServiceTerms,
 } from './instructor.types';
-import type { IssuedUpload } from './uploads';
+import type { IssuedUpload } from './uploads.rules';
 
 /** Reads outside a transaction. */
 export interface InstructorReads {

@@ -1,11 +1,11 @@
 import type { Caller } from '@instainstru/platform';
-import { requireOwner, requireOwnerOrAdmin } from './access';
-import { loadProfile } from './ids';
+import { requireOwner, requireOwnerOrAdmin } from './access.rules';
+import { loadProfile } from './profile-lookup.service';
 import { instructorEvents } from './instructor.events';
 import { InstructorError, InstructorErrorCode } from './instructor.errors';
 import type { InstructorDomainDeps } from './instructor.ports';
 import type { InstructorProfile } from './instructor.types';
-import { decideGoLive, factsOf } from './onboarding';
+import { decideGoLive, factsOf } from './onboarding.rules';
 
 /** The last onboarding step, and its way back. */
 export class LiveStatus {

@@ -1,6 +1,6 @@
 import { isUuid, type Caller } from '@instainstru/platform';
-import { canView, requireOwner } from './access';
-import { loadProfile } from './ids';
+import { canView, requireOwner } from './access.rules';
+import { loadProfile } from './profile-lookup.service';
 import { instructorEvents } from './instructor.events';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { InstructorDomainDeps, InstructorUnitOfWork } from './instructor.ports';

@@ -1,13 +1,13 @@
 import type { Caller } from '@instainstru/platform';
-import { requireInstructorRole, requireOwner } from './access';
-import { loadProfile } from './ids';
+import { requireInstructorRole, requireOwner } from './access.rules';
+import { loadProfile } from './profile-lookup.service';
 import { instructorEvents } from './instructor.events';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { InstructorDomainDeps } from './instructor.ports';
 import type { Address, InstructorProfile } from './instructor.types';
 import { checkAddress, checkBio, checkDisplayName, checkTimezone, checkYearsOfExperience, type AddressInput } from './profile.rules';
-import { acceptStoredUpload, checkIssuedUpload, grantUpload, keepAcceptedUpload, lockIssuedUpload, type PresignedUploadGrant } from './stored-uploads';
-import { checkUploadKey } from './uploads';
+import { acceptStoredUpload, checkIssuedUpload, grantUpload, keepAcceptedUpload, lockIssuedUpload, type PresignedUploadGrant } from './stored-uploads.service';
+import { checkUploadKey } from './uploads.rules';
 
 /** Absent fields stay as they are; `null` clears the fields that may be empty. */
 export interface ProfileChanges {

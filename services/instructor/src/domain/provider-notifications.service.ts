@@ -2,7 +2,7 @@ import { isUuid } from '@instainstru/platform';
 import { instructorEvents } from './instructor.events';
 import type { InstructorDomainDeps, InstructorUnitOfWork, PaymentProviderNotification } from './instructor.ports';
 import type { InstructorProfile } from './instructor.types';
-import { decideAccountUpdate, decideIdentityUpdate, type AccountNotification, type IdentityNotification } from './provider-updates';
+import { decideAccountUpdate, decideIdentityUpdate, type AccountNotification, type IdentityNotification } from './provider-updates.rules';
 
 export type NotificationOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 

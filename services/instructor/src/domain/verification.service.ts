@@ -1,11 +1,11 @@
 import { isUuid, type Caller } from '@instainstru/platform';
-import { notFound, requireAdmin, requireOwner } from './access';
-import { loadProfile } from './ids';
+import { notFound, requireAdmin, requireOwner } from './access.rules';
+import { loadProfile } from './profile-lookup.service';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { IdentitySession, InstructorDomainDeps } from './instructor.ports';
 import type { BackgroundCheck, InstructorProfile } from './instructor.types';
-import { acceptStoredUpload, checkIssuedUpload, grantUpload, keepAcceptedUpload, lockIssuedUpload, type PresignedUploadGrant } from './stored-uploads';
-import { checkUploadKey } from './uploads';
+import { acceptStoredUpload, checkIssuedUpload, grantUpload, keepAcceptedUpload, lockIssuedUpload, type PresignedUploadGrant } from './stored-uploads.service';
+import { checkUploadKey } from './uploads.rules';
 
 function alreadyVerified(): InstructorError {
   return new InstructorError(InstructorErrorCode.IdentityAlreadyVerified, 'Your identity is already verified');

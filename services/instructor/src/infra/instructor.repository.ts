@@ -1,7 +1,7 @@
 import type { NewEvent } from '@instainstru/events';
 import type { Database, Outbox, Sql } from '@instainstru/platform';
 import type { InstructorRepository, InstructorUnitOfWork, NewProfile } from '../domain/instructor.ports';
-import type { IssuedUpload, UploadPurpose } from '../domain/uploads';
+import type { IssuedUpload, UploadPurpose } from '../domain/uploads.rules';
 import type {
   AgeGroup,
   BackgroundCheckStatus,

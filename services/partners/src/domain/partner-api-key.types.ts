@@ -1,5 +1,4 @@
-import type { NewEvent } from '@instainstru/events';
-import type { PartnerKey, PartnerScope } from '@instainstru/platform';
+import type { PartnerScope } from '@instainstru/platform';
 
 export type { PartnerScope } from '@instainstru/platform';
 
@@ -28,7 +27,7 @@ export interface CreatedPartnerApiKey {
   secret: string;
 }
 
-/** What an admin asks for, as it arrives (validated by validateNewPartnerApiKey). */
+/** What an admin asks for, as it arrives (validated by validatePartnerApiKeyRequest). */
 export interface PartnerApiKeyRequest {
   name: string;
   scopes: readonly string[];
@@ -39,39 +38,4 @@ export interface PartnerApiKeyRequest {
 export interface HashedPartnerApiKey {
   key: PartnerApiKey;
   secretHash: string;
-}
-
-export interface RevokedPartnerApiKey extends HashedPartnerApiKey {
-  /** False when the key was already revoked (nothing was written). */
-  changed: boolean;
-}
-
-export interface PartnerApiKeyRepository {
-  /** Inserts the key and appends `event` to the outbox, in one transaction. */
-  insert(key: HashedPartnerApiKey, event: NewEvent<object>): Promise<void>;
-  /**
-   * Marks the key revoked at `at` by `revokedBy` and appends the event `eventFor` builds, in one
-   * transaction; a key already revoked is answered as it is (changed: false, no event). Null when
-   * there is no such key.
-   */
-  revoke(id: string, revokedBy: string, at: Date, eventFor: (key: PartnerApiKey) => NewEvent<object>): Promise<RevokedPartnerApiKey | null>;
-  /** Newest first. */
-  list(includeRevoked: boolean, limit: number): Promise<PartnerApiKey[]>;
-  /** Every active key with its hash (for the projection). */
-  active(): Promise<HashedPartnerApiKey[]>;
-  /** The hashes of every revoked key (their projections must not exist). */
-  revokedHashes(): Promise<string[]>;
-}
-
-/**
- * Where the gateways read active keys (Redis, see @instainstru/platform partner-keys). Written
- * only after the database committed: the database is the truth, the projection follows it.
- */
-export interface PartnerKeyProjection {
-  /** Makes the keys usable at the gateways. */
-  project(keys: readonly { secretHash: string; key: PartnerKey }[]): Promise<void>;
-  /** Deletes the keys' projections and tells every gateway to forget them now. */
-  withdraw(secretHash: string): Promise<void>;
-  /** Deletes projections quietly (the periodic repair; gateways' caches expire on their own). */
-  remove(secretHashes: readonly string[]): Promise<void>;
 }

@@ -2,20 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { hasRole, isUuid, type Caller, type Logger, type PartnerKey } from '@instainstru/platform';
 import { apiKeyCreatedEvent, apiKeyRevokedEvent } from './partner-api-key.events';
 import { newPartnerSecret, validatePartnerApiKeyRequest } from './partner-api-key.rules';
-import type {
-  CreatedPartnerApiKey,
-  HashedPartnerApiKey,
-  PartnerApiKey,
-  PartnerApiKeyRepository,
-  PartnerApiKeyRequest,
-  PartnerKeyProjection,
-} from './partner-api-key.types';
+import type { Clock, PartnerApiKeyRepository, PartnerKeyProjection } from './partner-api-key.ports';
+import type { CreatedPartnerApiKey, HashedPartnerApiKey, PartnerApiKey, PartnerApiKeyRequest } from './partner-api-key.types';
 import { PartnersError, PartnersErrorCode } from './partners.errors';
 
 /** As the SDL says (and its @listSize assumes). */
 const LIST_LIMIT = 500;
-
-export type Clock = () => Date;
 
 /** What the gateway reads for a key (platform's PartnerKey). */
 const projectionOf = ({ key, secretHash }: HashedPartnerApiKey): { secretHash: string; key: PartnerKey } => ({
@@ -49,7 +41,10 @@ export class PartnerApiKeys {
     const valid = validatePartnerApiKeyRequest(request);
     const { secret, keyPrefix, secretHash } = newPartnerSecret();
     const key: PartnerApiKey = { id: randomUUID(), ...valid, keyPrefix, createdAt: this.clock().toISOString(), createdBy: admin, revokedAt: null };
-    await this.repository.insert({ key, secretHash }, apiKeyCreatedEvent(key));
+    await this.repository.transaction(async (work) => {
+      await work.insert({ key, secretHash });
+      await work.publish(apiKeyCreatedEvent(key));
+    });
     try {
       await this.projection.project([projectionOf({ key, secretHash })]);
     } catch (err) {
@@ -67,7 +62,12 @@ export class PartnerApiKeys {
     const admin = requireAdmin(caller);
     if (!isUuid(id)) throw notFound(id);
     const at = this.clock();
-    const revoked = await this.repository.revoke(id, admin, at, (key) => apiKeyRevokedEvent(key, admin, at));
+    const revoked = await this.repository.transaction(async (work) => {
+      const changed = await work.revokeActive(id, admin, at);
+      if (!changed) return work.findById(id);
+      await work.publish(apiKeyRevokedEvent(changed.key, admin, at));
+      return changed;
+    });
     if (!revoked) throw notFound(id);
     try {
       await this.projection.withdraw(revoked.secretHash);

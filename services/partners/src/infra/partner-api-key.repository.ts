@@ -1,6 +1,7 @@
 import type { NewEvent } from '@instainstru/events';
-import type { Database, Outbox } from '@instainstru/platform';
-import type { HashedPartnerApiKey, PartnerApiKey, PartnerApiKeyRepository, PartnerScope, RevokedPartnerApiKey } from '../domain/partner-api-key.types';
+import type { Database, Outbox, Sql } from '@instainstru/platform';
+import type { PartnerApiKeyRepository, PartnerApiKeyUnitOfWork } from '../domain/partner-api-key.ports';
+import type { HashedPartnerApiKey, PartnerApiKey, PartnerScope } from '../domain/partner-api-key.types';
 
 interface PartnerApiKeyRow {
   id: string;
@@ -32,38 +33,43 @@ function keyOf(row: PartnerApiKeyRow): PartnerApiKey {
 
 const hashedOf = (row: PartnerApiKeyRow): HashedPartnerApiKey => ({ key: keyOf(row), secretHash: row.secret_sha256 });
 
+export class PostgresPartnerApiKeyUnitOfWork implements PartnerApiKeyUnitOfWork {
+  constructor(
+    private readonly tx: Sql,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async insert({ key, secretHash }: HashedPartnerApiKey): Promise<void> {
+    await this.tx.execute(
+      `insert into partner_api_key (id, name, scopes, bucket_size, restore_rate_per_second, key_prefix, secret_sha256, created_at, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [key.id, key.name, key.scopes, key.plan.bucketSize, key.plan.restoreRatePerSecond, key.keyPrefix, secretHash, key.createdAt, key.createdBy],
+    );
+  }
+
+  async revokeActive(id: string, revokedBy: string, at: Date): Promise<HashedPartnerApiKey | null> {
+    const [row] = await this.tx.query<PartnerApiKeyRow>(
+      `update partner_api_key set revoked_at = $2, revoked_by = $3 where id = $1 and revoked_at is null returning ${COLUMNS}`,
+      [id, at, revokedBy],
+    );
+    return row ? hashedOf(row) : null;
+  }
+
+  async findById(id: string): Promise<HashedPartnerApiKey | null> {
+    const [row] = await this.tx.query<PartnerApiKeyRow>(`select ${COLUMNS} from partner_api_key where id = $1`, [id]);
+    return row ? hashedOf(row) : null;
+  }
+
+  async publish(event: NewEvent<object>): Promise<void> {
+    await this.outbox.append(this.tx, event);
+  }
+}
+
 export class PostgresPartnerApiKeyRepository implements PartnerApiKeyRepository {
   constructor(
     private readonly db: Database,
     private readonly outbox: Outbox,
   ) {}
-
-  async insert({ key, secretHash }: HashedPartnerApiKey, event: NewEvent<object>): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.execute(
-        `insert into partner_api_key (id, name, scopes, bucket_size, restore_rate_per_second, key_prefix, secret_sha256, created_at, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [key.id, key.name, key.scopes, key.plan.bucketSize, key.plan.restoreRatePerSecond, key.keyPrefix, secretHash, key.createdAt, key.createdBy],
-      );
-      await this.outbox.append(tx, event);
-    });
-  }
-
-  revoke(id: string, revokedBy: string, at: Date, eventFor: (key: PartnerApiKey) => NewEvent<object>): Promise<RevokedPartnerApiKey | null> {
-    return this.db.transaction(async (tx) => {
-      const [changed] = await tx.query<PartnerApiKeyRow>(
-        `update partner_api_key set revoked_at = $2, revoked_by = $3 where id = $1 and revoked_at is null returning ${COLUMNS}`,
-        [id, at, revokedBy],
-      );
-      if (changed) {
-        const revoked = hashedOf(changed);
-        await this.outbox.append(tx, eventFor(revoked.key));
-        return { ...revoked, changed: true };
-      }
-      const [current] = await tx.query<PartnerApiKeyRow>(`select ${COLUMNS} from partner_api_key where id = $1`, [id]);
-      return current ? { ...hashedOf(current), changed: false } : null;
-    });
-  }
 
   async list(includeRevoked: boolean, limit: number): Promise<PartnerApiKey[]> {
     const rows = await this.db.query<PartnerApiKeyRow>(
@@ -81,5 +87,9 @@ export class PostgresPartnerApiKeyRepository implements PartnerApiKeyRepository 
   async revokedHashes(): Promise<string[]> {
     const rows = await this.db.query<{ secret_sha256: string }>(`select secret_sha256 from partner_api_key where revoked_at is not null`);
     return rows.map((r) => r.secret_sha256);
+  }
+
+  transaction<T>(work: (unitOfWork: PartnerApiKeyUnitOfWork) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PostgresPartnerApiKeyUnitOfWork(tx, this.outbox)));
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { PARTNER_KEY_REVOKED_CHANNEL, partnerKeyProjectionKey, type PartnerKey } from '@instainstru/platform';
-import type { PartnerKeyProjection } from '../domain/partner-api-key.types';
+import type { PartnerKeyProjection } from '../domain/partner-api-key.ports';
 
 /** Writes per round trip when the whole projection is rebuilt. */
 const BATCH = 500;

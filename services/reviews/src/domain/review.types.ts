@@ -6,7 +6,3 @@ export interface Review {
   text: string | null;
   createdAt: string;
 }
-
-export interface ReviewRepository {
-  findByIds(ids: readonly string[]): Promise<Review[]>;
-}

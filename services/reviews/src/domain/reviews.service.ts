@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@instainstru/platform';
 import { ReviewsError, ReviewsErrorCode } from './reviews.errors';
-import type { Review, ReviewRepository } from './review.types';
+import type { ReviewRepository } from './review.ports';
+import type { Review } from './review.types';
 
 /** Review reads for one request, batched through a DataLoader. */
 export class Reviews {

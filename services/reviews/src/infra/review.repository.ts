@@ -1,5 +1,6 @@
 import type { Database } from '@instainstru/platform';
-import type { Review, ReviewRepository } from '../domain/review.types';
+import type { ReviewRepository } from '../domain/review.ports';
+import type { Review } from '../domain/review.types';
 
 interface ReviewRow {
   id: string;

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Caller, Database } from '@instainstru/platform';
 import { AvailabilityWeeks } from '../../domain/availability-weeks.service';
 import type { TimeSlot } from '../../domain/availability.types';
-import { PostgresCalendarStore } from '../calendar.repository';
+import { PostgresCalendarRepository } from '../calendar.repository';
 
 const days = (list: number[], startTime: string, endTime: string): TimeSlot[] => list.map((dayOfWeek) => ({ dayOfWeek, startTime, endTime }));
 
@@ -35,7 +35,7 @@ export interface SeedAvailabilityResult {
  * changes nothing and never touches an instructor's own edits.
  */
 export async function seedAvailability(db: Database, options: { weeks: number; now?: Date }): Promise<SeedAvailabilityResult> {
-  const weeks = new AvailabilityWeeks(new PostgresCalendarStore(db), () => options.now ?? new Date());
+  const weeks = new AvailabilityWeeks(new PostgresCalendarRepository(db), () => options.now ?? new Date());
   const instructors = await db.query<{ instructor_id: string; timezone: string }>(
     `select instructor_id, timezone from instructor_calendar where is_live order by instructor_id`,
   );

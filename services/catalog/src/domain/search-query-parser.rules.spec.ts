@@ -1,7 +1,7 @@
 import { CATALOG_SEED, slugify } from '../infra/seed/catalog-seed-data';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogService, Category } from './catalog.types';
-import { parseSearchQuery, type SearchVocabulary } from './search-query-parser';
+import { parseSearchQuery, type SearchVocabulary } from './search-query-parser.rules';
 
 /** The seeded catalog as the repository would return it. */
 function seededVocabulary(): SearchVocabulary {

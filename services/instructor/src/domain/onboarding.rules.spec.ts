@@ -1,4 +1,4 @@
-import { decideGoLive, missingForGoLive, onboardingStatus, type OnboardingFacts } from './onboarding';
+import { decideGoLive, missingForGoLive, onboardingStatus, type OnboardingFacts } from './onboarding.rules';
 
 const nothingYet: OnboardingFacts = {
   offeredServiceCount: 0,

@@ -1,5 +1,7 @@
 import { CatalogError } from './catalog.errors';
-import { decodeCursor, encodeCursor, InstructorDiscovery, pageSize, type InstructorOfferingsReader, type InstructorPageKey, type KidsServicesCache } from './instructor-offerings';
+import type { InstructorOfferingsRepository, KidsServicesCache } from './instructor-offerings.ports';
+import { decodeCursor, encodeCursor, InstructorDiscovery, pageSize } from './instructor-offerings.service';
+import type { InstructorPageKey } from './instructor-offerings.types';
 
 const key = (n: number): InstructorPageKey => ({ displayName: `Name ${n}`, instructorId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` });
 
@@ -33,7 +35,7 @@ describe('page sizes', () => {
 
 describe('instructorsForService pages', () => {
   const all = [1, 2, 3, 4, 5].map(key);
-  const reader: InstructorOfferingsReader = {
+  const reader: InstructorOfferingsRepository = {
     kidsAvailableServices: async () => [],
     liveInstructorsForService: async (_serviceId, _kids, after, limit) =>
       all.filter((k) => !after || k.displayName > after.displayName || (k.displayName === after.displayName && k.instructorId > after.instructorId)).slice(0, limit),

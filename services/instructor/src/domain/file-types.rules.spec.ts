@@ -1,5 +1,5 @@
-import { sniffFileType } from './file-types';
-import { checkUploadKey, checkUploadRequest, judgeStoredUpload, newUploadKey } from './uploads';
+import { sniffFileType } from './file-types.rules';
+import { checkUploadKey, checkUploadRequest, judgeStoredUpload, newUploadKey } from './uploads.rules';
 
 const bytes = (...values: (number | string)[]) =>
   Uint8Array.from(values.flatMap((v) => (typeof v === 'string' ? [...Buffer.from(v, 'latin1')] : [v])));

@@ -1,8 +1,9 @@
 import { CATALOG_SEED, slugify } from '../infra/seed/catalog-seed-data';
 import { CatalogError } from './catalog.errors';
 import type { CatalogService, Category } from './catalog.types';
-import { decodeSearchCursor, encodeSearchCursor, searchFingerprint, searchedWordsOf, validateExplicitFilters, type ExplicitSearchFilters } from './instructor-search';
-import { parseSearchQuery, type SearchVocabulary } from './search-query-parser';
+import { decodeSearchCursor, encodeSearchCursor, searchFingerprint, searchedWordsOf, validateExplicitFilters, } from './instructor-search.service';
+import type { ExplicitSearchFilters } from './instructor-search.types';
+import { parseSearchQuery, type SearchVocabulary } from './search-query-parser.rules';
 
 function seededVocabulary(): SearchVocabulary {
   const categories: Category[] = [];

@@ -1,4 +1,4 @@
-import { SNIFF_BYTES, sniffFileType, type SniffedFileType } from './file-types';
+import { SNIFF_BYTES, sniffFileType, type SniffedFileType } from './file-types.rules';
 import { InstructorError, InstructorErrorCode } from './instructor.errors';
 import type { DocumentStorage, InstructorDomainDeps, InstructorUnitOfWork } from './instructor.ports';
 import {
@@ -11,7 +11,7 @@ import {
   uploadNotFound,
   uploadUrlSeconds,
   type UploadPurpose,
-} from './uploads';
+} from './uploads.rules';
 
 export interface PresignedUploadGrant {
   uploadKey: string;

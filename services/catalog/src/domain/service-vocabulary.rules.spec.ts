@@ -1,6 +1,6 @@
 import { CATALOG_SEED, slugify } from '../infra/seed/catalog-seed-data';
 import type { CatalogService, Category } from './catalog.types';
-import { ServiceVocabulary, editDistance } from './service-vocabulary';
+import { ServiceVocabulary, editDistance } from './service-vocabulary.rules';
 
 function seeded(): { vocabulary: ServiceVocabulary; nameOf: (id: string) => string } {
   const categories: Category[] = [];

@@ -1,5 +1,5 @@
 import { assertWeekStart } from './week-slots.rules';
-import { weekVersion } from './week-version';
+import { weekVersion } from './week-version.rules';
 
 describe('week version', () => {
   const monday = { dayOfWeek: 1, startTime: '09:00', endTime: '12:00' };

@@ -1,5 +1,6 @@
 import type { InstructorState, OfferedServiceState } from '@instainstru/events';
-import type { CalendarRepository, InstructorCalendar } from './availability.types';
+import type { InstructorCalendar } from './availability.types';
+import type { CalendarUnitOfWork } from './calendar.ports';
 
 /** The part of an instructor event's state availability reads. */
 export type CalendarState = Pick<InstructorState, 'instructorId' | 'userId' | 'revision'> & {
@@ -18,6 +19,6 @@ export function calendarOf(p: CalendarState): InstructorCalendar {
  * were published in (shown on the week) and their instants, so no held or booked lesson ever
  * falls outside availability because the instructor moved.
  */
-export function applyInstructorState(repo: CalendarRepository, payload: CalendarState): Promise<boolean> {
+export function applyInstructorState(repo: CalendarUnitOfWork, payload: CalendarState): Promise<boolean> {
   return repo.applyCalendarIfNewer(calendarOf(payload));
 }

@@ -1,5 +1,5 @@
 import type { IdentityVerification, PayoutAccount } from './instructor.types';
-import { decideAccountUpdate, decideIdentityUpdate, type AccountNotification, type IdentityNotification } from './provider-updates';
+import { decideAccountUpdate, decideIdentityUpdate, type AccountNotification, type IdentityNotification } from './provider-updates.rules';
 
 const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds));
 

@@ -1,5 +1,5 @@
 import { InstructorError } from './instructor.errors';
-import { checkUploadKey, confirmationStanding, newKeptKey, newUploadKey, uploadUrlSeconds, type IssuedUpload } from './uploads';
+import { checkUploadKey, confirmationStanding, newKeptKey, newUploadKey, uploadUrlSeconds, type IssuedUpload } from './uploads.rules';
 
 const instructorId = '6f1c2a4e-8b0d-4c3e-9a71-2d5b8e0f4a10';
 const now = new Date('2027-03-01T12:00:00Z');

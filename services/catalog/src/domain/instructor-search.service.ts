@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
-import type { CatalogRepository, CatalogService, Category } from './catalog.types';
-import { pageSize } from './instructor-offerings';
-import { MAX_SEARCH_TEXT_LENGTH, parseSearchQuery, type AgeGroup, type LessonMode, type ParsedSearch, type SearchFilters, type SearchVocabulary } from './search-query-parser';
-import { ServiceVocabulary } from './service-vocabulary';
+import type { CatalogRepository } from './catalog.ports';
+import type { CatalogService, Category } from './catalog.types';
+import { pageSize } from './instructor-offerings.service';
+import type { InstructorSearchRepository, PostalCodeLocator } from './instructor-search.ports';
+import type { ExplicitSearchFilters, GeoPoint, InstructorSearchPage, SearchInstructorsRequest, SearchKey, SearchPlan, SearchWord } from './instructor-search.types';
+import { MAX_SEARCH_TEXT_LENGTH, parseSearchQuery, type ParsedSearch, type SearchFilters, type SearchVocabulary } from './search-query-parser.rules';
+import { ServiceVocabulary } from './service-vocabulary.rules';
 
 export const DEFAULT_WITHIN_MILES = 10;
 export const MAX_WITHIN_MILES = 100;
@@ -14,91 +17,6 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ZIP = /^\d{5}$/;
 /** The distance key of a result without a location (online lessons in a search by place): last. */
 export const NO_DISTANCE = 2_147_483_647;
-
-export interface GeoPoint {
-  latitude: number;
-  longitude: number;
-}
-
-/** The explicit filters of searchInstructors; each replaces what the text said about the same thing. */
-export interface ExplicitSearchFilters {
-  categorySlug?: string | null;
-  service?: string | null;
-  ageGroup?: AgeGroup | null;
-  priceMinMinor?: number | null;
-  priceMaxMinor?: number | null;
-  lessonModes?: LessonMode[] | null;
-  near?: GeoPoint | null;
-  postalCode?: string | null;
-  withinMiles?: number | null;
-}
-
-export interface SearchInstructorsRequest {
-  text?: string | null;
-  filters?: ExplicitSearchFilters | null;
-  first?: number | null;
-  after?: string | null;
-}
-
-/** One searched word: it matches an instructor through a service they offer, their name or their bio. */
-export interface SearchWord {
-  word: string;
-  /** Services the word stands for (empty when it is no catalog word). */
-  serviceIds: string[];
-  /** The word is a misspelt or unfinished catalog word, so a service match counts for less. */
-  corrected: boolean;
-}
-
-/** What the read model is asked: everything already validated and resolved. */
-export interface SearchPlan {
-  /** Offered services must be one of these; null for any. */
-  serviceIds: string[] | null;
-  /** Offered services must include all of these (the read model's words: kids, teens, adults). */
-  ageGroups: string[];
-  priceMinMinor: number | null;
-  priceMaxMinor: number | null;
-  /** Offered services must have one of these (at_studio, at_student_place, online); empty for any. */
-  lessonModes: string[];
-  place: { centre: GeoPoint; radiusMeters: number } | null;
-  words: SearchWord[];
-}
-
-/** The sort key of a result; cursors carry it so the next page starts exactly after it. */
-export interface SearchKey {
-  /** Higher is better; 0 without searched words. */
-  score: number;
-  /** Whole metres from the place; 0 without a place, NO_DISTANCE for a result without a location. */
-  distanceKey: number;
-  displayName: string;
-  instructorId: string;
-}
-
-export interface SearchHit extends SearchKey {
-  distanceMeters: number | null;
-}
-
-export interface InstructorSearchReader {
-  /** Live instructors matching the plan in (score desc, distance, name, id) order, after `after`. */
-  search(plan: SearchPlan, after: SearchKey | null, limit: number): Promise<SearchHit[]>;
-}
-
-/** Centres of US ZIP codes (the dataset the instructor service geocodes with). */
-export interface PostalCodeLocator {
-  centreOf(postalCode: string): GeoPoint | null;
-}
-
-export type SearchOrder = 'RELEVANCE' | 'DISTANCE' | 'NAME';
-
-export interface InstructorSearchPage {
-  edges: { cursor: string; node: { id: string }; distanceMiles: number | null }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  parsed: ParsedSearch | null;
-  appliedFilters: SearchFilters;
-  area: { latitude: number; longitude: number; withinMiles: number; postalCode: string | null } | null;
-  searchedWords: string[];
-  corrections: { word: string; suggestions: string[] }[];
-  orderedBy: SearchOrder;
-}
 
 const bad = (code: CatalogErrorCode, message: string, details: Record<string, unknown> = {}) => new CatalogError(code, message, details);
 
@@ -186,7 +104,7 @@ interface Catalog extends SearchVocabulary {
 export class InstructorSearch {
   constructor(
     private readonly repository: CatalogRepository,
-    private readonly reader: InstructorSearchReader,
+    private readonly instructors: InstructorSearchRepository,
     private readonly postalCodes: PostalCodeLocator,
   ) {}
 
@@ -222,7 +140,7 @@ export class InstructorSearch {
       place: place && { centre: place.centre, radiusMeters: place.withinMiles * METERS_PER_MILE },
       words: searchWords,
     };
-    const rows = await this.reader.search(plan, after, limit + 1);
+    const rows = await this.instructors.search(plan, after, limit + 1);
     const edges = rows.slice(0, limit).map((hit) => ({
       cursor: encodeSearchCursor(fingerprint, hit),
       node: { id: hit.instructorId },

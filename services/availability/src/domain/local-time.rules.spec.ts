@@ -1,5 +1,5 @@
 import type { TimeSlot } from './availability.types';
-import { assertTimezone, materialiseWeek } from './local-time';
+import { assertTimezone, materialiseWeek } from './local-time.rules';
 
 const iso = (zone: string, weekStart: string, slots: TimeSlot[]) =>
   materialiseWeek(weekStart, slots, zone).map((w) => [w.start.toISOString(), w.end.toISOString()]);

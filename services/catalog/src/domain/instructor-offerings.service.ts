@@ -2,60 +2,8 @@ import type { InstructorState } from '@instainstru/events';
 import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogService } from './catalog.types';
-
-/** The instructor's public state as the instructor events carry it (whole state + revision). */
-export interface InstructorSnapshot {
-  instructorId: string;
-  revision: number;
-  displayName: string;
-  isLive: boolean;
-  location: { latitude: number; longitude: number } | null;
-  bio: string | null;
-  yearsOfExperience: number | null;
-  hasPhoto: boolean;
-  /** Where the instructor teaches, to the ZIP code; never the street address. */
-  area: { city: string; state: string; postalCode: string } | null;
-  offeredServices: {
-    offeredServiceId: string;
-    serviceId: string;
-    ageGroups: string[];
-    hourlyRate: { amountMinor: number; currency: string };
-    lessonModes: string[];
-    durationsMinutes: number[];
-    levels: string[];
-    travelRadiusMiles: number | null;
-  }[];
-}
-
-/** Writes of the read model, inside the consumer's transaction. */
-export interface InstructorOfferingsWriter {
-  /**
-   * Stores the snapshot unless the stored revision is newer (false then). The same revision is
-   * applied again: it carries the same state, and a republished state backfills new columns.
-   */
-  applyIfNewer(snapshot: InstructorSnapshot): Promise<boolean>;
-}
-
-export type ListingContext = 'ALL' | 'KIDS';
-
-export interface InstructorPageKey {
-  displayName: string;
-  instructorId: string;
-}
-
-/** Reads of the read model. */
-export interface InstructorOfferingsReader {
-  /** Services with at least one live instructor whose age groups include kids. */
-  kidsAvailableServices(): Promise<CatalogService[]>;
-  /** Live instructors offering a service, ordered by (display name, id), after `after`. */
-  liveInstructorsForService(serviceId: string, kidsOnly: boolean, after: InstructorPageKey | null, limit: number): Promise<InstructorPageKey[]>;
-}
-
-/** The cached answer of kidsAvailableServices; invalidated when an event changed the read model. */
-export interface KidsServicesCache {
-  get(compute: () => Promise<CatalogService[]>): Promise<CatalogService[]>;
-  invalidate(): Promise<void>;
-}
+import type { InstructorOfferingsRepository, InstructorOfferingsUnitOfWork, KidsServicesCache } from './instructor-offerings.ports';
+import type { InstructorPage, InstructorPageKey, InstructorSnapshot, ListingContext } from './instructor-offerings.types';
 
 export const KIDS = 'kids';
 export const MAX_PAGE_SIZE = 50;
@@ -87,8 +35,8 @@ export function snapshotOf(p: InstructorState): InstructorSnapshot {
 }
 
 /** Applies one instructor event to the read model; older revisions change nothing. */
-export function applyInstructorState(writer: InstructorOfferingsWriter, state: InstructorState): Promise<boolean> {
-  return writer.applyIfNewer(snapshotOf(state));
+export function applyInstructorState(work: InstructorOfferingsUnitOfWork, state: InstructorState): Promise<boolean> {
+  return work.applyIfNewer(snapshotOf(state));
 }
 
 export function encodeCursor(key: InstructorPageKey): string {
@@ -114,26 +62,21 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
-export interface InstructorPage {
-  edges: { cursor: string; node: { id: string } }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
 /** Discovery over the read model: the derived Kids services and context-aware instructor lists. */
 export class InstructorDiscovery {
   constructor(
-    private readonly reader: InstructorOfferingsReader,
+    private readonly offerings: InstructorOfferingsRepository,
     private readonly cache: KidsServicesCache,
   ) {}
 
   kidsAvailableServices(): Promise<CatalogService[]> {
-    return this.cache.get(() => this.reader.kidsAvailableServices());
+    return this.cache.get(() => this.offerings.kidsAvailableServices());
   }
 
   async instructorsForService(serviceId: string, context: ListingContext, first: number | null | undefined, after: string | null | undefined): Promise<InstructorPage> {
     const limit = pageSize(first);
     const afterKey = after == null ? null : decodeCursor(after);
-    const rows = await this.reader.liveInstructorsForService(serviceId, context === 'KIDS', afterKey, limit + 1);
+    const rows = await this.offerings.liveInstructorsForService(serviceId, context === 'KIDS', afterKey, limit + 1);
     const page = rows.slice(0, limit);
     const edges = page.map((key) => ({ cursor: encodeCursor(key), node: { id: key.instructorId } }));
     return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -1,4 +1,5 @@
 import type { InstructorState, OfferedServiceState } from '@instainstru/events';
+import type { InstructorOfferingsUnitOfWork } from './booking.ports';
 import type { InstructorOffering } from './booking.types';
 
 /** The part of an instructor event's state booking reads. */
@@ -24,11 +25,6 @@ export function offeringOf(p: OfferingState): InstructorOffering {
   };
 }
 
-export interface InstructorOfferingsWriter {
-  /** Stores the state unless the stored revision is newer (the same revision carries the same state; applied again, it backfills); true when stored. */
-  applyIfNewer(offering: InstructorOffering): Promise<boolean>;
-}
-
-export function applyInstructorState(writer: InstructorOfferingsWriter, payload: OfferingState): Promise<boolean> {
-  return writer.applyIfNewer(offeringOf(payload));
+export function applyInstructorState(unitOfWork: InstructorOfferingsUnitOfWork, payload: OfferingState): Promise<boolean> {
+  return unitOfWork.applyIfNewer(offeringOf(payload));
 }

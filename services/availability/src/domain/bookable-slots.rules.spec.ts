@@ -1,4 +1,4 @@
-import { bookableStarts } from './bookable-slots';
+import { bookableStarts } from './bookable-slots.rules';
 
 const at = (hhmm: string) => new Date(`2027-04-05T${hhmm}:00.000Z`);
 const range = (a: string, b: string) => ({ start: at(a), end: at(b) });

@@ -1,4 +1,4 @@
-import { generateBio, joinWords, type BioFacts } from './generated-bio';
+import { generateBio, joinWords, type BioFacts } from './generated-bio.rules';
 
 const maya: BioFacts = {
   displayName: 'Maya Lopez',

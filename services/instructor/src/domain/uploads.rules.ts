@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '@instainstru/platform';
 import { InstructorError, InstructorErrorCode } from './instructor.errors';
-import type { SniffedFileType } from './file-types';
+import type { SniffedFileType } from './file-types.rules';
 
 export type UploadPurpose = 'profile-photo' | 'background-check';
 

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { buildSubgraph, InternalClient, loadTypeDefs, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
+import { loadBookingConfig, type BookingConfig } from './booking.config';
+import type { BookingContext } from './context';
+import { BookingCreation } from './domain/booking-creation.service';
+import { BookingLifecycle } from './domain/booking-lifecycle.service';
+import type { Clock } from './domain/booking.ports';
+import type { Booking } from './domain/booking.types';
+import { Bookings } from './domain/bookings.service';
+import { applyInstructorState, type OfferingState } from './domain/instructor-offerings.service';
+import type { SlotHolds } from './domain/slot-holds.ports';
+import { AvailabilitySlotHolds } from './infra/availability.client';
+import { insertConfirmedAtRevisionSql, PostgresBookingRepository, type InsertAtRevisionExpressions } from './infra/booking.repository';
+import { PostgresInstructorOfferingsUnitOfWork } from './infra/instructor-offerings.repository';
+import { autoCompleteBookingsJob } from './jobs/auto-complete-bookings.job';
+import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
+import { resolvers } from './resolvers';
+
+export type { BookingConfig } from './booking.config';
+export type { Clock } from './domain/booking.ports';
+export type { Booking, NewBooking } from './domain/booking.types';
+export type { CreateBookingInput } from './domain/booking-creation.service';
+export type { OfferingState } from './domain/instructor-offerings.service';
+export type { SlotHold, SlotHoldRequest, SlotHolds } from './domain/slot-holds.ports';
+export type { InsertAtRevisionExpressions } from './infra/booking.repository';
+
+const typeDefs = loadTypeDefs(join(__dirname, '..'));
+
+export interface BookingModuleOptions {
+  config?: BookingConfig;
+  /** The current time (tests move it forward to complete lessons that have not happened yet). */
+  clock?: Clock;
+  /** Where slots are held; availability's internal routes unless given. */
+  holds?: SlotHolds;
+}
+
+/** The booking service, built once per process and shared by its API and its workers. */
+export interface BookingModule extends ServiceModule {
+  /** Creating bookings: `createBooking`, and `bookHeldSlot`, its one transaction after the hold. */
+  readonly creation: BookingCreation;
+  /** Cancelling, completing, marking no-shows, and the auto-complete of ended lessons. */
+  readonly lifecycle: BookingLifecycle;
+  /** Where this module holds slots (availability's internal routes unless the options gave others). */
+  readonly holds: SlotHolds;
+  /** The create use case over other slot holds (a test stepping in between the hold and the write; the bench holding in-process). */
+  creationWith(holds: SlotHolds): BookingCreation;
+  /** A booking as stored, whoever asks (tests compare an answer with what reads back). */
+  findBooking(id: string): Promise<Booking | null>;
+  /** Applies an instructor's state to booking's read model, as the instructor events do (seeds and benches). */
+  applyInstructorState(state: OfferingState): Promise<boolean>;
+  /** The consumer keeping booking's read model of instructors, alone (tests run it without the auto-complete scheduler). */
+  instructorOfferingsWorker(): Worker;
+  /** The create's single database statement as SQL text over named value expressions (the bench drives it from pgbench). */
+  coreStatementSql(values: InsertAtRevisionExpressions): string;
+}
+
+export function createBookingModule(deps: ServiceDeps, options: BookingModuleOptions = {}): BookingModule {
+  const config = options.config ?? loadBookingConfig();
+  const clock = options.clock ?? (() => new Date());
+  const repository = new PostgresBookingRepository(deps.db, deps.outbox);
+  const holds = options.holds ?? availabilityHolds(deps, config);
+  const creationWith = (slotHolds: SlotHolds) =>
+    new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), config.maxUpcomingPerStudent);
+  const creation = creationWith(holds);
+  const lifecycle = new BookingLifecycle(repository, clock);
+  return {
+    creation,
+    lifecycle,
+    holds,
+    creationWith,
+    findBooking: (id) => repository.findById(id),
+    applyInstructorState: (state) => deps.db.transaction((tx) => applyInstructorState(new PostgresInstructorOfferingsUnitOfWork(tx), state)),
+    instructorOfferingsWorker: () => instructorOfferingsWorker(deps),
+    coreStatementSql: insertConfirmedAtRevisionSql,
+
+    /** Builds the booking subgraph; it does not listen. */
+    subgraph(): Promise<SubgraphServer> {
+      return buildSubgraph<BookingContext>(deps, {
+        typeDefs,
+        resolvers: resolvers as never,
+        context: (caller) => ({ caller, bookings: new Bookings(repository, caller, clock), creation, lifecycle }),
+      });
+    },
+
+    /** The worker role's jobs besides the outbox relay: the instructor read model and the auto-complete scheduler. */
+    workers(): Worker[] {
+      const logger = deps.logger.child({ component: 'booking-jobs' });
+      return [instructorOfferingsWorker(deps), autoCompleteBookingsJob(lifecycle, config.autoCompleteAfterMinutes, config.jobIntervalMs, logger)];
+    },
+  };
+}
+
+/** Availability's internal hold routes, closed with the process's deps. */
+function availabilityHolds(deps: ServiceDeps, config: BookingConfig): SlotHolds {
+  const client = new InternalClient({
+    from: 'booking',
+    to: 'availability',
+    baseUrl: config.availability.url,
+    signingSecret: deps.config.signingSecret,
+    timeoutMs: config.availability.timeoutMs,
+  });
+  deps.onClose(() => client.close());
+  return new AvailabilitySlotHolds(client);
+}

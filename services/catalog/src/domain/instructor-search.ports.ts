@@ -1,0 +1,11 @@
+import type { GeoPoint, SearchHit, SearchKey, SearchPlan } from './instructor-search.types';
+
+export interface InstructorSearchRepository {
+  /** Live instructors matching the plan in (score desc, distance, name, id) order, after `after`. */
+  search(plan: SearchPlan, after: SearchKey | null, limit: number): Promise<SearchHit[]>;
+}
+
+/** Centres of US ZIP codes (the dataset the instructor service geocodes with). */
+export interface PostalCodeLocator {
+  centreOf(postalCode: string): GeoPoint | null;
+}
