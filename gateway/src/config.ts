@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_PORTS, DEV_SIGNING_SECRET, InvalidConfigError, isProduction, readConfig, SERVICE_NAMES, type ServiceName } from '@instainstru/platform';
 import { z } from 'zod';
+import { DEFAULT_COST_LIMITS } from './plugins/useOperationCost';
+import { DEFAULT_QUERY_LIMITS } from './plugins/useQueryLimits';
 import type { BucketPlan } from './rate-limits/cost-buckets';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './signed-data-source';
 import { OperationManifest, type ArbitraryOperations } from './trusted-documents/operation-manifest';
 
 /** Who may run documents outside the manifest: everyone in development, nobody in production, unless configured. */
@@ -20,13 +23,13 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('instainstru-api'),
   JWT_JWKS_URL: z.string().url().optional(),
   LOG_LEVEL: z.string().default('info'),
-  QUERY_MAX_DEPTH: z.coerce.number().int().positive().default(12),
-  QUERY_MAX_ALIASES: z.coerce.number().int().nonnegative().default(30),
-  QUERY_MAX_FIELDS: z.coerce.number().int().positive().default(400),
+  QUERY_MAX_DEPTH: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.maxDepth),
+  QUERY_MAX_ALIASES: z.coerce.number().int().nonnegative().default(DEFAULT_QUERY_LIMITS.maxAliases),
+  QUERY_MAX_FIELDS: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.maxFields),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(15_000),
-  QUERY_MAX_COST: z.coerce.number().int().positive().default(5000),
-  QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().positive().default(50),
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
+  QUERY_MAX_COST: z.coerce.number().int().positive().default(DEFAULT_COST_LIMITS.maxCost),
+  QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().positive().default(DEFAULT_COST_LIMITS.defaultListSize),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(DEFAULT_SUBGRAPH_TIMEOUT_MS),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_KEY_PREFIX: z.string().default('gateway:rate:'),

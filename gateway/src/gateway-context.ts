@@ -1,5 +1,5 @@
 import type { PartnerKey } from '@instainstru/platform';
-import type { CostReport } from './plugins/useOperationCost';
+import type { BucketState } from './rate-limits/cost-buckets';
 import type { GatewayContext } from './signed-data-source';
 
 /** Everything the gateway knows about one request while it plans and runs it. */
@@ -10,4 +10,11 @@ export interface GatewayRequestContext extends GatewayContext {
   partner?: PartnerKey;
   /** Filled in once the operation is priced; answered in `extensions.cost`. */
   cost?: CostReport;
+}
+
+/** What `extensions.cost` says on every answer (Shopify's calculated query cost, by name). */
+export interface CostReport {
+  requestedQueryCost: number;
+  maximumQueryCost: number;
+  throttleStatus?: BucketState;
 }

@@ -23,7 +23,7 @@ import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import type { Redis } from 'ioredis';
 import { AuthenticationError, type CallerResolver } from './auth/jwt-verifier';
 import type { GatewayRequestContext } from './gateway-context';
-import { useOperationCost, type RateLimitPolicy } from './plugins/useOperationCost';
+import { DEFAULT_COST_LIMITS, useOperationCost, type CostLimits, type RateLimitPolicy } from './plugins/useOperationCost';
 import { createExplorer } from './explorer/explorer';
 import { pageSizeRuleForMutations } from './plugins/usePageSizeRule';
 import { usePublicCache } from './plugins/usePublicCache';
@@ -32,7 +32,7 @@ import { OperationManifest, type ArbitraryOperations } from './trusted-documents
 import { trustedDocument } from './trusted-documents/trusted-document';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/useQueryLimits';
 import { CostBuckets, type BucketPlan } from './rate-limits/cost-buckets';
-import { SignedSubgraphDataSource, SubgraphCallError } from './signed-data-source';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SignedSubgraphDataSource, SubgraphCallError } from './signed-data-source';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -73,14 +73,6 @@ export const DEFAULT_MANIFEST_PATH = resolve(__dirname, '../../schemas/operation
 /** The header partners send their API key in. */
 export const API_KEY_HEADER = 'x-api-key';
 
-export interface CostLimits {
-  maxCost: number;
-  defaultListSize: number;
-  /** Off only to measure what pricing costs (bench): operations then run unpriced and unthrottled. */
-  analysis?: boolean;
-}
-
-export const DEFAULT_COST_LIMITS: CostLimits = { maxCost: 5000, defaultListSize: 50 };
 
 export interface RateLimitOptions {
   redis: Redis;
@@ -125,8 +117,6 @@ function formatGatewayError(logger: Logger, production: boolean) {
   };
 }
 
-/** How long a subgraph may take to answer one fetch, unless configured. */
-export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
 
 /** The client's address: the socket's, or behind a trusted proxy the first X-Forwarded-For hop. */
 function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {

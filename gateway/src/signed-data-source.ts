@@ -6,6 +6,9 @@ export interface GatewayContext {
   caller: Caller;
 }
 
+/** How long a subgraph may take to answer one fetch, unless configured. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
+
 const ANONYMOUS: Caller = { userId: null, roles: [], requestId: '' };
 
 export class SubgraphCallError extends Error {

@@ -2,16 +2,18 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { MAX_STRING_ARGUMENT_LENGTH, overlongString, overlongStringError, QueryCostModel, type CostDirectives } from '@instainstru/platform';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import type { BucketPlan, BucketState, CostBuckets } from '../rate-limits/cost-buckets';
-import type { GatewayRequestContext as GatewayContext } from '../gateway-context';
+import type { BucketPlan, CostBuckets } from '../rate-limits/cost-buckets';
+import type { CostReport, GatewayRequestContext as GatewayContext } from '../gateway-context';
 import { exceededQueryLimit, isIntrospectionOnly, refusedIntrospection, type QueryLimits } from './useQueryLimits';
 
-/** What `extensions.cost` says on every answer (Shopify's calculated query cost, by name). */
-export interface CostReport {
-  requestedQueryCost: number;
-  maximumQueryCost: number;
-  throttleStatus?: BucketState;
+export interface CostLimits {
+  maxCost: number;
+  defaultListSize: number;
+  /** Off only to measure what pricing costs (bench): operations then run unpriced and unthrottled. */
+  analysis?: boolean;
 }
+
+export const DEFAULT_COST_LIMITS: CostLimits = { maxCost: 5000, defaultListSize: 50 };
 
 export interface RateLimitPolicy {
   buckets: CostBuckets;

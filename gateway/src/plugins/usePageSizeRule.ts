@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE, type CostDirectives } from '@instainstru/platform';
+import { isPageSize, MAX_PAGE_SIZE, type CostDirectives } from '@instainstru/platform';
 import { getNamedType, GraphQLError, Kind, TypeInfo, valueFromAST, visit, visitWithTypeInfo, type ValueNode } from 'graphql';
 import type { OperationCheck } from './useOperationCost';
 
@@ -26,7 +26,7 @@ export function pageSizeRuleForMutations(directives: CostDirectives): OperationC
           const definition = typeInfo.getFieldDef()?.args.find((a) => a.name === 'first');
           if (!field || !paged.has(field) || !definition) return undefined;
           const first = argument ? valueFromAST(argument.value as ValueNode, definition.type, variables) : definition.defaultValue;
-          if (first !== undefined && first !== null && (!Number.isInteger(first) || (first as number) < 1 || (first as number) > MAX_PAGE_SIZE)) {
+          if (first !== undefined && first !== null && !isPageSize(first)) {
             refusal = new GraphQLError(`${field}: first must be between 1 and ${MAX_PAGE_SIZE}; nothing was changed`, {
               extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_PAGE_SIZE', details: { field, first, max: MAX_PAGE_SIZE }, http: { status: 400 } },
             });

@@ -1,5 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 export interface QueryLimits {
   /** Deepest selection nesting allowed. */
@@ -12,62 +11,47 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxFields: 400 };
 
-interface Totals {
-  fields: number;
-  aliases: number;
-  depth: number;
-}
-
 /**
- * Which limit an operation exceeds, if any. Fragments are expanded at each place they are spread
- * (fragment cycles are already refused by GraphQL validation); counting stops at the first limit.
+ * Visits every field of the operation with its depth (1 at the root) and the names of the fields
+ * above it. Fragments are expanded at each place they are spread (fragment cycles are already
+ * refused by GraphQL validation). The walk stops as soon as `visit` answers true.
  */
-export function exceededQueryLimit(operation: OperationDefinitionNode, document: DocumentNode, limits: QueryLimits): string | null {
+function walkFields(operation: OperationDefinitionNode, document: DocumentNode, visit: (field: FieldNode, depth: number, above: readonly string[]) => boolean): void {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const totals: Totals = { fields: 0, aliases: 0, depth: 1 };
-  const over = () => totals.fields > limits.maxFields || totals.depth > limits.maxDepth || totals.aliases > limits.maxAliases;
-  const walk = (set: SelectionSetNode, depth: number, expanding: ReadonlySet<string>): void => {
+  let stopped = false;
+  const walk = (set: SelectionSetNode, depth: number, above: readonly string[], expanding: ReadonlySet<string>): void => {
     for (const selection of set.selections) {
-      if (over()) return;
+      if (stopped) return;
       if (selection.kind === Kind.FIELD) {
-        totals.fields += 1;
-        if (selection.alias) totals.aliases += 1;
-        if (selection.selectionSet) {
-          totals.depth = Math.max(totals.depth, depth + 1);
-          walk(selection.selectionSet, depth + 1, expanding);
-        }
+        stopped = visit(selection, depth, above);
+        if (!stopped && selection.selectionSet) walk(selection.selectionSet, depth + 1, [...above, selection.name.value], expanding);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, depth, expanding);
+        walk(selection.selectionSet, depth, above, expanding);
       } else {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && !expanding.has(fragment.name.value)) walk(fragment.selectionSet, depth, new Set(expanding).add(fragment.name.value));
+        if (fragment && !expanding.has(fragment.name.value)) walk(fragment.selectionSet, depth, above, new Set(expanding).add(fragment.name.value));
       }
     }
   };
-  walk(operation.selectionSet, 1, new Set());
+  walk(operation.selectionSet, 1, [], new Set());
+}
+
+/** Which limit an operation exceeds, if any; counting stops at the first limit. */
+export function exceededQueryLimit(operation: OperationDefinitionNode, document: DocumentNode, limits: QueryLimits): string | null {
+  const totals = { fields: 0, aliases: 0, depth: 1 };
+  walkFields(operation, document, (field, depth) => {
+    totals.fields += 1;
+    if (field.alias) totals.aliases += 1;
+    if (field.selectionSet) totals.depth = Math.max(totals.depth, depth + 1);
+    return totals.fields > limits.maxFields || totals.depth > limits.maxDepth || totals.aliases > limits.maxAliases;
+  });
   if (totals.depth > limits.maxDepth) return `Query depth exceeds the limit of ${limits.maxDepth}`;
   if (totals.aliases > limits.maxAliases) return `Query uses more than ${limits.maxAliases} aliases`;
   if (totals.fields > limits.maxFields) return `Query selects more than ${limits.maxFields} fields`;
   return null;
 }
 
-/**
- * Refuses abusive operations (too deep, too many aliases, too many fields) with QUERY_TOO_COMPLEX
- * after validation and before the query is planned, so no subgraph is ever called for them.
- */
-export function useQueryLimits<Ctx extends BaseContext>(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin<Ctx> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document }) {
-          const exceeded = operation ? exceededQueryLimit(operation, document, limits) : null;
-          if (exceeded) throw new GraphQLError(exceeded, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
-        },
-      };
-    },
-  };
-}
 
 /** Introspection fields that list types or fields: each may appear once on a path, no more. */
 const INTROSPECTION_LISTS = new Set(['types', 'fields', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'args', 'directives']);
@@ -85,25 +69,12 @@ export function isIntrospectionOnly(operation: OperationDefinitionNode): boolean
  * query grows without bound. The gateway answers introspection itself, and never in production.
  */
 export function refusedIntrospection(operation: OperationDefinitionNode, document: DocumentNode): string | null {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   let refusal: string | null = null;
-  const walk = (set: SelectionSetNode, depth: number, lists: readonly string[], expanding: ReadonlySet<string>): void => {
-    for (const selection of set.selections) {
-      if (refusal) return;
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (depth > 20) refusal = 'Introspection depth exceeds the limit of 20';
-        else if (INTROSPECTION_LISTS.has(name) && lists.includes(name)) refusal = `Introspection may not nest ${name} inside ${name}`;
-        else if (selection.selectionSet) walk(selection.selectionSet, depth + 1, INTROSPECTION_LISTS.has(name) ? [...lists, name] : lists, expanding);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, depth, lists, expanding);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && !expanding.has(fragment.name.value)) walk(fragment.selectionSet, depth, lists, new Set(expanding).add(fragment.name.value));
-      }
-    }
-  };
-  walk(operation.selectionSet, 1, [], new Set());
+  walkFields(operation, document, (field, depth, above) => {
+    const name = field.name.value;
+    if (depth > 20) refusal = 'Introspection depth exceeds the limit of 20';
+    else if (INTROSPECTION_LISTS.has(name) && above.includes(name)) refusal = `Introspection may not nest ${name} inside ${name}`;
+    return refusal !== null;
+  });
   return refusal;
 }

@@ -16,6 +16,7 @@
 export * from './api/cursors';
 export * from './api/errors';
 export * from './api/ids';
+export * from './api/page-size';
 export * from './api/query-cost';
 export * from './api/request-budget';
 export * from './auth/partner-keys';

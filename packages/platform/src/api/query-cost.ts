@@ -12,6 +12,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { MAX_PAGE_SIZE } from './page-size';
 
 /**
  * What an operation costs before it runs, counting list sizes (the demand-control model of the
@@ -31,9 +32,6 @@ import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexit
  *
  * The walk (fragments, @skip/@include, variables, abstract types) is graphql-query-complexity's.
  */
-
-/** The page-size rule of every connection and sliced list in the API: `first` from 1 to 50. */
-export const MAX_PAGE_SIZE = 50;
 
 export interface ListSizeRule {
   assumedSize?: number;

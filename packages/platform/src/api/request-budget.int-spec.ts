@@ -1,10 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
-import { callerKeyFor, signCaller } from '../http/caller';
-import { createSubgraphServer, type SubgraphServer } from '../http/subgraph-server';
-import { DEV_SIGNING_SECRET } from '../runtime/config';
-import { createLogger } from '../runtime/logger';
-import { PlatformMetrics } from '../runtime/metrics';
+import { startSignedSubgraph } from '../http/testing/signed-subgraph';
 
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@listSize"])
@@ -30,35 +25,16 @@ const resolvers = {
   Item: { children: () => items(10) },
 };
 
-let server: SubgraphServer;
-let url: string;
+let subgraph: Awaited<ReturnType<typeof startSignedSubgraph>>;
 
 beforeAll(async () => {
-  server = await createSubgraphServer({
-    name: 'catalog',
-    typeDefs,
-    resolvers,
-    logger: createLogger('catalog', 'silent'),
-    metrics: new PlatformMetrics('catalog'),
-    signingSecret: DEV_SIGNING_SECRET,
-    callerMaxAgeMs: 60_000,
-    context: () => ({}),
-    readiness: {},
-    budget: { maxCost: 1000, maxResolvedFields: 10_000, deadlineMs: 2500 },
-  });
-  const http = await server.listen(0, '127.0.0.1');
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
+  subgraph = await startSignedSubgraph({ typeDefs, resolvers, budget: { maxCost: 1000, maxResolvedFields: 10_000, deadlineMs: 2500 } });
 });
 
-afterAll(() => server?.drain());
+afterAll(() => subgraph?.stop());
 
 /** A request signed as the gateway signs it: whoever holds the key can send anything. */
-async function signed(query: string, variables?: Record<string, unknown>) {
-  const body = JSON.stringify({ query, variables });
-  const headers = signCaller({ userId: null, roles: [], requestId: 'budget-test' }, callerKeyFor(DEV_SIGNING_SECRET, 'catalog'), { method: 'POST', path: '/graphql', body });
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
-}
+const signed = (query: string, variables?: Record<string, unknown>) => subgraph.ask(query, variables);
 
 describe('a subgraph bounds what one signed request may cost it', () => {
   it('answers requests within the budget', async () => {

@@ -1,22 +1,15 @@
-import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
 import pg from 'pg';
 import { isDependencyUnavailable } from '../api/errors';
-import { DEV_SIGNING_SECRET } from '../runtime/config';
-import { createLogger } from '../runtime/logger';
-import { PlatformMetrics } from '../runtime/metrics';
-import { callerKeyFor, signCaller } from './caller';
-import { createSubgraphServer, type SubgraphServer } from './subgraph-server';
+import { startSignedSubgraph } from './testing/signed-subgraph';
 
 /** A Postgres pool pointed where nothing listens: the database is down. */
 const down = new pg.Pool({ host: '127.0.0.1', port: 9, user: 'nobody', database: 'none', connectionTimeoutMillis: 1000 });
 
-let server: SubgraphServer;
-let url: string;
+let subgraph: Awaited<ReturnType<typeof startSignedSubgraph>>;
 
 beforeAll(async () => {
-  server = await createSubgraphServer({
-    name: 'catalog',
+  subgraph = await startSignedSubgraph({
     typeDefs: parse('type Query { count: Int broken: Int }'),
     resolvers: {
       Query: {
@@ -26,28 +19,15 @@ beforeAll(async () => {
         },
       },
     },
-    logger: createLogger('catalog', 'silent'),
-    metrics: new PlatformMetrics('catalog'),
-    signingSecret: DEV_SIGNING_SECRET,
-    callerMaxAgeMs: 60_000,
-    context: () => ({}),
-    readiness: {},
   });
-  const http = await server.listen(0, '127.0.0.1');
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
 });
 
 afterAll(async () => {
-  await server?.drain();
+  await subgraph?.stop();
   await down.end();
 });
 
-async function ask(query: string) {
-  const body = JSON.stringify({ query });
-  const headers = signCaller({ userId: null, roles: [], requestId: 'down' }, callerKeyFor(DEV_SIGNING_SECRET, 'catalog'), { method: 'POST', path: '/graphql', body });
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
-}
+const ask = async (query: string) => (await subgraph.ask(query)).body;
 
 describe('a dependency that is down', () => {
   it('is SERVICE_UNAVAILABLE, never INTERNAL_SERVER_ERROR, and says nothing about where it is', async () => {

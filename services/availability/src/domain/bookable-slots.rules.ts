@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '@instainstru/platform';
 import type { Interval } from './availability.types';
 
 /** Lessons start on the quarter hour. */
@@ -6,7 +7,8 @@ export const MAX_DURATION_MINUTES = 240;
 export const MAX_RANGE_DAYS = 31;
 export const DEFAULT_DURATION_MINUTES = 60;
 export const DEFAULT_NEXT_SLOTS = 5;
-export const MAX_NEXT_SLOTS = 50;
+/** The page-size rule's limit, for the next free slots. */
+export const MAX_NEXT_SLOTS = MAX_PAGE_SIZE;
 
 const MINUTE = 60_000;
 

@@ -1,4 +1,4 @@
-import { isUuid } from '@instainstru/platform';
+import { isPageSize, isUuid } from '@instainstru/platform';
 import type { AvailabilityConfig } from '../availability.config';
 import { AvailabilityErrorCode, badInput } from './availability.errors';
 import type { BookableSlot, InstructorCalendar, Interval } from './availability.types';
@@ -60,7 +60,7 @@ export class BookableSlots {
   async nextForMany(requests: readonly NextSlotsRequest[]): Promise<BookableSlot[][]> {
     for (const { first, durationMinutes } of requests) {
       const limit = first ?? DEFAULT_NEXT_SLOTS;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_NEXT_SLOTS) {
+      if (!isPageSize(limit)) {
         throw badInput(AvailabilityErrorCode.InvalidFirst, 'first', `must be 1 to ${MAX_NEXT_SLOTS}`, { max: MAX_NEXT_SLOTS });
       }
       if (durationMinutes != null) assertDuration(durationMinutes);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { DateTime } from 'luxon';
-import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
+import { decodeOpaqueCursor, encodeOpaqueCursor, isPageSize, isUuid, MAX_PAGE_SIZE } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import type { BookingPageKey, InstructorOffering, LessonMode, OfferedServiceTerms, Price } from './booking.types';
 
@@ -10,7 +10,6 @@ export const MAX_DURATION_MINUTES = 240;
 export const MAX_NOTES_LENGTH = 1000;
 export const MAX_REASON_LENGTH = 1000;
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 50;
 /** The longest window instructorSchedule answers in one call. */
 export const MAX_SCHEDULE_DAYS = 93;
 /** Active upcoming bookings one student may hold unless configured (BOOKING_MAX_UPCOMING_PER_STUDENT). */
@@ -131,7 +130,7 @@ export function bookableTerms(offering: InstructorOffering | null, instructorId:
 /** A page size: `first` from 1 to 50 (20 when omitted), the one rule of every connection in the API. */
 export function requirePageSize(first: number | null | undefined): number {
   const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+  if (!isPageSize(size)) {
     throw new BookingError(BookingErrorCode.InvalidPageSize, `first must be between 1 and ${MAX_PAGE_SIZE}`, { first: size, max: MAX_PAGE_SIZE });
   }
   return size;

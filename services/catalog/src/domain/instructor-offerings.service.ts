@@ -1,12 +1,11 @@
 import type { InstructorState } from '@instainstru/events';
-import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
+import { decodeOpaqueCursor, encodeOpaqueCursor, isPageSize, isUuid, MAX_PAGE_SIZE } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogService } from './catalog.types';
 import type { InstructorOfferingsRepository, InstructorOfferingsUnitOfWork, KidsServicesCache } from './instructor-offerings.ports';
 import type { InstructorPage, InstructorPageKey, InstructorSnapshot, ListingContext } from './instructor-offerings.types';
 
 export const KIDS = 'kids';
-export const MAX_PAGE_SIZE = 50;
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** What the catalog keeps of an instructor event's state. */
@@ -56,7 +55,7 @@ export function decodeCursor(cursor: string): InstructorPageKey {
 
 export function pageSize(first: number | null | undefined): number {
   const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+  if (!isPageSize(size)) {
     throw new CatalogError(CatalogErrorCode.InvalidPageSize, `first must be between 1 and ${MAX_PAGE_SIZE}`, { first: size, max: MAX_PAGE_SIZE });
   }
   return size;

@@ -172,15 +172,13 @@ const EXPIRY_BATCH = 100;
  * keys and stay. A storage failure leaves the uploads remembered for the next sweep.
  */
 export async function forgetExpiredUploads(deps: Pick<InstructorDomainDeps, 'repository' | 'storage' | 'now'>): Promise<number> {
+  // Upload-request windows only matter within their hour: once a sweep, whatever else it finds.
+  await deps.repository.transaction((uow) => uow.forgetUploadRequestWindows(new Date(deps.now().getTime() - 2 * HOUR_MS)));
   let forgotten = 0;
   for (;;) {
     const now = deps.now();
     const expired = await deps.repository.expiredUploads(now, EXPIRY_BATCH);
-    if (expired.length === 0) {
-      // Upload-request windows only matter within their hour.
-      await deps.repository.transaction((uow) => uow.forgetUploadRequestWindows(new Date(now.getTime() - 2 * HOUR_MS)));
-      return forgotten;
-    }
+    if (expired.length === 0) return forgotten;
     for (const upload of expired) await deps.storage.delete(upload.key);
     const batch = await deps.repository.transaction((uow) => uow.forgetExpiredUploads(expired.map((u) => u.key), now));
     forgotten += batch;
