@@ -26,10 +26,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { callerKeyFor, Database, DEV_SIGNING_SECRET, loadServiceConfig, signCaller, type ServiceName } from '@instainstru/platform';
-import { RedisKidsServicesCache } from '../../services/catalog/src/infra/kids-services.cache';
-import { PostgresInstructorOfferingsRepository } from '../../services/catalog/src/infra/instructor-offerings.repository';
+import { callerKeyFor, closeServiceDeps, createServiceDeps, Database, DEV_SIGNING_SECRET, loadServiceConfig, signCaller, type ServiceName } from '@instainstru/platform';
+import { createCatalogModule } from '../../services/catalog/src/module';
 import { startChild, waitForHttp, type ChildHandle } from './lib/children';
 import { onCleanup, runBench } from './lib/cleanup';
 import { runClosedLoop } from './lib/closed-loop';
@@ -163,19 +161,17 @@ function ratio(a: HttpLoadResult[] | number[], b: HttpLoadResult[] | number[]): 
 async function kidsAvailable(stack: Stack): Promise<void> {
   log();
   log('Part 1a — kidsAvailableServices data path, in this process (Redis cache hit vs the SQL it caches)');
-  const config = loadServiceConfig('catalog', { ...process.env, LOG_LEVEL: 'warn' });
-  const db = await new Database({ url: config.database.url, schema: 'catalog', poolMax: SETTINGS.connections, applicationName: 'bench-discovery' }).connect();
-  onCleanup('close catalog database', () => db.close());
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  onCleanup('close redis', () => redis.quit().then(() => undefined));
+  // The catalog's module in this process (its database pool and Redis client, closed with its deps); the cache under a namespace of its own.
+  const deps = await createServiceDeps(loadServiceConfig('catalog', { ...process.env, LOG_LEVEL: 'warn', DB_POOL_MAX: String(SETTINGS.connections) }), []);
+  onCleanup('close the catalog database and redis', () => closeServiceDeps(deps));
+  const catalog = createCatalogModule(deps);
   const namespace = `bench-${Date.now()}.`;
   onCleanup('delete bench cache keys', async () => {
-    const keys = await redis.keys(`${namespace}catalog:*`);
-    if (keys.length) await redis.del(...keys);
+    const keys = await catalog.redis.keys(`${namespace}catalog:*`);
+    if (keys.length) await catalog.redis.del(...keys);
   });
-  const reader = new PostgresInstructorOfferingsRepository(db);
-  const cache = new RedisKidsServicesCache(redis, namespace);
-  const sql = () => reader.kidsAvailableServices();
+  const cache = catalog.kidsServicesCache(namespace);
+  const sql = () => catalog.kidsAvailableServicesUncached();
   const answer = await sql();
   if (answer.length === 0) throw new Error('no kids-capable live instructors in the catalog read model (npm run seed, then let the workers catch up)');
   const cachedAnswer = await cache.get(sql);

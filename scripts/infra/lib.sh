@@ -7,6 +7,7 @@
 #   $INSTAINSTRU_CACHE  machine-wide binaries and jars shared by every clone
 #                       (default ${XDG_CACHE_HOME:-~/.cache}/instainstru):
 #                         bin/stripe-mock  bin/minio  kafka/<version>/libs/*.jar
+#                       (the Stripe emulator runs from emulators/stripe with the repo's tsx)
 #
 # Every service lives in services/<svc>.sh. With <fn> = <svc> with '-' -> '_' it
 # registers itself in the SVC_* tables below and defines:
@@ -34,7 +35,7 @@ LOG_DIR="$INFRA_HOME/logs"
 RUN_DIR="$INFRA_HOME/run"
 CACHE_BIN="$INSTAINSTRU_CACHE/bin"
 
-ALL_SERVICES=(postgres redis kafka stripe-mock s3)
+ALL_SERVICES=(postgres redis kafka stripe-mock stripe-emulator s3)
 declare -A SVC_PORTS=()    # space-separated ports; the first one is the main port
 declare -A SVC_PROC=()     # substring of /proc/<pid>/cmdline that identifies our process
 declare -A SVC_APT=()      # Debian packages the service needs
@@ -331,6 +332,7 @@ parse_services() {
       redis) wanted[redis]=1 ;;
       kafka) wanted[kafka]=1 ;;
       stripe-mock | stripe) wanted[stripe-mock]=1 ;;
+      stripe-emulator | emulator) wanted[stripe-emulator]=1 ;;
       s3 | minio) wanted[s3]=1 ;;
       *) die "unknown service '$name' (known: ${ALL_SERVICES[*]})" ;;
     esac

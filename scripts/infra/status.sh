@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 parse_services "$@"
 all_up=0
 foreign=0
-printf '%-12s %-12s %-9s %-8s %s\n' SERVICE PORT STATE PID ADDRESS
+printf '%-16s %-12s %-9s %-8s %s\n' SERVICE PORT STATE PID ADDRESS
 for svc in "${SERVICES[@]}"; do
   port=$(svc_port "$svc")
   if pid=$(svc_pid "$svc"); then
@@ -21,7 +21,7 @@ for svc in "${SERVICES[@]}"; do
     all_up=1
     if port_open "$port"; then state=foreign foreign=1; else state=down; fi
   fi
-  printf '%-12s %-12s %-9s %-8s %s\n' "$svc" "${SVC_PORTS[$svc]// /,}" "$state" "$pid" \
+  printf '%-16s %-12s %-9s %-8s %s\n' "$svc" "${SVC_PORTS[$svc]// /,}" "$state" "$pid" \
     "$(svc_call address "$svc")"
 done
 if ((foreign)); then

@@ -3,7 +3,7 @@
 #
 #   scripts/infra/up.sh [service...]      (npm run infra:up)
 #
-# Services: postgres redis kafka stripe-mock s3 (default: all). Running services
+# Services: postgres redis kafka stripe-mock stripe-emulator s3 (default: all). Running services
 # are left alone; the others are installed and started in parallel. Exits 0 only
 # when every requested service accepts connections. Ports and credentials: see
 # scripts/infra/env.sh; state in $INFRA_HOME, binaries in $INSTAINSTRU_CACHE.
@@ -75,7 +75,7 @@ print_summary() {
       ok) state=up detail="started (install $(fmt_ms "${f[1]}"), start $(fmt_ms "${f[2]}"))" ;;
       *) state=FAILED detail=${f[2]:-} failed=1 ;;
     esac
-    printf '  %-12s %-7s %-62s %s\n' "$svc" "$state" "$(svc_call address "$svc")" "$detail"
+    printf '  %-16s %-7s %-62s %s\n' "$svc" "$state" "$(svc_call address "$svc")" "$detail"
   done
   echo
   ((failed == 0)) && return 0

@@ -4,7 +4,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EVENT_TYPES, EventSchemaRegistry, heldSlot, SlotHoldPath, SlotHoldRefusal, type HeldSlot, type HoldSlotRequest } from '@instainstru/events';
+import {
+  EVENT_TYPES,
+  EventSchemaRegistry,
+  heldSlot,
+  INSTRUCTOR_STATE_EVENTS,
+  InstructorPrivateEventType,
+  PRIVATE_EVENT_TOPICS,
+  PrivateTopic,
+  SlotHoldPath,
+  SlotHoldRefusal,
+  topicForEventType,
+  type HeldSlot,
+  type HoldSlotRequest,
+} from '@instainstru/events';
 import { ApiErrorCode, createLogger, InternalClient, RemoteServiceError, type ServiceDeps } from '@instainstru/platform';
 import { AvailabilityError, AvailabilityErrorCode } from '../../services/availability/src/domain/availability.errors';
 import type { HoldRequest, SlotHolds } from '../../services/availability/src/module';
@@ -34,6 +47,47 @@ describe('event contracts', () => {
   it('every event type with a schema is named in packages/events, and every name has a schema', () => {
     const withSchema = new EventSchemaRegistry().types().map((key) => key.replace(/@\d+$/, ''));
     expect([...new Set(withSchema)].sort()).toEqual([...EVENT_TYPES].sort());
+  });
+});
+
+describe('private event channels', () => {
+  /** Each private event type and the only services that may name it: its producer and its one consumer. */
+  const namedBy: Record<string, string[]> = { [InstructorPrivateEventType.PayoutAccountUpdated]: ['booking', 'instructor'] };
+
+  it('every private event type goes to a `<producer>.private.<stream>` topic of its own, never to the public one', () => {
+    expect(Object.keys(PRIVATE_EVENT_TOPICS).sort()).toEqual(Object.keys(namedBy).sort());
+    for (const [type, topic] of Object.entries(PRIVATE_EVENT_TOPICS)) {
+      const producer = type.split('.')[0]!;
+      expect({ type, topic }).toEqual({ type, topic: expect.stringMatching(new RegExp(`^${producer}\\.private\\.[a-z0-9-]+$`)) });
+      expect(topicForEventType(type, 'env-')).toBe(`env-${topic}`);
+      expect(EVENT_TYPES).toContain(type);
+    }
+    expect(topicForEventType(InstructorPrivateEventType.PayoutAccountUpdated)).toBe(PrivateTopic.InstructorPayoutAccounts);
+    // The public instructor state events, which every read model consumes, stay on instructor.events.
+    for (const type of INSTRUCTOR_STATE_EVENTS) expect(topicForEventType(type)).toBe('instructor.events');
+  });
+
+  it('no service but the producer and the one consumer names a private event type or topic', () => {
+    const servicesDir = join(root, 'services');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return entry.name === '__generated__' || entry.name === 'node_modules' ? [] : sources(path);
+        return entry.name.endsWith('.ts') ? [path] : [];
+      });
+    for (const [type, allowed] of Object.entries(namedBy)) {
+      const constant = Object.entries(InstructorPrivateEventType).find(([, value]) => value === type)?.[0];
+      const topic = PRIVATE_EVENT_TOPICS[type]!;
+      const topicConstant = Object.entries(PrivateTopic).find(([, value]) => value === topic)?.[0];
+      const names = [type, topic, `InstructorPrivateEventType.${constant}`, `PrivateTopic.${topicConstant}`];
+      const naming = readdirSync(servicesDir).filter((service) =>
+        sources(join(servicesDir, service, 'src')).some((file) => {
+          const text = readFileSync(file, 'utf8');
+          return names.some((name) => text.includes(name));
+        }),
+      );
+      expect({ type, services: naming.sort() }).toEqual({ type, services: allowed });
+    }
   });
 });
 

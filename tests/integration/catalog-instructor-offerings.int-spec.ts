@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { EventEnvelope } from '@instainstru/events';
 import { catalogSql, dataOf, instructorStateEvent, publishEvents, serviceIdsByName, startStack, type TestStack } from '@instainstru/test-harness';
-import type { CatalogService } from '../../services/catalog/src/domain/catalog.types';
-import { createCatalogModule } from '../../services/catalog/src/module';
+import { type CatalogService, createCatalogModule } from '../../services/catalog/src/module';
 import { type CatalogPipeline, catalogProcessed, startCatalogPipeline } from '../support/catalog';
 
 let stack: TestStack;

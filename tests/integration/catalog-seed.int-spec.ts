@@ -1,17 +1,21 @@
-import { Database } from '@instainstru/platform';
-import { createTestDatabase, type TestDatabase } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/module';
+import { closeServiceDeps, type Database, type ServiceDeps } from '@instainstru/platform';
+import { createTestDatabase, testServiceDeps, type TestDatabase } from '@instainstru/test-harness';
+import { type CatalogModule, createCatalogModule } from '../../services/catalog/src/module';
 
 let testDb: TestDatabase;
+let deps: ServiceDeps;
 let db: Database;
+let catalog: CatalogModule;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  db = await new Database({ url: testDb.urlFor('catalog'), schema: 'catalog' }).connect();
+  deps = await testServiceDeps(testDb, 'catalog');
+  db = deps.db;
+  catalog = createCatalogModule(deps);
 });
 
 afterAll(async () => {
-  await db?.close();
+  if (deps) await closeServiceDeps(deps);
   await testDb?.drop();
 });
 
@@ -19,7 +23,7 @@ const rowVersions = () => db.query<{ slug: string; xmin: string }>(`select slug,
 
 describe('demo catalog seed', () => {
   it('creates the categories in display order with their services', async () => {
-    expect(await seedCatalog(db)).toEqual({ categories: 7, services: 59 });
+    expect(await catalog.seed()).toEqual({ categories: 7, services: 59 });
     const categories = await db.query<{ slug: string; n: string }>(
       `select c.slug, count(s.id) as n from category c left join service s on s.category_id = c.id group by c.slug, c.display_order order by c.display_order`,
     );
@@ -29,7 +33,7 @@ describe('demo catalog seed', () => {
 
   it('changes nothing when run again', async () => {
     const before = await rowVersions();
-    await seedCatalog(db);
+    await catalog.seed();
     expect(await rowVersions()).toEqual(before);
   });
 });

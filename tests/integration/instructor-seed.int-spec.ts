@@ -1,17 +1,29 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { EventSchemaRegistry, type EventEnvelope } from '@instainstru/events';
-import { createLogger, Database, Outbox, OutboxRelay, type EventBus } from '@instainstru/platform';
-import { bucketName, collectMessages, createTestDatabase, ensureBucket, eventually, keysUnder, objectExists, s3Client, type TestDatabase, testEventBus, uniqueTopicPrefix } from '@instainstru/test-harness';
-import { listCatalogServices, seedCatalog } from '../../services/catalog/src/module';
-import { factsOf, onboardingStatus } from '../../services/instructor/src/domain/onboarding.rules';
-import { PostgresInstructorRepository } from '../../services/instructor/src/infra/instructor.repository';
-import { demoInstructors, republishInstructorState, seedInstructorsWith, type SeedCatalogService } from '../../services/instructor/src/module';
+import { closeServiceDeps, createLogger, OutboxRelay, type Database, type EventBus, type ServiceDeps } from '@instainstru/platform';
+import {
+  bucketName,
+  collectMessages,
+  createTestDatabase,
+  ensureBucket,
+  eventually,
+  keysUnder,
+  objectExists,
+  s3Client,
+  type TestDatabase,
+  testEventBus,
+  testServiceDeps,
+  uniqueTopicPrefix,
+} from '@instainstru/test-harness';
+import { createCatalogModule } from '../../services/catalog/src/module';
+import { createInstructorModule, demoInstructors, type InstructorModule, type SeedCatalogService } from '../../services/instructor/src/module';
 
 let testDb: TestDatabase;
-let catalogDb: Database;
+let catalogDeps: ServiceDeps;
+let instructorDeps: ServiceDeps;
 let instructorDb: Database;
+let instructor: InstructorModule;
 let s3: S3Client;
-let outbox: Outbox;
 let services: SeedCatalogService[];
 let bus: EventBus | undefined;
 const registry = new EventSchemaRegistry();
@@ -20,13 +32,15 @@ const COUNT = 10;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  catalogDb = await new Database({ url: testDb.urlFor('catalog'), schema: 'catalog', poolMax: 2 }).connect();
-  instructorDb = await new Database({ url: testDb.urlFor('instructor'), schema: 'instructor', poolMax: 4 }).connect();
-  await seedCatalog(catalogDb);
-  services = await listCatalogServices(catalogDb);
+  catalogDeps = await testServiceDeps(testDb, 'catalog', { topicPrefix });
+  instructorDeps = await testServiceDeps(testDb, 'instructor', { topicPrefix });
+  instructorDb = instructorDeps.db;
+  const catalog = createCatalogModule(catalogDeps);
+  await catalog.seed();
+  services = await catalog.listServices();
+  instructor = createInstructorModule(instructorDeps);
   s3 = s3Client();
   await ensureBucket(s3);
-  outbox = new Outbox(registry, topicPrefix);
 });
 
 afterAll(async () => {
@@ -36,8 +50,8 @@ afterAll(async () => {
   }
   s3?.destroy();
   await bus?.close();
-  await catalogDb?.close();
-  await instructorDb?.close();
+  if (catalogDeps) await closeServiceDeps(catalogDeps);
+  if (instructorDeps) await closeServiceDeps(instructorDeps);
   await testDb?.drop();
 });
 
@@ -50,17 +64,15 @@ describe('demo instructor seed', () => {
   });
 
   it('creates valid instructors through the domain: live ones fully verified, about 20% teaching kids', async () => {
-    expect(await seedInstructorsWith({ db: instructorDb, outbox }, services, { count: COUNT })).toEqual({ created: COUNT, existing: 0, live: 7, kidsCapable: 2 });
+    expect(await instructor.seed(services, { count: COUNT })).toEqual({ created: COUNT, existing: 0, live: 7, kidsCapable: 2 });
 
-    const repository = new PostgresInstructorRepository(instructorDb, outbox);
     const rows = await instructorDb.query<{ id: string }>(`select id from instructor_profile order by user_id`);
-    const profiles = await repository.findByIds(rows.map((r) => r.id));
-    const offered = await repository.offeredServicesOf(rows.map((r) => r.id));
-    const live = profiles.filter((p) => p.isLive);
+    const seeded = await instructor.profilesWithOnboarding(rows.map((r) => r.id));
+    const profiles = seeded.map((s) => s.profile);
+    const live = seeded.filter((s) => s.profile.isLive);
     expect(live).toHaveLength(7);
-    for (const profile of live) {
-      const status = onboardingStatus(factsOf(profile, offered.filter((o) => o.instructorId === profile.id).length));
-      expect(status).toMatchObject({ isLive: true, canGoLive: true, missingForGoLive: [] });
+    for (const { profile, onboarding } of live) {
+      expect(onboarding).toMatchObject({ isLive: true, canGoLive: true, missingForGoLive: [] });
       expect(profile.identity.status).toBe('VERIFIED');
       expect(profile.payoutAccount.chargesEnabled).toBe(true);
       expect(profile.backgroundCheck).toMatchObject({ status: 'APPROVED', contentType: 'application/pdf', reviewedBy: 'seed-admin' });
@@ -84,7 +96,7 @@ describe('demo instructor seed', () => {
   it('changes nothing when run again', async () => {
     const before = await instructorDb.query(`select id, version, revision, xmin::text from instructor_profile order by id`);
     const events = await outboxCount();
-    expect(await seedInstructorsWith({ db: instructorDb, outbox }, services, { count: COUNT })).toEqual({ created: 0, existing: COUNT, live: 0, kidsCapable: 0 });
+    expect(await instructor.seed(services, { count: COUNT })).toEqual({ created: 0, existing: COUNT, live: 0, kidsCapable: 0 });
     expect(await instructorDb.query(`select id, version, revision, xmin::text from instructor_profile order by id`)).toEqual(before);
     expect(await outboxCount()).toBe(events);
   });
@@ -94,13 +106,18 @@ describe('demo instructor seed', () => {
     const relay = new OutboxRelay({ db: instructorDb, bus, logger: createLogger('relay', 'silent'), schema: 'instructor' });
     const expected = await outboxCount();
     while ((await relay.publishBatch()) > 0);
-    const collector = await collectMessages(bus, [`${topicPrefix}instructor.events`]);
+    // The public topic, and the private one only booking reads (the Connect accounts).
+    const collector = await collectMessages(bus, [`${topicPrefix}instructor.events`, `${topicPrefix}instructor.private.payout-accounts`]);
     try {
       await eventually(() => collector.received.length >= expected, 30_000, `${expected} instructor events`);
       const envelopes = collector.received.map((m) => JSON.parse(m.value!.toString()) as EventEnvelope);
       for (const envelope of envelopes) expect(() => registry.validate(envelope)).not.toThrow();
       expect(collector.received.every((m, i) => m.key === envelopes[i]!.aggregateId)).toBe(true);
       expect(envelopes.filter((e) => e.type === 'instructor.went-live')).toHaveLength(7);
+      // Each of the 9 instructors with a Connect account: created, then enabled; on the private topic only.
+      const payouts = collector.received.filter((_, i) => envelopes[i]!.type === 'instructor.payout-account-updated');
+      expect(payouts).toHaveLength(18);
+      expect(payouts.every((m) => m.topic === `${topicPrefix}instructor.private.payout-accounts`)).toBe(true);
       const kidsLive = envelopes
         .filter((e) => e.type === 'instructor.went-live')
         .filter((e) => (e.payload as { offeredServices: { ageGroups: string[] }[] }).offeredServices.some((o) => o.ageGroups.includes('kids')));
@@ -117,7 +134,7 @@ describe('republishing instructor state', () => {
       `select id, user_id, revision::int as revision, version, xmin::text from instructor_profile order by id`,
     );
     const lastSeq = Number((await instructorDb.query<{ seq: string }>(`select coalesce(max(seq), 0) as seq from outbox`))[0]!.seq);
-    expect(await republishInstructorState(instructorDb, outbox, 3)).toBe(COUNT);
+    expect(await instructor.republishState(3)).toBe(COUNT);
     const rows = await instructorDb.query<{ type: string; envelope: EventEnvelope }>(`select type, envelope from outbox where seq > $1 order by seq`, [lastSeq]);
     expect(rows.map((r) => r.type)).toEqual(Array(COUNT).fill('instructor.profile-updated'));
     const payloads = rows.map((r) => {

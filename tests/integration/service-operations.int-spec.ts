@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { callerKeyFor, signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
-import { createTestDatabase, eventually, type ServiceProcess, startServiceProcess, type TestDatabase, uniqueTopicPrefix } from '@instainstru/test-harness';
-import { seedCatalog } from '../../services/catalog/src/module';
-import { Database } from '@instainstru/platform';
+import { callerKeyFor, closeServiceDeps, signCaller, DEV_SIGNING_SECRET } from '@instainstru/platform';
+import { createTestDatabase, eventually, type ServiceProcess, startServiceProcess, type TestDatabase, testServiceDeps, uniqueTopicPrefix } from '@instainstru/test-harness';
+import { createCatalogModule } from '../../services/catalog/src/module';
 
 let db: TestDatabase;
 let env: Record<string, string>;
@@ -12,9 +11,9 @@ const running: ServiceProcess[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   env = { DATABASE_URL: db.urlFor('catalog'), KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('ops') };
-  const catalog = await new Database({ url: db.urlFor('catalog'), schema: 'catalog' }).connect();
-  await seedCatalog(catalog);
-  await catalog.close();
+  const catalog = await testServiceDeps(db, 'catalog', { topicPrefix: env.KAFKA_TOPIC_PREFIX });
+  await createCatalogModule(catalog).seed();
+  await closeServiceDeps(catalog);
 });
 
 afterEach(() => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope as EnvelopeSchema } from './__generated__/envelope';
+import { PRIVATE_EVENT_TOPICS } from './event-types';
 
 /**
  * The envelope every event travels in (DESIGN §2; generated from schemas/events/envelope.json),
@@ -28,11 +29,15 @@ export function createEnvelope<Payload>(event: NewEvent<Payload>): EventEnvelope
 
 /**
  * Events are published to one topic per producing service: `instructor.went-live` goes to
- * `<prefix>instructor.events`. The prefix isolates environments (and test runs) on one cluster.
+ * `<prefix>instructor.events`. The few private event types go to their own topic instead
+ * (PRIVATE_EVENT_TOPICS: `instructor.payout-account-updated` to
+ * `<prefix>instructor.private.payout-accounts`). The prefix isolates environments (and test runs)
+ * on one cluster. Producers (the outbox) and consumers (their subscriptions) both route by this.
  */
 export function topicForEventType(type: string, prefix = ''): string {
   const producer = type.split('.')[0];
   if (!producer || producer === type) throw new Error(`Event type "${type}" must be "<service>.<name>"`);
+  if (Object.hasOwn(PRIVATE_EVENT_TOPICS, type)) return `${prefix}${PRIVATE_EVENT_TOPICS[type]}`;
   return `${prefix}${producer}.events`;
 }
 

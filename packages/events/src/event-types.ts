@@ -21,6 +21,15 @@ export const InstructorEventType = {
   WentOffline: 'instructor.went-offline',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
+/**
+ * The instructor service's private events: each on a topic of its own (PRIVATE_EVENT_TOPICS), not on
+ * `<prefix>instructor.events`, because they carry what the public instructor events deliberately omit.
+ */
+export const InstructorPrivateEventType = {
+  /** The Stripe Connect account id and its capabilities; only booking consumes it (destination charges, payouts). */
+  PayoutAccountUpdated: 'instructor.payout-account-updated',
+} as const satisfies Record<string, EventTypeWithSchema>;
+
 /** The booking service's events (topic `<prefix>booking.events`): availability and later the payments flow consume them. */
 export const BookingEventType = {
   Confirmed: 'booking.confirmed',
@@ -36,12 +45,29 @@ export const PartnerEventType = {
 } as const satisfies Record<string, EventTypeWithSchema>;
 
 export type InstructorEventTypeName = (typeof InstructorEventType)[keyof typeof InstructorEventType];
+export type InstructorPrivateEventTypeName = (typeof InstructorPrivateEventType)[keyof typeof InstructorPrivateEventType];
 export type BookingEventTypeName = (typeof BookingEventType)[keyof typeof BookingEventType];
 export type PartnerEventTypeName = (typeof PartnerEventType)[keyof typeof PartnerEventType];
 
 /** Every named event type. */
 export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
   ...Object.values(InstructorEventType),
+  ...Object.values(InstructorPrivateEventType),
   ...Object.values(BookingEventType),
   ...Object.values(PartnerEventType),
 ];
+
+/**
+ * Private topics (without the environment's prefix): a stream of data only its named consumer may
+ * read, kept off the producer's public `<service>.events` topic that every service subscribes to.
+ * `<service>.private.<stream>`; the producing service's name first, as for public topics.
+ */
+export const PrivateTopic = {
+  /** instructor → booking: Stripe Connect account ids and capabilities (instructor.payout-account-updated). */
+  InstructorPayoutAccounts: 'instructor.private.payout-accounts',
+} as const;
+
+/** The event types published on a private topic, by type; every other type goes to `<service>.events` (topicForEventType). */
+export const PRIVATE_EVENT_TOPICS: Readonly<Record<string, string>> = {
+  [InstructorPrivateEventType.PayoutAccountUpdated]: PrivateTopic.InstructorPayoutAccounts,
+};

@@ -6,7 +6,6 @@ import { Redis } from 'ioredis';
 import {
   closeServiceDeps,
   createLogger,
-  createServiceDeps,
   loadServiceConfig,
   PartnerKeyReader,
   PlatformMetrics,
@@ -21,6 +20,7 @@ import { buildGateway, type GatewayOptions, type GatewayServer } from '@instains
 import { createTestDatabase, type TestDatabase } from './databases';
 import type { GraphQLRequestOptions, GraphQLResult } from './graphql';
 import { uniqueTopicPrefix } from './kafka';
+import { testServiceDeps } from './service-deps';
 
 /**
  * The real gateway over the committed supergraph and the subgraphs a test file asks for, in
@@ -94,13 +94,7 @@ export async function startStack(builders: Partial<Record<ServiceName, SubgraphB
       subgraphUrls[name] = UNUSED_SUBGRAPH;
       continue;
     }
-    const config = loadServiceConfig(name, {
-      ...process.env,
-      DATABASE_URL: db.urlFor(name),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    });
-    const serviceDeps = await createServiceDeps(config, []);
+    const serviceDeps = await testServiceDeps(db, name, { topicPrefix });
     deps[name] = serviceDeps;
     const peers: StackPeers = {
       baseUrlOf: (peer) => {

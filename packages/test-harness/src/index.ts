@@ -15,6 +15,7 @@ export * from './infrastructure';
 export * from './instructors';
 export * from './kafka';
 export * from './object-storage';
+export * from './service-deps';
 export * from './service-process';
 export * from './sql';
 export * from './stripe-webhooks';

@@ -9,6 +9,7 @@ import { applyInstructorState, type CalendarState } from './domain/instructor-ca
 import { SlotHolds } from './domain/slot-holds.service';
 import { holdRoutes } from './http/hold.routes';
 import { PostgresCalendarRepository } from './infra/calendar.repository';
+import { seedAvailability, type SeedAvailabilityResult } from './infra/seed/seed-availability';
 import { bookingHoldsWorker } from './jobs/booking-holds.consumer';
 import { holdExpiryWorker } from './jobs/hold-expiry.job';
 import { instructorCalendarWorker } from './jobs/instructor-calendar.consumer';
@@ -18,8 +19,7 @@ export { loadAvailabilityConfig, type AvailabilityConfig } from './availability.
 export type { BookableSlot } from './domain/availability.types';
 export type { CalendarState } from './domain/instructor-calendar.service';
 export type { HoldRequest, SlotHolds } from './domain/slot-holds.service';
-/** Demo weeks for the seeded instructors, over the availability database alone (scripts/seed-calendar.ts). */
-export { seedAvailability, type SeedAvailabilityResult } from './infra/seed/seed-availability';
+export type { SeedAvailabilityResult } from './infra/seed/seed-availability';
 
 const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
@@ -39,6 +39,8 @@ export interface AvailabilityModule extends ServiceModule {
   readonly holds: SlotHolds;
   /** Applies an instructor's state to availability's calendar, as the instructor events do (seeds and benches). */
   applyInstructorState(state: CalendarState): Promise<boolean>;
+  /** Publishes demo weeks for every live instructor the calendar knows, through the instructors' own use case; weeks already there are kept (scripts/seed-calendar.ts). */
+  seed(options: { weeks: number; now?: Date }): Promise<SeedAvailabilityResult>;
 }
 
 export function createAvailabilityModule(deps: ServiceDeps, options: AvailabilityModuleOptions = {}): AvailabilityModule {
@@ -53,6 +55,7 @@ export function createAvailabilityModule(deps: ServiceDeps, options: Availabilit
     weeks,
     holds,
     applyInstructorState: (state) => calendar.transaction((uow) => applyInstructorState(uow, state)),
+    seed: (seedOptions) => seedAvailability(deps.db, seedOptions),
     /** The availability subgraph and its internal hold routes; it does not listen (runService does, tests mount it in-process). */
     subgraph: (): Promise<SubgraphServer> =>
       buildSubgraph<AvailabilityContext>(deps, {

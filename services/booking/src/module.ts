@@ -15,6 +15,9 @@ import { PostgresInstructorOfferingsUnitOfWork } from './infra/instructor-offeri
 import { autoCompleteBookingsJob } from './jobs/auto-complete-bookings.job';
 import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
 import { resolvers } from './resolvers';
+import type { PayoutAccountDirectory, PayoutAccountState } from './domain/payout-accounts.ports';
+import { PostgresPayoutAccountDirectory, PostgresPayoutAccountsUnitOfWork } from './infra/payout-accounts.repository';
+import { payoutAccountsWorker } from './jobs/payout-accounts.consumer';
 
 export type { BookingConfig } from './booking.config';
 export type { Clock } from './domain/booking.ports';
@@ -23,6 +26,7 @@ export type { CreateBookingInput } from './domain/booking-creation.service';
 export type { OfferingState } from './domain/instructor-offerings.service';
 export type { SlotHold, SlotHoldRequest, SlotHolds } from './domain/slot-holds.ports';
 export type { InsertAtRevisionExpressions } from './infra/booking.repository';
+export type { InstructorPayoutAccount, PayoutAccountDirectory, PayoutAccountState } from './domain/payout-accounts.ports';
 
 const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
@@ -52,6 +56,12 @@ export interface BookingModule extends ServiceModule {
   instructorOfferingsWorker(): Worker;
   /** The create's single database statement as SQL text over named value expressions (the bench drives it from pgbench). */
   coreStatementSql(values: InsertAtRevisionExpressions): string;
+  /** Instructors' Stripe Connect accounts as booking knows them (the destination of charges and payouts). */
+  readonly payoutAccounts: PayoutAccountDirectory;
+  /** Applies an instructor's Connect state to booking's read model, as instructor.payout-account-updated does (tests and seeds); false when a newer revision is held. */
+  applyPayoutAccount(state: PayoutAccountState): Promise<boolean>;
+  /** The consumer of the instructor's private payout-account channel, alone (tests run it without the other jobs). */
+  payoutAccountsWorker(): Worker;
 }
 
 export function createBookingModule(deps: ServiceDeps, options: BookingModuleOptions = {}): BookingModule {
@@ -63,6 +73,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), config.maxUpcomingPerStudent);
   const creation = creationWith(holds);
   const lifecycle = new BookingLifecycle(repository, clock);
+  const payoutAccounts = new PostgresPayoutAccountDirectory(deps.db);
   return {
     creation,
     lifecycle,
@@ -72,6 +83,9 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     applyInstructorState: (state) => deps.db.transaction((tx) => applyInstructorState(new PostgresInstructorOfferingsUnitOfWork(tx), state)),
     instructorOfferingsWorker: () => instructorOfferingsWorker(deps),
     coreStatementSql: insertConfirmedAtRevisionSql,
+    payoutAccounts,
+    applyPayoutAccount: (state) => deps.db.transaction((tx) => new PostgresPayoutAccountsUnitOfWork(tx).applyIfNewer(state)),
+    payoutAccountsWorker: () => payoutAccountsWorker(deps),
 
     /** Builds the booking subgraph; it does not listen. */
     subgraph(): Promise<SubgraphServer> {
@@ -82,10 +96,10 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
       });
     },
 
-    /** The worker role's jobs besides the outbox relay: the instructor read model and the auto-complete scheduler. */
+    /** The worker role's jobs besides the outbox relay: the instructor read models (offerings, payout accounts) and the auto-complete scheduler. */
     workers(): Worker[] {
       const logger = deps.logger.child({ component: 'booking-jobs' });
-      return [instructorOfferingsWorker(deps), autoCompleteBookingsJob(lifecycle, config.autoCompleteAfterMinutes, config.jobIntervalMs, logger)];
+      return [instructorOfferingsWorker(deps), payoutAccountsWorker(deps), autoCompleteBookingsJob(lifecycle, config.autoCompleteAfterMinutes, config.jobIntervalMs, logger)];
     },
   };
 }

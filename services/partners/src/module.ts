@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { ServiceDeps, ServiceModule, SubgraphServer, Worker } from '@instainstru/platform';
+import { buildSubgraph, loadTypeDefs, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
+import type { PartnersContext } from './context';
 import type { Clock } from './domain/partner-api-key.ports';
 import { PartnerApiKeys } from './domain/partner-api-keys.service';
 import { PostgresPartnerApiKeyRepository } from './infra/partner-api-key.repository';
@@ -7,7 +9,9 @@ import { RedisPartnerKeyProjection } from './infra/partner-key.projection';
 import { createPartnersRedis } from './infra/redis';
 import { partnerKeyProjectionJob } from './jobs/partner-key-projection.job';
 import { loadPartnersConfig, type PartnersConfig } from './partners.config';
-import { buildPartnersServer } from './server';
+import { resolvers } from './resolvers';
+
+const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
 export interface PartnersModuleOptions {
   config?: PartnersConfig;
@@ -30,7 +34,15 @@ export function createPartnersModule(deps: ServiceDeps, options: PartnersModuleO
     deps.logger.child({ component: 'partner-api-keys' }),
   );
   return {
-    subgraph: (): Promise<SubgraphServer> => buildPartnersServer(deps, { keys, redis }),
+    /** The partners subgraph over the key use cases, with Redis (the projection) in its readiness; it does not listen. */
+    subgraph: (): Promise<SubgraphServer> =>
+      buildSubgraph<PartnersContext>(deps, {
+        typeDefs,
+        resolvers: resolvers as never,
+        context: (caller) => ({ caller, keys }),
+        readiness: { redis: async () => void (await redis.ping()) },
+      }),
+    /** The worker role: rebuilds the gateways' key projection periodically. */
     workers: (): Worker[] => [partnerKeyProjectionJob(keys, config.reprojectIntervalMs, deps.logger.child({ component: 'partner-key-projection' }))],
   };
 }

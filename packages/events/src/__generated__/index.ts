@@ -3,6 +3,7 @@ import type { BookingCancelledV1 } from './booking.cancelled.v1';
 import type { BookingCompletedV1 } from './booking.completed.v1';
 import type { BookingConfirmedV1 } from './booking.confirmed.v1';
 import type { BookingNoShowV1 } from './booking.no-show.v1';
+import type { InstructorPayoutAccountUpdatedV1 } from './instructor.payout-account-updated.v1';
 import type { InstructorProfileUpdatedV1 } from './instructor.profile-updated.v1';
 import type { InstructorServiceOfferedV1 } from './instructor.service-offered.v1';
 import type { InstructorServiceRemovedV1 } from './instructor.service-removed.v1';
@@ -17,6 +18,7 @@ export type {
   BookingCompletedV1,
   BookingConfirmedV1,
   BookingNoShowV1,
+  InstructorPayoutAccountUpdatedV1,
   InstructorProfileUpdatedV1,
   InstructorServiceOfferedV1,
   InstructorServiceRemovedV1,
@@ -33,6 +35,7 @@ export interface EventPayloads {
   'booking.completed@1': BookingCompletedV1;
   'booking.confirmed@1': BookingConfirmedV1;
   'booking.no-show@1': BookingNoShowV1;
+  'instructor.payout-account-updated@1': InstructorPayoutAccountUpdatedV1;
   'instructor.profile-updated@1': InstructorProfileUpdatedV1;
   'instructor.service-offered@1': InstructorServiceOfferedV1;
   'instructor.service-removed@1': InstructorServiceRemovedV1;

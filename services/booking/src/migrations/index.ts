@@ -2,6 +2,13 @@ import { BookingInitial1763900000000 } from './1763900000000-booking-initial';
 import { BookingCalendar1764200000000 } from './1764200000000-booking-calendar';
 import { BookingOutboxEnvelopeText1764400000000 } from './1764400000000-booking-outbox-envelope-text';
 import { BookingDropStudentIdx1764500000000 } from './1764500000000-booking-drop-student-idx';
+import { BookingPayoutAccounts1765100000000 } from './1765100000000-booking-payout-accounts';
 
 /** Every booking migration, oldest first. */
-export const migrations = [BookingInitial1763900000000, BookingCalendar1764200000000, BookingOutboxEnvelopeText1764400000000, BookingDropStudentIdx1764500000000];
+export const migrations = [
+  BookingInitial1763900000000,
+  BookingCalendar1764200000000,
+  BookingOutboxEnvelopeText1764400000000,
+  BookingDropStudentIdx1764500000000,
+  BookingPayoutAccounts1765100000000,
+];

@@ -1,6 +1,8 @@
 import {
   InstructorEventType,
+  InstructorPrivateEventType,
   type EventPayload,
+  type InstructorPayoutAccountUpdatedV1,
   type InstructorEventTypeName,
   type InstructorListing,
   type InstructorState,
@@ -74,4 +76,29 @@ export const instructorEvents = {
   wentLive: (profile: InstructorProfile, offered: OfferedService[]) => event(InstructorEventType.WentLive, profile, state(profile, offered)),
   wentOffline: (profile: InstructorProfile, offered: OfferedService[], reason: OfflineReason) =>
     event(InstructorEventType.WentOffline, profile, { ...state(profile, offered), reason }),
+};
+
+/**
+ * The private channel: `instructor.payout-account-updated` goes to its own topic
+ * (`<prefix>instructor.private.payout-accounts`, PRIVATE_EVENT_TOPICS), which only booking reads,
+ * because it carries the Stripe Connect account id the public events above never do. The whole
+ * Connect state and the payout account's own revision, keyed by the instructor.
+ */
+export const instructorPrivateEvents = {
+  payoutAccountUpdated: (profile: InstructorProfile): NewEvent<InstructorPayoutAccountUpdatedV1> => {
+    const account = profile.payoutAccount;
+    return {
+      type: InstructorPrivateEventType.PayoutAccountUpdated,
+      aggregateId: profile.id,
+      payload: {
+        instructorId: profile.id,
+        stripeAccountId: account.stripeAccountId,
+        chargesEnabled: account.chargesEnabled,
+        payoutsEnabled: account.payoutsEnabled,
+        detailsSubmitted: account.detailsSubmitted,
+        revision: account.revision,
+        occurredAt: account.changedAt,
+      },
+    };
+  },
 };

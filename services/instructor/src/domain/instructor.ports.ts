@@ -159,7 +159,7 @@ export type PaymentProviderNotification =
     }
   | { kind: 'other'; eventId: string; type: string; createdAt: Date };
 
-/** What the use cases are built from; wired once per process in server.ts (or by the seed). */
+/** What the use cases are built from; wired once per process in module.ts (or by the seed). */
 export interface InstructorDomainDeps {
   repository: InstructorRepository;
   geocoder: Geocoder;

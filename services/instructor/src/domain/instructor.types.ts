@@ -62,6 +62,14 @@ export interface PayoutAccount {
   detailsSubmitted: boolean;
   /** Stripe's `created` time of the last account.updated applied; older ones are stale. */
   lastEventAt: string | null;
+  /**
+   * Grows with every change of the state above (account id, capabilities); 0 while the instructor
+   * never had an account. Carried by the private instructor.payout-account-updated events, apart
+   * from the profile's `revision`, which orders the public ones.
+   */
+  revision: number;
+  /** When that state last changed (the profile's creation until then). */
+  changedAt: string;
 }
 
 /** The instructor aggregate as the domain sees it (plain data; no ORM entity crosses this line). */

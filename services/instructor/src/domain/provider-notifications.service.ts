@@ -2,6 +2,7 @@ import { isUuid } from '@instainstru/platform';
 import { instructorEvents } from './instructor.events';
 import type { InstructorDomainDeps, InstructorUnitOfWork, PaymentProviderNotification } from './instructor.ports';
 import type { InstructorProfile } from './instructor.types';
+import { saveWithPayoutAccount } from './payout-account.service';
 import { decideAccountUpdate, decideIdentityUpdate, type AccountNotification, type IdentityNotification } from './provider-updates.rules';
 
 export type NotificationOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
@@ -12,7 +13,7 @@ export type NotificationOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
  * than the state it would overwrite is recorded as stale and changes nothing either.
  */
 export class ProviderNotifications {
-  constructor(private readonly deps: Pick<InstructorDomainDeps, 'repository'>) {}
+  constructor(private readonly deps: Pick<InstructorDomainDeps, 'repository' | 'now'>) {}
 
   apply(notification: PaymentProviderNotification): Promise<NotificationOutcome> {
     return this.deps.repository.transaction(async (uow) => {
@@ -48,13 +49,10 @@ export class ProviderNotifications {
     const decision = decideAccountUpdate(profile.payoutAccount, update);
     if (decision.outcome !== 'applied') return decision.outcome;
     const next: InstructorProfile = { ...profile, payoutAccount: decision.next };
-    if (profile.isLive && !decision.next.chargesEnabled) {
-      const offline = { ...next, isLive: false, revision: next.revision + 1 };
-      await uow.saveProfile(offline);
-      await uow.publish(instructorEvents.wentOffline(offline, await uow.offeredServicesOf(profile.id), 'CONNECT_CHARGES_DISABLED'));
-    } else {
-      await uow.saveProfile(next);
-    }
+    const goesOffline = profile.isLive && !decision.next.chargesEnabled;
+    // The Connect state goes to booking (private channel) whenever it changed; going offline is public.
+    const saved = await saveWithPayoutAccount(uow, goesOffline ? { ...next, isLive: false, revision: next.revision + 1 } : next, profile.payoutAccount, this.deps.now());
+    if (goesOffline) await uow.publish(instructorEvents.wentOffline(saved, await uow.offeredServicesOf(profile.id), 'CONNECT_CHARGES_DISABLED'));
     return 'applied';
   }
 }

@@ -15,7 +15,15 @@ const identity = (status: IdentityNotification['status'], at: number, sessionId 
   instructorId: null,
 });
 
-const account: PayoutAccount = { stripeAccountId: 'acct_1', chargesEnabled: false, payoutsEnabled: false, detailsSubmitted: false, lastEventAt: t(10).toISOString() };
+const account: PayoutAccount = {
+  stripeAccountId: 'acct_1',
+  chargesEnabled: false,
+  payoutsEnabled: false,
+  detailsSubmitted: false,
+  lastEventAt: t(10).toISOString(),
+  revision: 1,
+  changedAt: t(5).toISOString(),
+};
 const accountUpdate = (chargesEnabled: boolean, at: number, accountId = 'acct_1'): AccountNotification => ({
   kind: 'connect-account',
   eventId: `evt_acct_${at}`,

@@ -1,5 +1,6 @@
 import { isUuid, type Caller } from '@instainstru/platform';
 import { notFound, requireAdmin, requireOwner } from './access.rules';
+import { saveWithPayoutAccount } from './payout-account.service';
 import { loadProfile } from './profile-lookup.service';
 import { InstructorError, InstructorErrorCode, invalidInput } from './instructor.errors';
 import type { IdentitySession, InstructorDomainDeps } from './instructor.ports';
@@ -63,7 +64,8 @@ export class Verification {
         accountId = await this.deps.repository.transaction(async (uow) => {
           const locked = requireOwner(this.caller, await uow.lockProfile(id), id);
           if (locked.payoutAccount.stripeAccountId) return locked.payoutAccount.stripeAccountId;
-          await uow.saveProfile({ ...locked, payoutAccount: { ...locked.payoutAccount, stripeAccountId: created.id } });
+          // Booking learns of the new account (private channel) in this same transaction.
+          await saveWithPayoutAccount(uow, { ...locked, payoutAccount: { ...locked.payoutAccount, stripeAccountId: created.id } }, locked.payoutAccount, this.deps.now());
           return created.id;
         });
       } catch (error) {

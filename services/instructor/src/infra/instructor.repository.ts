@@ -46,6 +46,8 @@ interface ProfileRow {
   connect_payouts_enabled: boolean;
   connect_details_submitted: boolean;
   connect_event_at: Date | null;
+  payout_account_revision: string;
+  payout_account_changed_at: Date;
   created_at: Date;
   updated_at: Date;
   bc_status: BackgroundCheckStatus | null;
@@ -103,7 +105,7 @@ const PROFILE_SELECT = `
          p.photo_key, p.is_live, p.went_live_at, p.version, p.revision,
          p.identity_status, p.identity_session_id, p.identity_attempts, p.identity_last_error_code, p.identity_verified_at, p.identity_event_at,
          p.stripe_account_id, p.connect_charges_enabled, p.connect_payouts_enabled, p.connect_details_submitted, p.connect_event_at,
-         p.created_at, p.updated_at,
+         p.payout_account_revision, p.payout_account_changed_at, p.created_at, p.updated_at,
          b.status as bc_status, b.object_key as bc_object_key, b.content_type as bc_content_type, b.byte_size as bc_byte_size,
          b.submitted_at as bc_submitted_at, b.reviewed_at as bc_reviewed_at, b.reviewed_by as bc_reviewed_by, b.rejection_reason as bc_rejection_reason
     from instructor_profile p
@@ -162,6 +164,8 @@ function toProfile(r: ProfileRow): InstructorProfile {
       payoutsEnabled: r.connect_payouts_enabled,
       detailsSubmitted: r.connect_details_submitted,
       lastEventAt: iso(r.connect_event_at),
+      revision: Number(r.payout_account_revision),
+      changedAt: r.payout_account_changed_at.toISOString(),
     },
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -236,7 +240,7 @@ class PostgresInstructorUnitOfWork implements InstructorUnitOfWork {
          identity_status = $20, identity_session_id = $21, identity_attempts = $22, identity_last_error_code = $23,
          identity_verified_at = $24, identity_event_at = $25,
          stripe_account_id = $26, connect_charges_enabled = $27, connect_payouts_enabled = $28, connect_details_submitted = $29,
-         connect_event_at = $30, updated_at = now()
+         connect_event_at = $30, payout_account_revision = $31, payout_account_changed_at = $32, updated_at = now()
        where id = $1`,
       [
         p.id,
@@ -269,6 +273,8 @@ class PostgresInstructorUnitOfWork implements InstructorUnitOfWork {
         p.payoutAccount.payoutsEnabled,
         p.payoutAccount.detailsSubmitted,
         p.payoutAccount.lastEventAt,
+        p.payoutAccount.revision,
+        p.payoutAccount.changedAt,
       ],
     );
     const check = p.backgroundCheck;

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { geocoderFor, TzLookupTimezones } from '../../services/instructor/src/infra/geocoding';
-import { NominatimGeocoder } from '../../services/instructor/src/infra/geocoding/nominatim.geocoder';
-import { ZipCentroidGeocoder } from '../../services/instructor/src/infra/geocoding/zip-centroid.geocoder';
-import { loadInstructorConfig } from '../../services/instructor/src/instructor.config';
+import { loadInstructorConfig } from '../../instructor.config';
+import { geocoderFor, TzLookupTimezones } from './index';
+import { NominatimGeocoder } from './nominatim.geocoder';
+import { ZipCentroidGeocoder } from './zip-centroid.geocoder';
 
 const brooklyn = { line1: '200 Court St', city: null, state: null, postalCode: '11201', country: 'US' };
 
