@@ -38,6 +38,8 @@ done
 
 log "publishing demo availability"
 node --import tsx scripts/seed-calendar.ts
+log "connecting the services to the Stripe emulator"
+node --import tsx scripts/stripe-dev.ts
 
 cat <<MSG
 

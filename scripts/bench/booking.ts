@@ -63,7 +63,7 @@ import {
   type SubgraphServer,
 } from '@instainstru/platform';
 import { createAvailabilityModule } from '../../services/availability/src/module';
-import { createBookingModule, type BookingModule, type NewBooking, type SlotHolds } from '../../services/booking/src/module';
+import { createBookingModule, loadBookingConfig, type BookingModule, type NewBooking, type SlotHolds } from '../../services/booking/src/module';
 import { mintDevToken } from '../../gateway/src/auth/dev-key';
 import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
 import { buildGateway } from '../../gateway/src/server';
@@ -177,6 +177,7 @@ async function startStack(): Promise<Stack> {
     if (name === 'booking') {
       booking = createBookingModule(deps[name], {
         config: {
+          ...loadBookingConfig(),
           availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 },
           autoCompleteAfterMinutes: 1440,
           jobIntervalMs: 30_000,
@@ -238,6 +239,17 @@ const benchLesson = (instructorId: string, instructorUserId: string, studentId: 
   lessonMode: 'online',
   price: PRICE,
   notes: null,
+  // What a paid create writes beside the booking (the card checks happen before the hold, outside this step).
+  payment: {
+    customerId: 'cus_bench',
+    paymentMethodId: 'pm_bench',
+    amountMinor: PRICE.amountMinor,
+    currency: PRICE.currency,
+    applicationFeeMinor: Math.round(PRICE.amountMinor * 0.15),
+    destinationAccount: 'acct_bench',
+    authorizeAt: new Date(startsAt.getTime() - 24 * 3_600_000),
+    actionDeadline: new Date(startsAt.getTime() - 12 * 3_600_000),
+  },
 });
 
 /** Seeds instructors into both read models and publishes ten whole weeks (00:00–24:00 UTC) for each. */
@@ -512,6 +524,8 @@ async function databaseCore(stack: Stack): Promise<void> {
         id: 'gen_random_uuid()', instructorId: PGBENCH_INSTRUCTOR, instructorUserId: `'bench-teacher'`, studentId: student, serviceId: `'${SERVICE_ID}'`,
         startsAt: PGBENCH_STARTS, endsAt: PGBENCH_ENDS, durationMinutes: String(LESSON_MINUTES), lessonMode: `'online'`,
         priceMinor: String(PRICE.amountMinor), currency: `'${PRICE.currency}'`, notes: 'null', confirmedAt: 'now()', revision: '1',
+        customerId: `'cus_bench'`, paymentMethodId: `'pm_bench'`, applicationFeeMinor: String(Math.round(PRICE.amountMinor * 0.15)), destinationAccount: `'acct_bench'`,
+        authorizeAt: 'now()', actionDeadline: 'now()',
         eventId: 'gen_random_uuid()', topic: `'${stack.deps.booking.config.kafka.topicPrefix}booking.events'`, aggregateId: `'${PGBENCH_AGGREGATE}'`,
         eventType: `'booking.confirmed'`, eventVersion: '1', envelope: ':envelope',
       }),

@@ -20,10 +20,12 @@
 : "${PG_SUPERUSER_PASSWORD:=postgres}"
 : "${REDIS_URL:=redis://127.0.0.1:${REDIS_PORT}}"
 : "${KAFKA_BROKERS:=127.0.0.1:${KAFKA_PORT}}"
-: "${STRIPE_API_BASE:=http://127.0.0.1:${STRIPE_MOCK_PORT}}"
-: "${STRIPE_SECRET_KEY:=sk_test_123}"
-# The project's own Stripe emulator (emulators/stripe); services still use STRIPE_API_BASE.
+: "${STRIPE_MOCK_URL:=http://127.0.0.1:${STRIPE_MOCK_PORT}}"
+# The project's own stateful Stripe emulator (emulators/stripe): what the services call locally.
+# stripe-mock only checks request shapes (the contract test sends every shape to both).
 : "${STRIPE_EMULATOR_URL:=http://127.0.0.1:${STRIPE_EMULATOR_PORT}}"
+: "${STRIPE_API_BASE:=${STRIPE_EMULATOR_URL}}"
+: "${STRIPE_SECRET_KEY:=sk_test_instainstru}"
 : "${S3_ENDPOINT:=http://127.0.0.1:${S3_PORT}}"
 : "${S3_REGION:=us-east-1}"
 : "${S3_ACCESS_KEY_ID:=instainstru}"
@@ -33,5 +35,5 @@
 export PGPORT REDIS_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT STRIPE_MOCK_PORT \
   STRIPE_MOCK_HTTPS_PORT STRIPE_EMULATOR_PORT S3_PORT S3_CONSOLE_PORT \
   PGHOST PGDATABASE PG_SUPERUSER_PASSWORD REDIS_URL KAFKA_BROKERS \
-  STRIPE_API_BASE STRIPE_SECRET_KEY STRIPE_EMULATOR_URL \
+  STRIPE_API_BASE STRIPE_SECRET_KEY STRIPE_MOCK_URL STRIPE_EMULATOR_URL \
   S3_ENDPOINT S3_REGION S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY S3_BUCKET

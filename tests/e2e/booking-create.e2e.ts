@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { collectMessages, dataOf, errorOf, eventually, insertBookingRow, holdClient, instructorStateEvent, liveInstructor, outboxEvents, publishEvents, publishWeek, readModelRevision, availabilitySql, bookingFootprint, bookingSql, overlappingActiveBookings, waitForReadModel, type HoldAnswer } from '@instainstru/test-harness';
 import type { SlotHolds } from '../../services/booking/src/module';
 import { bookingProcessed, HOLD_TTL_SECONDS, useMarketplaceTestbed, WHOLE_DAYS, ZONE, type BookingView } from '../support/booking';
+import { payableInstructors } from '../support/payments';
 
 /**
  * Creating a booking end to end (the marketplace testbed: the real gateway over the instructor,
@@ -30,7 +31,7 @@ describe('successful booking', () => {
         durationMinutes: 30,
         lessonMode: 'ONLINE',
         price: { amountMinor: 3250, currency: 'USD' },
-        paymentStatus: 'NOT_STARTED',
+        paymentStatus: 'SCHEDULED',
         notes: 'First lesson, total beginner',
         studentId: 'student-happy',
         instructor: { id: bed.teacher.id },
@@ -139,10 +140,15 @@ describe('after the hold: a create that dies or fails leaves no booking and, soo
       release: (bookingId) => bed.bookingModule.holds.release(bookingId),
     };
     const creation = bed.bookingModule.creationWith(holds);
+    await payableInstructors(bed.world, bed.bookingModule, [other.id]);
+    const paymentMethodId = await bed.cards.cardOf(await studentToken('student-late'));
     const startsAt = at(6, '12:00');
     const before = await bookingFootprint(bed.stack);
     await expect(
-      creation.createBooking({ userId: 'student-late', roles: ['student'], requestId: randomUUID() }, { instructorId: other.id, serviceId: bed.pianoId, startsAt, durationMinutes: 60, lessonMode: 'online' }),
+      creation.createBooking(
+        { userId: 'student-late', roles: ['student'], requestId: randomUUID() },
+        { instructorId: other.id, serviceId: bed.pianoId, startsAt, durationMinutes: 60, lessonMode: 'online', paymentMethodId },
+      ),
     ).rejects.toMatchObject({ code: 'INSTRUCTOR_NOT_LIVE', apiCode: 'BAD_USER_INPUT' });
     expect(await bookingFootprint(bed.stack)).toEqual(before);
     expect(await availabilitySql(bed.stack, `select booking_id from slot_hold where instructor_id = $1`, [other.id])).toEqual([]);

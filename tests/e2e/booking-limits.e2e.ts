@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
-import { availabilitySql, BOOKING_FIELDS, bookingFootprint, bookingSql, CREATE_BOOKING, dataOf, ensureBucket, errorOf, eventually, type GraphQLResult, insertBookingRow, liveInstructor, outboxEvents, publishWeek, removeUploadsOf, type RunningWorkers, s3Client, serviceIdsByName, startStack, type TestInstructor, type TestStack, waitForReadModel, withPeers } from '@instainstru/test-harness';
+import { availabilitySql, BOOKING_FIELDS, bookingFootprint, bookingSql, CREATE_BOOKING, dataOf, emulatorWorld, ensureBucket, errorOf, eventually, type GraphQLResult, insertBookingRow, liveInstructor, outboxEvents, publishWeek, removeUploadsOf, type RunningWorkers, s3Client, serviceIdsByName, startStack, type TestInstructor, type TestStack, waitForReadModel, withPeers } from '@instainstru/test-harness';
 import { createCatalogModule } from '../../services/catalog/src/module';
 import { createInstructorModule } from '../../services/instructor/src/module';
 import { createBookingModule, type BookingModule } from '../../services/booking/src/module';
 import { availabilityBuilder, startAvailabilityWorkers } from '../support/availability';
 import { startBookingPipeline } from '../support/booking';
+import { bookingConfigFor, payableInstructors, payingGraphql, savedCards } from '../support/payments';
 
 /**
  * The abuse limit on createBooking: at most BOOKING_MAX_UPCOMING_PER_STUDENT active upcoming
@@ -26,6 +27,7 @@ let teacher: TestInstructor;
 let pianoId: string;
 /** The Monday (in the instructor's zone) of a week two weeks ahead, fully published 08:00–20:00. */
 let monday: DateTime;
+const world = emulatorWorld();
 
 beforeAll(async () => {
   stack = await startStack({
@@ -34,12 +36,18 @@ beforeAll(async () => {
     availability: availabilityBuilder(),
     booking: withPeers((deps, peers) => {
       bookingParts = createBookingModule(deps, {
-        config: { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 30_000, maxUpcomingPerStudent: LIMIT },
+        config: bookingConfigFor(world, {
+          availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 },
+          autoCompleteAfterMinutes: 1440,
+          jobIntervalMs: 30_000,
+          maxUpcomingPerStudent: LIMIT,
+        }),
       });
       return bookingParts.subgraph();
     }),
   });
   await createCatalogModule(stack.deps.catalog!).seed();
+  stack.graphql = payingGraphql(stack, savedCards(stack, world));
   s3 = s3Client();
   await ensureBucket(s3);
   availabilityWorkers = await startAvailabilityWorkers(stack);
@@ -52,6 +60,7 @@ beforeAll(async () => {
     'booking to see the instructor live',
   );
   await waitForReadModel(stack, 'availability', teacher.id);
+  await payableInstructors(world, bookingParts, [teacher.id]);
   monday = DateTime.now().setZone(ZONE).plus({ weeks: 2 }).startOf('week');
   const everyDay = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '08:00', endTime: '20:00' }));
   await publishWeek(stack, teacher.token, teacher.id, monday.toISODate()!, everyDay);

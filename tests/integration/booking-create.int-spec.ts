@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bookingFootprint, bookingSql, CREATE_BOOKING, errorOf, hoursFromNow, instructorStateEvent, publishEvents, readModelRevision } from '@instainstru/test-harness';
 import { createBookingModule } from '../../services/booking/src/module';
+import { bookingConfigFor } from '../support/payments';
 import { bookingProcessed, closedPortUrl, LONE, useBookingTestbed } from '../support/booking';
 
 /**
@@ -64,11 +65,12 @@ describe('when availability does not answer', () => {
   it('answers SERVICE_UNAVAILABLE when availability cannot be reached, and writes nothing', async () => {
     // Booking as built with availability at an address nothing listens on.
     const { creation } = createBookingModule(bed.stack.deps.booking!, {
-      config: { availability: { url: await closedPortUrl(), timeoutMs: 500 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+      config: bookingConfigFor(bed.world, { availability: { url: await closedPortUrl(), timeoutMs: 500 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 }),
     });
+    const paymentMethodId = await bed.cards.cardOf(await bed.student('student-int-2'));
     const before = await bookingFootprint(bed.stack);
     await expect(
-      creation.createBooking({ userId: 'student-int-2', roles: ['student'], requestId: randomUUID() }, { ...bed.createInput(), lessonMode: 'online' }),
+      creation.createBooking({ userId: 'student-int-2', roles: ['student'], requestId: randomUUID() }, { ...bed.createInput(), lessonMode: 'online', paymentMethodId }),
     ).rejects.toMatchObject({ code: 'AVAILABILITY_UNAVAILABLE', apiCode: 'SERVICE_UNAVAILABLE' });
     expect(await bookingFootprint(bed.stack)).toEqual(before);
   });

@@ -21,6 +21,7 @@ describe("booking's transaction after the hold re-checks every rule against the 
       instructorId: LONE.instructorId,
       instructorUserId: LONE.teacher,
       studentId: 'student-tx',
+      payment: null,
       serviceId: LONE.service,
       startsAt,
       endsAt: new Date(startsAt.getTime() + 60 * 60_000),

@@ -39,6 +39,8 @@ import { createCatalogModule } from '../../services/catalog/src/module';
 import { createInstructorModule } from '../../services/instructor/src/module';
 import { createBookingModule, type BookingModule } from '../../services/booking/src/module';
 import { availabilityBuilder, startAvailabilityWorkers } from './availability';
+import { bookingConfigFor, payableInstructors, payingGraphql, savedCards, type SavedCards } from './payments';
+import { emulatorWorld, type EmulatorWorld } from '@instainstru/test-harness';
 
 /** The consumer group of booking's read model of instructors. */
 export const BOOKING_OFFERINGS_GROUP = 'booking.instructor-offerings';
@@ -133,6 +135,10 @@ export interface BookingTestbed {
   student(sub?: string): Promise<string>;
   /** createBooking's input for LONE's live instructor, 48 hours ahead, with `overrides`. */
   createInput(overrides?: Record<string, unknown>): CreateInput;
+  /** The file's Stripe world on the emulator. */
+  readonly world: EmulatorWorld;
+  /** Students' saved cards (createBooking through `stack.graphql` pays with them unless the input names one). */
+  readonly cards: SavedCards;
 }
 
 /**
@@ -142,8 +148,10 @@ export interface BookingTestbed {
 export function useBookingTestbed(): BookingTestbed {
   const calendar = new SilentCalendar();
   let pipeline: RunningWorkers | undefined;
+  const world = emulatorWorld();
   const bed = {
     calendar,
+    world,
     clockOffsetMs: 0,
     token: (sub: string, roles: string[]) => bed.stack.token({ sub, roles }),
     student: (sub = 'student-int-1') => bed.token(sub, ['student']),
@@ -155,19 +163,22 @@ export function useBookingTestbed(): BookingTestbed {
       lessonMode: 'ONLINE',
       ...overrides,
     }),
-  } as BookingTestbed & { stack: TestStack; module: BookingModule };
+  } as BookingTestbed & { stack: TestStack; module: BookingModule; cards: SavedCards };
 
   beforeAll(async () => {
     const calendarUrl = await calendar.start();
     bed.stack = await startStack({
       booking: (deps) => {
         bed.module = createBookingModule(deps, {
-          config: { availability: { url: calendarUrl, timeoutMs: 300 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+          config: bookingConfigFor(world, { availability: { url: calendarUrl, timeoutMs: 300 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 }),
           clock: () => new Date(Date.now() + bed.clockOffsetMs),
         });
         return bed.module.subgraph();
       },
     });
+    (bed as { cards: SavedCards }).cards = savedCards(bed.stack, world);
+    bed.stack.graphql = payingGraphql(bed.stack, bed.cards);
+    await payableInstructors(world, bed.module, [LONE.instructorId, LONE.offlineInstructorId, LONE.lockedInstructorId]);
     pipeline = await startBookingPipeline(bed.stack, bed.module);
     const events = [
       instructorStateEvent({ instructorId: LONE.instructorId, userId: LONE.teacher, revision: 2, offered: [{ serviceId: LONE.service, durationsMinutes: [60, 30], lessonModes: ['online'] }] }),
@@ -210,6 +221,10 @@ export interface BookingView {
 
 export interface MarketplaceTestbed {
   readonly stack: TestStack;
+  /** The file's Stripe world on the emulator. */
+  readonly world: EmulatorWorld;
+  /** Students' saved cards (book() and createBooking through `stack.graphql` pay with them unless the input names one). */
+  readonly cards: SavedCards;
   /** Booking's parts, to drive a create step by step. */
   readonly bookingModule: BookingModule;
   /** The live piano teacher (30- and 60-minute lessons, online) whose week two weeks ahead is fully published. */
@@ -242,10 +257,12 @@ export interface MarketplaceTestbed {
  * (instructor → Kafka → availability and booking read models; booking → Kafka → availability
  * holds), and one teacher live with a whole week published.
  */
-export function useMarketplaceTestbed(): MarketplaceTestbed {
+export function useMarketplaceTestbed(options: { bookingEnv?: Record<string, string> } = {}): MarketplaceTestbed {
   let s3: S3Client | undefined;
   let workers: RunningWorkers | undefined;
+  const world = emulatorWorld();
   const bed = {
+    world,
     bookingClockOffsetMs: 0,
     calendarClockOffsetMs: 0,
     at(day: number, hhmm: string) {
@@ -277,7 +294,7 @@ export function useMarketplaceTestbed(): MarketplaceTestbed {
         `booking to see instructor ${instructorId} ${isLive ? 'live' : 'offline'}`,
       );
     },
-  } as MarketplaceTestbed & { stack: TestStack; bookingModule: BookingModule; teacher: TestInstructor; teacherSub: string; pianoId: string; monday: DateTime };
+  } as MarketplaceTestbed & { stack: TestStack; cards: SavedCards; bookingModule: BookingModule; teacher: TestInstructor; teacherSub: string; pianoId: string; monday: DateTime };
   const calendarClock = () => new Date(Date.now() + bed.calendarClockOffsetMs);
 
   beforeAll(async () => {
@@ -287,13 +304,19 @@ export function useMarketplaceTestbed(): MarketplaceTestbed {
       availability: availabilityBuilder({ clock: calendarClock }),
       booking: withPeers((deps, peers) => {
         bed.bookingModule = createBookingModule(deps, {
-          config: { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+          config: bookingConfigFor(
+            world,
+            { availability: { url: peers.baseUrlOf('availability'), timeoutMs: 5000 }, autoCompleteAfterMinutes: 1440, jobIntervalMs: 60_000 },
+            options.bookingEnv,
+          ),
           clock: () => new Date(Date.now() + bed.bookingClockOffsetMs),
         });
         return bed.bookingModule.subgraph();
       }),
     });
     await createCatalogModule(bed.stack.deps.catalog!).seed();
+    (bed as { cards: SavedCards }).cards = savedCards(bed.stack, world);
+    bed.stack.graphql = payingGraphql(bed.stack, bed.cards);
     s3 = s3Client();
     await ensureBucket(s3);
     const availabilityWorkers = await startAvailabilityWorkers(bed.stack, { clock: calendarClock });
@@ -308,6 +331,7 @@ export function useMarketplaceTestbed(): MarketplaceTestbed {
     bed.teacherSub = `teacher-${randomUUID().slice(0, 8)}`;
     bed.teacher = await liveInstructor(bed.stack, { sub: bed.teacherSub, displayName: 'Booking Teacher', serviceId: bed.pianoId, ageGroups: ['ADULTS'] });
     await bed.liveInBooking(bed.teacher.id, true);
+    await payableInstructors(world, bed.bookingModule, [bed.teacher.id]);
     await waitForReadModel(bed.stack, 'availability', bed.teacher.id);
     bed.monday = DateTime.now().setZone(ZONE).plus({ weeks: 2 }).startOf('week');
     await publishWeek(bed.stack, bed.teacher.token, bed.teacher.id, bed.monday.toISODate()!, WHOLE_DAYS);

@@ -38,6 +38,22 @@ export const BookingEventType = {
   NoShow: 'booking.no-show',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
+/**
+ * The booking service's payment events (topic `<prefix>payment.events`): facts other services may
+ * follow (authorised, action required, captured, voided, failed) and the commands its own payments
+ * worker acts on (`*-due`: one Stripe call each, outside any transaction).
+ */
+export const PaymentEventType = {
+  AuthorizationDue: 'payment.authorization-due',
+  CaptureDue: 'payment.capture-due',
+  VoidDue: 'payment.void-due',
+  Authorized: 'payment.authorized',
+  ActionRequired: 'payment.action-required',
+  Captured: 'payment.captured',
+  Voided: 'payment.voided',
+  Failed: 'payment.failed',
+} as const satisfies Record<string, EventTypeWithSchema>;
+
 /** The partners service's events (topic `<prefix>partners.events`). */
 export const PartnerEventType = {
   ApiKeyCreated: 'partners.api-key-created',
@@ -47,6 +63,7 @@ export const PartnerEventType = {
 export type InstructorEventTypeName = (typeof InstructorEventType)[keyof typeof InstructorEventType];
 export type InstructorPrivateEventTypeName = (typeof InstructorPrivateEventType)[keyof typeof InstructorPrivateEventType];
 export type BookingEventTypeName = (typeof BookingEventType)[keyof typeof BookingEventType];
+export type PaymentEventTypeName = (typeof PaymentEventType)[keyof typeof PaymentEventType];
 export type PartnerEventTypeName = (typeof PartnerEventType)[keyof typeof PartnerEventType];
 
 /** Every named event type. */
@@ -54,6 +71,7 @@ export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
   ...Object.values(InstructorEventType),
   ...Object.values(InstructorPrivateEventType),
   ...Object.values(BookingEventType),
+  ...Object.values(PaymentEventType),
   ...Object.values(PartnerEventType),
 ];
 

@@ -39,6 +39,7 @@ export * from './http/caller';
 export * from './http/client';
 export * from './http/internal-call';
 export * from './http/subgraph-server';
+export * from './http/stripe';
 export * from './runtime/config';
 export * from './runtime/config-reader';
 export * from './runtime/lifecycle';

@@ -19,4 +19,5 @@ export * from './service-deps';
 export * from './service-process';
 export * from './sql';
 export * from './stripe-webhooks';
+export * from './stripe-emulator';
 export * from './workers';

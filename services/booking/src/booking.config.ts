@@ -1,6 +1,10 @@
 import { DEFAULT_PORTS, readConfig } from '@instainstru/platform';
 import { z } from 'zod';
 import { DEFAULT_MAX_UPCOMING_PER_STUDENT } from './domain/booking.rules';
+import { DEFAULT_PAYMENT_TERMS, type PaymentTerms } from './domain/payment.rules';
+
+/** Local development webhook secret; production sets STRIPE_WEBHOOK_SECRET (Stripe's `whsec_…`). */
+export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_dev_webhook_secret';
 
 const envSchema = z.object({
   AVAILABILITY_URL: z.string().url().default(`http://127.0.0.1:${DEFAULT_PORTS.availability}`),
@@ -11,6 +15,26 @@ const envSchema = z.object({
   BOOKING_JOB_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /** Active upcoming bookings one student may hold; createBooking refuses one more (RATE_LIMITED). */
   BOOKING_MAX_UPCOMING_PER_STUDENT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_UPCOMING_PER_STUDENT),
+  /** Stripe's API: api.stripe.com in production, the project's emulator locally. */
+  STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12120'),
+  STRIPE_SECRET_KEY: z.string().min(1).default('sk_test_instainstru'),
+  STRIPE_WEBHOOK_SECRET: z.string().min(16).default(DEV_STRIPE_WEBHOOK_SECRET),
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
+  /** Stripe calls per second this process makes at most (Stripe allows 25/s in test mode, 100/s live, per account). */
+  STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+  PAYMENT_AUTHORIZATION_LEAD_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(DEFAULT_PAYMENT_TERMS.authorizationLeadMinutes),
+  PAYMENT_ACTION_DEADLINE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(DEFAULT_PAYMENT_TERMS.actionDeadlineMinutes),
+  /** The platform's fee in basis points of the lesson price (1500 = 15 %), taken as the application fee. */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_PAYMENT_TERMS.platformFeeBps),
+  PAYMENT_SOFT_DECLINE_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULT_PAYMENT_TERMS.softDeclineRetries),
+  PAYMENT_RETRY_BASE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_PAYMENT_TERMS.retryBaseSeconds),
+  PAYMENT_LEASE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_PAYMENT_TERMS.leaseSeconds),
+  /** How often the worker sends due payment commands and cancels unresolved payments. */
+  PAYMENT_JOB_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  /** Partitions of the payment commands the worker handles at once. */
+  PAYMENT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  /** Payments untouched this long are compared with Stripe by the reconciliation job. */
+  PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(900),
 });
 
 export interface BookingConfig {
@@ -19,6 +43,8 @@ export interface BookingConfig {
   jobIntervalMs: number;
   /** Active upcoming bookings one student may hold (BOOKING_MAX_UPCOMING_PER_STUDENT); absent, the default (20). */
   maxUpcomingPerStudent?: number;
+  stripe: { apiBase: URL; secretKey: string; webhookSecret: string; webhookToleranceSeconds: number; maxRequestsPerSecond: number };
+  payments: PaymentTerms & { jobIntervalMs: number; workerConcurrency: number; reconcileAfterSeconds: number };
 }
 
 /** The booking service's own settings, on top of the platform's. */
@@ -29,5 +55,23 @@ export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): Booking
     autoCompleteAfterMinutes: e.BOOKING_AUTO_COMPLETE_AFTER_MINUTES,
     jobIntervalMs: e.BOOKING_JOB_INTERVAL_MS,
     maxUpcomingPerStudent: e.BOOKING_MAX_UPCOMING_PER_STUDENT,
+    stripe: {
+      apiBase: new URL(e.STRIPE_API_BASE),
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      webhookToleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+      maxRequestsPerSecond: e.STRIPE_MAX_REQUESTS_PER_SECOND,
+    },
+    payments: {
+      authorizationLeadMinutes: e.PAYMENT_AUTHORIZATION_LEAD_MINUTES,
+      actionDeadlineMinutes: e.PAYMENT_ACTION_DEADLINE_MINUTES,
+      platformFeeBps: e.PLATFORM_FEE_BPS,
+      softDeclineRetries: e.PAYMENT_SOFT_DECLINE_RETRIES,
+      retryBaseSeconds: e.PAYMENT_RETRY_BASE_SECONDS,
+      leaseSeconds: e.PAYMENT_LEASE_SECONDS,
+      jobIntervalMs: e.PAYMENT_JOB_INTERVAL_MS,
+      workerConcurrency: e.PAYMENT_WORKER_CONCURRENCY,
+      reconcileAfterSeconds: e.PAYMENT_RECONCILE_AFTER_SECONDS,
+    },
   };
 }

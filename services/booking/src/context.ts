@@ -1,7 +1,11 @@
 import type { Caller } from '@instainstru/platform';
+import type DataLoader from 'dataloader';
 import type { BookingCreation } from './domain/booking-creation.service';
 import type { BookingLifecycle } from './domain/booking-lifecycle.service';
 import type { Bookings } from './domain/bookings.service';
+import type { PaymentMethods } from './domain/payment-methods.service';
+import type { Payments } from './domain/payments.service';
+import type { Payment } from './domain/payment.types';
 
 /** Per request: the caller, what they may read, and the use cases acting for them. */
 export interface BookingContext {
@@ -9,4 +13,8 @@ export interface BookingContext {
   bookings: Bookings;
   creation: BookingCreation;
   lifecycle: BookingLifecycle;
+  payments: Payments;
+  paymentMethods: PaymentMethods;
+  /** Bookings' payments, one query per batch of bookings resolved together. */
+  paymentLoader: DataLoader<string, Payment | null>;
 }

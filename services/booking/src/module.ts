@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { buildSubgraph, InternalClient, loadTypeDefs, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
+import DataLoader from 'dataloader';
+import { buildSubgraph, createStripeClient, InternalClient, loadTypeDefs, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
 import { loadBookingConfig, type BookingConfig } from './booking.config';
 import type { BookingContext } from './context';
 import { BookingCreation } from './domain/booking-creation.service';
@@ -18,8 +19,17 @@ import { resolvers } from './resolvers';
 import type { PayoutAccountDirectory, PayoutAccountState } from './domain/payout-accounts.ports';
 import { PostgresPayoutAccountDirectory, PostgresPayoutAccountsUnitOfWork } from './infra/payout-accounts.repository';
 import { payoutAccountsWorker } from './jobs/payout-accounts.consumer';
+import { PaymentMethods } from './domain/payment-methods.service';
+import { Payments } from './domain/payments.service';
+import type { PaymentProvider } from './domain/payment.ports';
+import type { Payment } from './domain/payment.types';
+import { PostgresPaymentRepository } from './infra/payment.repository';
+import { RequestGate } from './infra/stripe/request-gate';
+import { StripePaymentProvider } from './infra/stripe/stripe-payments.provider';
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './http/stripe-webhook.route';
+import { paymentCommandsWorker, paymentReconciliationJob, paymentSchedulerJob } from './jobs/payments.jobs';
 
-export type { BookingConfig } from './booking.config';
+export { loadBookingConfig, type BookingConfig } from './booking.config';
 export type { Clock } from './domain/booking.ports';
 export type { Booking, NewBooking } from './domain/booking.types';
 export type { CreateBookingInput } from './domain/booking-creation.service';
@@ -27,6 +37,8 @@ export type { OfferingState } from './domain/instructor-offerings.service';
 export type { SlotHold, SlotHoldRequest, SlotHolds } from './domain/slot-holds.ports';
 export type { InsertAtRevisionExpressions } from './infra/booking.repository';
 export type { InstructorPayoutAccount, PayoutAccountDirectory, PayoutAccountState } from './domain/payout-accounts.ports';
+export type { Payment, PaymentStatus } from './domain/payment.types';
+export type { PaymentProvider } from './domain/payment.ports';
 
 const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
@@ -36,6 +48,8 @@ export interface BookingModuleOptions {
   clock?: Clock;
   /** Where slots are held; availability's internal routes unless given. */
   holds?: SlotHolds;
+  /** The payment provider; Stripe (STRIPE_API_BASE) unless given. */
+  provider?: PaymentProvider;
 }
 
 /** The booking service, built once per process and shared by its API and its workers. */
@@ -62,6 +76,12 @@ export interface BookingModule extends ServiceModule {
   applyPayoutAccount(state: PayoutAccountState): Promise<boolean>;
   /** The consumer of the instructor's private payout-account channel, alone (tests run it without the other jobs). */
   payoutAccountsWorker(): Worker;
+  /** A booking's payment as stored. */
+  findPayment(bookingId: string): Promise<Payment | null>;
+  /** The payments flow (tests and benches drive its steps: the scheduler's pass, reconciliation). */
+  readonly payments: Payments;
+  /** The payments worker alone: the consumer of payment commands (the bench and kill tests run it without the scheduler). */
+  paymentCommandsWorker(): Worker;
 }
 
 export function createBookingModule(deps: ServiceDeps, options: BookingModuleOptions = {}): BookingModule {
@@ -69,11 +89,17 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const clock = options.clock ?? (() => new Date());
   const repository = new PostgresBookingRepository(deps.db, deps.outbox);
   const holds = options.holds ?? availabilityHolds(deps, config);
-  const creationWith = (slotHolds: SlotHolds) =>
-    new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), config.maxUpcomingPerStudent);
-  const creation = creationWith(holds);
-  const lifecycle = new BookingLifecycle(repository, clock);
+  const logger = deps.logger.child({ component: 'payments' });
+  const provider = options.provider ?? stripeProvider(config);
+  const paymentRepository = new PostgresPaymentRepository(deps.db, repository);
+  const paymentMethods = new PaymentMethods(paymentRepository, provider);
+  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger);
   const payoutAccounts = new PostgresPayoutAccountDirectory(deps.db);
+  const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments };
+  const creationWith = (slotHolds: SlotHolds) =>
+    new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);
+  const creation = creationWith(holds);
+  const lifecycle = new BookingLifecycle(repository, clock, (unitOfWork, booking, now) => payments.followBooking(unitOfWork.payments, booking, now));
   return {
     creation,
     lifecycle,
@@ -86,22 +112,61 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     payoutAccounts,
     applyPayoutAccount: (state) => deps.db.transaction((tx) => new PostgresPayoutAccountsUnitOfWork(tx).applyIfNewer(state)),
     payoutAccountsWorker: () => payoutAccountsWorker(deps),
+    findPayment: (bookingId) => paymentRepository.findPayment(bookingId),
+    payments,
+    paymentCommandsWorker: () => paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
 
     /** Builds the booking subgraph; it does not listen. */
     subgraph(): Promise<SubgraphServer> {
       return buildSubgraph<BookingContext>(deps, {
         typeDefs,
         resolvers: resolvers as never,
-        context: (caller) => ({ caller, bookings: new Bookings(repository, caller, clock), creation, lifecycle }),
+        context: (caller) => ({
+          caller,
+          bookings: new Bookings(repository, caller, clock),
+          creation,
+          lifecycle,
+          payments,
+          paymentMethods,
+          paymentLoader: new DataLoader<string, Payment | null>(async (ids) => {
+            const found = new Map((await paymentRepository.paymentsOf(ids)).map((p) => [p.bookingId, p]));
+            return ids.map((id) => found.get(id) ?? null);
+          }),
+        }),
+        routes: {
+          [STRIPE_WEBHOOK_PATH]: stripeWebhookRoute({
+            secret: config.stripe.webhookSecret,
+            toleranceSeconds: config.stripe.webhookToleranceSeconds,
+            payments,
+            repository: paymentRepository,
+            logger: deps.logger.child({ component: 'stripe-webhook' }),
+          }),
+        },
       });
     },
 
-    /** The worker role's jobs besides the outbox relay: the instructor read models (offerings, payout accounts) and the auto-complete scheduler. */
+    /**
+     * The worker role's jobs besides the outbox relay: the instructor read models (offerings, payout
+     * accounts), the auto-complete scheduler, and the payments worker, scheduler and reconciliation.
+     */
     workers(): Worker[] {
-      const logger = deps.logger.child({ component: 'booking-jobs' });
-      return [instructorOfferingsWorker(deps), payoutAccountsWorker(deps), autoCompleteBookingsJob(lifecycle, config.autoCompleteAfterMinutes, config.jobIntervalMs, logger)];
+      const jobs = deps.logger.child({ component: 'booking-jobs' });
+      return [
+        instructorOfferingsWorker(deps),
+        payoutAccountsWorker(deps),
+        autoCompleteBookingsJob(lifecycle, config.autoCompleteAfterMinutes, config.jobIntervalMs, jobs),
+        paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
+        paymentSchedulerJob(payments, config.payments.jobIntervalMs, logger),
+        paymentReconciliationJob(payments, config.payments.reconcileAfterSeconds, logger),
+      ];
     },
   };
+}
+
+/** Stripe (the emulator locally), with the configured request rate. */
+function stripeProvider(config: BookingConfig): PaymentProvider {
+  const stripe = createStripeClient({ apiBase: config.stripe.apiBase, secretKey: config.stripe.secretKey, appName: 'instainstru-booking' });
+  return new StripePaymentProvider(stripe, new RequestGate(config.stripe.maxRequestsPerSecond));
 }
 
 /** Availability's internal hold routes, closed with the process's deps. */

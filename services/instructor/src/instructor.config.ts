@@ -12,7 +12,7 @@ export const DEFAULT_UPLOADS_PER_HOUR = 20;
 const MAX_UPLOAD_SWEEP_INTERVAL_MS = 5 * 60_000;
 
 const envSchema = z.object({
-  STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12111'),
+  STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12120'),
   STRIPE_SECRET_KEY: z.string().min(1).default('sk_test_123'),
   STRIPE_WEBHOOK_SECRET: z.string().min(16).default(DEV_STRIPE_WEBHOOK_SECRET),
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().max(3600).default(300),

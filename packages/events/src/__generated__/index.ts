@@ -12,6 +12,14 @@ import type { InstructorWentLiveV1 } from './instructor.went-live.v1';
 import type { InstructorWentOfflineV1 } from './instructor.went-offline.v1';
 import type { PartnersApiKeyCreatedV1 } from './partners.api-key-created.v1';
 import type { PartnersApiKeyRevokedV1 } from './partners.api-key-revoked.v1';
+import type { PaymentActionRequiredV1 } from './payment.action-required.v1';
+import type { PaymentAuthorizationDueV1 } from './payment.authorization-due.v1';
+import type { PaymentAuthorizedV1 } from './payment.authorized.v1';
+import type { PaymentCaptureDueV1 } from './payment.capture-due.v1';
+import type { PaymentCapturedV1 } from './payment.captured.v1';
+import type { PaymentFailedV1 } from './payment.failed.v1';
+import type { PaymentVoidDueV1 } from './payment.void-due.v1';
+import type { PaymentVoidedV1 } from './payment.voided.v1';
 
 export type {
   BookingCancelledV1,
@@ -27,6 +35,14 @@ export type {
   InstructorWentOfflineV1,
   PartnersApiKeyCreatedV1,
   PartnersApiKeyRevokedV1,
+  PaymentActionRequiredV1,
+  PaymentAuthorizationDueV1,
+  PaymentAuthorizedV1,
+  PaymentCaptureDueV1,
+  PaymentCapturedV1,
+  PaymentFailedV1,
+  PaymentVoidDueV1,
+  PaymentVoidedV1,
 };
 
 /** The payload type of every event with a schema, by `<type>@<version>` (as the schema registry keys them). */
@@ -44,4 +60,12 @@ export interface EventPayloads {
   'instructor.went-offline@1': InstructorWentOfflineV1;
   'partners.api-key-created@1': PartnersApiKeyCreatedV1;
   'partners.api-key-revoked@1': PartnersApiKeyRevokedV1;
+  'payment.action-required@1': PaymentActionRequiredV1;
+  'payment.authorization-due@1': PaymentAuthorizationDueV1;
+  'payment.authorized@1': PaymentAuthorizedV1;
+  'payment.capture-due@1': PaymentCaptureDueV1;
+  'payment.captured@1': PaymentCapturedV1;
+  'payment.failed@1': PaymentFailedV1;
+  'payment.void-due@1': PaymentVoidDueV1;
+  'payment.voided@1': PaymentVoidedV1;
 }

@@ -11,6 +11,11 @@ export interface AppendingWrite {
    */
   reads?: string;
   /**
+   * Further common table expressions after the write that read `written` (`name as (insert … select
+   * … from written returning 1)`): rows the write brings along in the same statement.
+   */
+  alongside?: string;
+  /**
    * The statement's answer, a SELECT over `written` (and `reads`); by default `select * from
    * written`. The event is appended only when `written` has a row, whatever the answer says.
    */
@@ -39,7 +44,7 @@ export class AppendingStatement {
     this.prepare = write.prepare ?? false;
     this.flagsAppended = write.answer !== undefined;
     const answer = write.answer ? `select answer.*, exists (select 1 from appended) as "${APPENDED}" from (${write.answer}) as answer` : 'select * from written';
-    this.text = `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),
+    this.text = `with ${write.reads ? `${write.reads},\n` : ''}written as (${write.text}),${write.alongside ? `\n       ${write.alongside},` : ''}
        appended as (
          insert into outbox ${OUTBOX_COLUMNS}
          select ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::integer, ${p(6)}::json where exists (select 1 from written)

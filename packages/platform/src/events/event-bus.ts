@@ -22,6 +22,8 @@ export interface SubscribeOptions {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
+  /** Partitions handled at the same time (messages of one partition stay in order); 1 by default. */
+  partitionsConsumedConcurrently?: number;
   /**
    * Called for each message in partition order. When it resolves the offset is committed;
    * when it rejects, the message is delivered again.

@@ -2,7 +2,7 @@ import { topicForEventType, type EventEnvelope } from '@instainstru/events';
 import { periodicJob } from '../runtime/periodic-job';
 import type { ServiceDeps } from '../runtime/service-deps';
 import type { Worker } from '../runtime/worker';
-import { IdempotentConsumer, type EventHandler } from './idempotent-consumer';
+import { IdempotentConsumer, type EffectHandler, type EventHandler } from './idempotent-consumer';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRetention } from './outbox-retention';
 
@@ -34,6 +34,12 @@ export interface EventConsumerWorkerOptions {
   group: string;
   /** Handlers by event type; the topics are those of the types' owning services. */
   handlers: Record<string, EventHandler>;
+  /** Handlers that run outside a transaction, idempotent on their own (see EffectHandler). */
+  effects?: Record<string, EffectHandler>;
+  /** Partitions processed at the same time; 1 by default. */
+  concurrency?: number;
+  /** Topics to create with more partitions than the default (for `concurrency`). */
+  partitions?: number;
   /** Runs after the transaction that applied an event committed (see IdempotentConsumer). */
   afterCommit?(event: EventEnvelope): Promise<void>;
 }
@@ -41,7 +47,8 @@ export interface EventConsumerWorkerOptions {
 /** A worker consuming other services' events through an IdempotentConsumer (inbox, retries, dead letters). */
 export function eventConsumerWorker(deps: ServiceDeps, options: EventConsumerWorkerOptions): Worker {
   const prefix = deps.config.kafka.topicPrefix;
-  const topics = [...new Set(Object.keys(options.handlers).map((type) => topicForEventType(type, prefix)))];
+  const types = [...Object.keys(options.handlers), ...Object.keys(options.effects ?? {})];
+  const topics = [...new Set(types.map((type) => topicForEventType(type, prefix)))];
   const consumer = new IdempotentConsumer({
     db: deps.db,
     bus: deps.bus,
@@ -51,6 +58,8 @@ export function eventConsumerWorker(deps: ServiceDeps, options: EventConsumerWor
     groupId: `${prefix}${options.group}`,
     topics,
     handlers: options.handlers,
+    ...(options.effects ? { effects: options.effects } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     maxAttempts: deps.config.consumerMaxAttempts,
     topicPrefix: prefix,
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
@@ -58,7 +67,7 @@ export function eventConsumerWorker(deps: ServiceDeps, options: EventConsumerWor
   return {
     name: options.name,
     async start() {
-      await deps.bus.ensureTopics(topics);
+      await deps.bus.ensureTopics(topics, options.partitions);
       await consumer.start();
     },
     stop: () => consumer.stop(),

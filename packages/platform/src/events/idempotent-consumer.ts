@@ -8,6 +8,13 @@ import type { EventBus, IncomingMessage, Subscription } from './event-bus';
 /** Applies one event's side effects inside the transaction that also records it as processed. */
 export type EventHandler = (tx: Sql, event: EventEnvelope) => Promise<void>;
 
+/**
+ * Applies one event whose work cannot sit in one transaction (a call to another system between
+ * database writes). It runs outside any transaction and must be idempotent on its own: the event
+ * is recorded as processed only after it resolved, so a crash or a failure runs it again.
+ */
+export type EffectHandler = (event: EventEnvelope) => Promise<void>;
+
 export interface IdempotentConsumerOptions {
   db: Database;
   bus: EventBus;
@@ -19,6 +26,10 @@ export interface IdempotentConsumerOptions {
   topics: string[];
   /** Handlers by event type; types without a handler are acknowledged and skipped. */
   handlers: Record<string, EventHandler>;
+  /** Handlers by event type that run outside a transaction (see EffectHandler). */
+  effects?: Record<string, EffectHandler>;
+  /** Partitions processed at the same time (one message at a time within a partition); 1 by default. */
+  concurrency?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
   topicPrefix?: string;
@@ -53,6 +64,7 @@ export class IdempotentConsumer {
       groupId,
       topics,
       fromBeginning: true,
+      ...(this.options.concurrency ? { partitionsConsumedConcurrently: this.options.concurrency } : {}),
       handle: (message) => this.handle(message),
       onLag: ({ topic, partition, lag }) => metrics?.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lag),
     });
@@ -74,13 +86,18 @@ export class IdempotentConsumer {
 
   private async process(message: IncomingMessage): Promise<Outcome> {
     let event: EventEnvelope;
-    let handler: EventHandler | undefined;
+    let handler: EventHandler | EffectHandler | undefined;
+    let effect = false;
     try {
       const parsed: unknown = JSON.parse(message.value?.toString('utf8') ?? '');
       this.options.schemas.validateEnvelope(parsed);
       event = parsed;
       // Events this consumer does not handle are skipped, even types newer than its schemas.
       handler = this.options.handlers[event.type];
+      if (!handler) {
+        handler = this.options.effects?.[event.type];
+        effect = handler !== undefined;
+      }
       if (!handler) return 'ignored';
       this.options.schemas.validate(event);
     } catch (error) {
@@ -91,7 +108,7 @@ export class IdempotentConsumer {
 
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await this.applyOnce(event, handler);
+        const outcome = effect ? await this.runEffectOnce(event, handler as EffectHandler) : await this.applyOnce(event, handler as EventHandler);
         if (outcome === 'applied') await this.runAfterCommit(event);
         return outcome;
       } catch (error) {
@@ -125,6 +142,15 @@ export class IdempotentConsumer {
         await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
       }
     }
+  }
+
+  /** An effect runs unless the inbox already holds the event, and is recorded once it resolved. */
+  private async runEffectOnce(event: EventEnvelope, effect: EffectHandler): Promise<Outcome> {
+    const [seen] = await this.options.db.query(`select 1 from inbox where consumer = $1 and event_id = $2`, [this.options.groupId, event.id]);
+    if (seen) return 'duplicate';
+    await effect(event);
+    await this.options.db.execute(`insert into inbox (consumer, event_id, event_type) values ($1, $2, $3) on conflict do nothing`, [this.options.groupId, event.id, event.type]);
+    return 'applied';
   }
 
   private applyOnce(event: EventEnvelope, handler: EventHandler): Promise<Outcome> {

@@ -95,6 +95,7 @@ export class KafkajsEventBus implements EventBus {
       autoCommitInterval: 500,
       autoCommitThreshold: 100,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         for (const message of batch.messages) {
           if (!isRunning() || isStale()) break;

@@ -33,6 +33,8 @@ export type Booking = {
   noShowMarkedAt?: Maybe<Scalars['String']['output']>;
   /** The student's notes for the instructor; only the two of them see them (null for anyone else). */
   notes?: Maybe<Scalars['String']['output']>;
+  /** The booking's payment (null for a booking made without one). */
+  payment?: Maybe<BookingPayment>;
   paymentStatus: PaymentStatus;
   /** Computed by the server: hourly rate × duration, rounded half up to a whole minor unit. */
   price: BookingPrice;
@@ -76,6 +78,29 @@ export type BookingPageInfo = {
   __typename?: 'BookingPageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A booking's payment: authorised before the lesson, charged after it (amounts in minor units). */
+export type BookingPayment = {
+  __typename?: 'BookingPayment';
+  /** What the student must do (null unless ACTION_REQUIRED; the instructor sees the type without the secret). */
+  action?: Maybe<PaymentAction>;
+  /** The lesson price. */
+  amount: BookingPrice;
+  /** When the card is (or was due to be) authorised, ISO 8601 in UTC. */
+  authorizeAt: Scalars['String']['output'];
+  authorizedAmountMinor?: Maybe<Scalars['Int']['output']>;
+  authorizedAt?: Maybe<Scalars['String']['output']>;
+  /** When the hold lapses if not charged, ISO 8601 in UTC. */
+  captureBefore?: Maybe<Scalars['String']['output']>;
+  capturedAmountMinor?: Maybe<Scalars['Int']['output']>;
+  capturedAt?: Maybe<Scalars['String']['output']>;
+  /** Why the last attempt failed, when it did. */
+  failure?: Maybe<PaymentFailure>;
+  /** The platform's fee within the amount (the instructor receives the rest). */
+  platformFeeMinor: Scalars['Int']['output'];
+  status: PaymentStatus;
+  voidedAt?: Maybe<Scalars['String']['output']>;
 };
 
 /** An amount in minor units (cents for USD). */
@@ -126,6 +151,8 @@ export type CreateBookingInput = {
   lessonMode: LessonMode;
   /** For the instructor; at most 1000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
+  /** One of the student's saved cards (PaymentMethod.id). Required: without it the answer is PAYMENT_REQUIRED. */
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
   /** The catalog service to book; the instructor must offer it. */
   serviceId: Scalars['ID']['input'];
   /** ISO 8601 instant WITH its offset, e.g. 2030-05-04T14:00:00Z or 2030-05-04T10:00:00-04:00; local times are refused. */
@@ -160,6 +187,13 @@ export type Mutation = {
   createBooking: Booking;
   /** The instructor marks that the student did not show up, once the lesson started. */
   markNoShow: Booking;
+  /**
+   * The student resolves a payment in ACTION_REQUIRED: with paymentMethodId, another saved card is
+   * authorised at once; without it, after completing authentication, the payment is read back from Stripe.
+   */
+  retryBookingPayment: Booking;
+  /** Starts saving a card for later payments (one Stripe customer per student). */
+  startPaymentMethodSetup: PaymentMethodSetup;
 };
 
 
@@ -183,9 +217,79 @@ export type MutationMarkNoShowArgs = {
   id: Scalars['ID']['input'];
 };
 
-/** Where the booking's payment stands. NOT_STARTED until payments are taken for bookings. */
+
+export type MutationRetryBookingPaymentArgs = {
+  bookingId: Scalars['ID']['input'];
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What the student must do for the payment, before the deadline. */
+export type PaymentAction = {
+  __typename?: 'PaymentAction';
+  /** For AUTHENTICATE: the PaymentIntent's client secret (shown to the student only). */
+  clientSecret?: Maybe<Scalars['String']['output']>;
+  /** Unresolved by then (ISO 8601 in UTC), the booking is cancelled by the system. */
+  deadline: Scalars['String']['output'];
+  type: PaymentActionType;
+};
+
+export type PaymentActionType =
+  /** Complete the bank's authentication with Stripe.js (confirmCardPayment with clientSecret), then call retryBookingPayment without a card. */
+  | 'AUTHENTICATE'
+  /** The card was declined: call retryBookingPayment with another saved card. */
+  | 'NEW_PAYMENT_METHOD';
+
+export type PaymentFailure = {
+  __typename?: 'PaymentFailure';
+  /** Stripe's decline code (card_declined, insufficient_funds, authentication_required, …) or payment_not_authorized / authorization_expired. */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+/** A card the student saved for later payments. */
+export type PaymentMethod = {
+  __typename?: 'PaymentMethod';
+  /** visa, mastercard, amex, … */
+  brand: Scalars['String']['output'];
+  expMonth: Scalars['Int']['output'];
+  expYear: Scalars['Int']['output'];
+  /** Stripe's payment method id (pm_…), what createBooking takes. */
+  id: Scalars['ID']['output'];
+  last4: Scalars['String']['output'];
+};
+
+/** Saving a card: confirm the SetupIntent with Stripe.js (confirmCardSetup) using clientSecret. */
+export type PaymentMethodSetup = {
+  __typename?: 'PaymentMethodSetup';
+  clientSecret: Scalars['String']['output'];
+  setupIntentId: Scalars['ID']['output'];
+};
+
+/**
+ * Where the booking's money stands (see the README's money timeline). Clients must tolerate values
+ * they do not know yet (refund states come with the cancellation policy).
+ */
 export type PaymentStatus =
-  | 'NOT_STARTED';
+  /** Only the student can resolve it before the deadline: see BookingPayment.action. */
+  | 'ACTION_REQUIRED'
+  /** The amount is held on the card. */
+  | 'AUTHORIZED'
+  /** The card is being authorised (also while soft declines are retried). */
+  | 'AUTHORIZING'
+  /** Charged; the instructor's share is on its way to their balance. */
+  | 'CAPTURED'
+  /** The lesson is over; the held amount is being charged. */
+  | 'CAPTURING'
+  /** Could not be collected: not authorised by the deadline (the booking was cancelled), or the hold expired. */
+  | 'FAILED'
+  /** A booking made without a payment (before payments existed). */
+  | 'NOT_STARTED'
+  /** The card is saved; it is authorised at start − 24 h (at once for a lesson sooner). */
+  | 'SCHEDULED'
+  /** Released (or nothing was ever held). */
+  | 'VOIDED'
+  /** The booking was cancelled; the hold is being released. */
+  | 'VOIDING';
 
 export type Query = {
   __typename?: 'Query';
@@ -198,6 +302,8 @@ export type Query = {
   instructorSchedule: Array<Booking>;
   /** The signed-in student's bookings of every status (cancelled ones included); at most 50 a page. */
   myBookings: BookingConnection;
+  /** The signed-in student's saved cards. */
+  myPaymentMethods: Array<PaymentMethod>;
 };
 
 
@@ -331,6 +437,7 @@ export type ResolversTypes = ResolversObject<{
   BookingEdge: ResolverTypeWrapper<Omit<BookingEdge, 'node'> & { node: ResolversTypes['Booking'] }>;
   BookingPageInfo: ResolverTypeWrapper<BookingPageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BookingPayment: ResolverTypeWrapper<BookingPayment>;
   BookingPrice: ResolverTypeWrapper<BookingPrice>;
   BookingStatus: BookingStatus;
   BookingWhen: BookingWhen;
@@ -340,6 +447,11 @@ export type ResolversTypes = ResolversObject<{
   Instructor: ResolverTypeWrapper<Instructor>;
   LessonMode: LessonMode;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PaymentAction: ResolverTypeWrapper<PaymentAction>;
+  PaymentActionType: PaymentActionType;
+  PaymentFailure: ResolverTypeWrapper<PaymentFailure>;
+  PaymentMethod: ResolverTypeWrapper<PaymentMethod>;
+  PaymentMethodSetup: ResolverTypeWrapper<PaymentMethodSetup>;
   PaymentStatus: PaymentStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Service: ResolverTypeWrapper<Service>;
@@ -357,10 +469,15 @@ export type ResolversParentTypes = ResolversObject<{
   BookingEdge: Omit<BookingEdge, 'node'> & { node: ResolversParentTypes['Booking'] };
   BookingPageInfo: BookingPageInfo;
   Boolean: Scalars['Boolean']['output'];
+  BookingPayment: BookingPayment;
   BookingPrice: BookingPrice;
   CreateBookingInput: CreateBookingInput;
   Instructor: Instructor;
   Mutation: Record<PropertyKey, never>;
+  PaymentAction: PaymentAction;
+  PaymentFailure: PaymentFailure;
+  PaymentMethod: PaymentMethod;
+  PaymentMethodSetup: PaymentMethodSetup;
   Query: Record<PropertyKey, never>;
   Service: Service;
 }>;
@@ -377,6 +494,7 @@ export type BookingResolvers<ContextType = BookingContext, ParentType extends Re
   lessonMode?: Resolver<ResolversTypes['LessonMode'], ParentType, ContextType>;
   noShowMarkedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payment?: Resolver<Maybe<ResolversTypes['BookingPayment']>, ParentType, ContextType>;
   paymentStatus?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['BookingPrice'], ParentType, ContextType>;
   service?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
@@ -411,6 +529,21 @@ export type BookingPageInfoResolvers<ContextType = BookingContext, ParentType ex
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type BookingPaymentResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingPayment'] = ResolversParentTypes['BookingPayment']> = ResolversObject<{
+  action?: Resolver<Maybe<ResolversTypes['PaymentAction']>, ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['BookingPrice'], ParentType, ContextType>;
+  authorizeAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  authorizedAmountMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  authorizedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  captureBefore?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  capturedAmountMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  capturedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['PaymentFailure']>, ParentType, ContextType>;
+  platformFeeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  voidedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type BookingPriceResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingPrice'] = ResolversParentTypes['BookingPrice']> = ResolversObject<{
   amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -425,12 +558,39 @@ export type MutationResolvers<ContextType = BookingContext, ParentType extends R
   completeBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCompleteBookingArgs, 'id'>>;
   createBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCreateBookingArgs, 'input'>>;
   markNoShow?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationMarkNoShowArgs, 'id'>>;
+  retryBookingPayment?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationRetryBookingPaymentArgs, 'bookingId'>>;
+  startPaymentMethodSetup?: Resolver<ResolversTypes['PaymentMethodSetup'], ParentType, ContextType>;
+}>;
+
+export type PaymentActionResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['PaymentAction'] = ResolversParentTypes['PaymentAction']> = ResolversObject<{
+  clientSecret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deadline?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PaymentActionType'], ParentType, ContextType>;
+}>;
+
+export type PaymentFailureResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['PaymentFailure'] = ResolversParentTypes['PaymentFailure']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PaymentMethodResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['PaymentMethod'] = ResolversParentTypes['PaymentMethod']> = ResolversObject<{
+  brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expMonth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  last4?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PaymentMethodSetupResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['PaymentMethodSetup'] = ResolversParentTypes['PaymentMethodSetup']> = ResolversObject<{
+  clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  setupIntentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<QueryBookingArgs, 'id'>>;
   instructorSchedule?: Resolver<Array<ResolversTypes['Booking']>, ParentType, ContextType, RequireFields<QueryInstructorScheduleArgs, 'from' | 'includeCancelled' | 'instructorId' | 'to'>>;
   myBookings?: Resolver<ResolversTypes['BookingConnection'], ParentType, ContextType, RequireFields<QueryMyBookingsArgs, 'first' | 'when'>>;
+  myPaymentMethods?: Resolver<Array<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
 }>;
 
 export type ServiceResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service']> = ResolversObject<{
@@ -444,9 +604,14 @@ export type Resolvers<ContextType = BookingContext> = ResolversObject<{
   BookingConnection?: BookingConnectionResolvers<ContextType>;
   BookingEdge?: BookingEdgeResolvers<ContextType>;
   BookingPageInfo?: BookingPageInfoResolvers<ContextType>;
+  BookingPayment?: BookingPaymentResolvers<ContextType>;
   BookingPrice?: BookingPriceResolvers<ContextType>;
   Instructor?: InstructorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PaymentAction?: PaymentActionResolvers<ContextType>;
+  PaymentFailure?: PaymentFailureResolvers<ContextType>;
+  PaymentMethod?: PaymentMethodResolvers<ContextType>;
+  PaymentMethodSetup?: PaymentMethodSetupResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
 }>;

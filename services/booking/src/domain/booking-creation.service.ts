@@ -14,6 +14,17 @@ import {
 import type { BookingRepository, Clock } from './booking.ports';
 import type { Booking, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds.ports';
+import type { PaymentMethods } from './payment-methods.service';
+import { actionDeadline, applicationFee, authorizationTime, type PaymentTerms } from './payment.rules';
+import type { NewPayment } from './payment.types';
+import type { PayoutAccountDirectory } from './payout-accounts.ports';
+
+/** What a create needs to take payment: the student's saved cards, instructors' Connect accounts, the terms. */
+export interface BookingPaymentDeps {
+  methods: PaymentMethods;
+  payoutAccounts: PayoutAccountDirectory;
+  terms: PaymentTerms;
+}
 
 export interface CreateBookingInput {
   instructorId: string;
@@ -24,6 +35,8 @@ export interface CreateBookingInput {
   notes?: string | null;
   /** The client's key for retrying this create safely (see bookingIdFor). */
   idempotencyKey?: string | null;
+  /** One of the student's saved cards (`pm_…`), authorised before the lesson and charged after it. */
+  paymentMethodId?: string | null;
 }
 
 /** Availability answered and refused (any other failure leaves the hold's outcome unknown). */
@@ -58,6 +71,7 @@ export class BookingCreation {
     private readonly holds: SlotHolds,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly payments: BookingPaymentDeps,
     /** Active upcoming bookings one student may hold (BOOKING_MAX_UPCOMING_PER_STUDENT). */
     private readonly maxUpcomingPerStudent: number = DEFAULT_MAX_UPCOMING_PER_STUDENT,
   ) {}
@@ -87,8 +101,12 @@ export class BookingCreation {
       if (earlier) return earlier;
       throw upcomingBookingsLimit(this.maxUpcomingPerStudent, upcoming);
     }
+    if (!input.paymentMethodId) {
+      throw new BookingError(BookingErrorCode.PaymentRequired, 'A saved card is needed to book (paymentMethodId; save one with startPaymentMethodSetup)');
+    }
     const offering = isUuid(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
-    const booking = newBooking(offering, id, lesson);
+    const unpaid = newBooking(offering, id, lesson);
+    const booking: NewBooking = { ...unpaid, payment: await this.paymentFor(unpaid, input.paymentMethodId) };
 
     await this.holdSlot(booking);
     try {
@@ -101,6 +119,33 @@ export class BookingCreation {
       await this.releaseHold(booking.id);
       throw error;
     }
+  }
+
+  /**
+   * How the booking will be paid, every check made before anything is held or written: the card is
+   * one of the student's own, the instructor can receive payments (a Connect account with charges
+   * enabled), and the authorisation is scheduled at start − lead time (at once for a lesson sooner).
+   */
+  private async paymentFor(booking: NewBooking, paymentMethodId: string): Promise<NewPayment> {
+    const { methods, payoutAccounts, terms } = this.payments;
+    const account = await payoutAccounts.find(booking.instructorId);
+    if (!account?.stripeAccountId || !account.chargesEnabled) {
+      throw new BookingError(BookingErrorCode.InstructorCannotAcceptPayments, 'This instructor cannot take bookings yet: their payout account is not ready', {
+        instructorId: booking.instructorId,
+      });
+    }
+    const method = await methods.requireUsable(booking.studentId, paymentMethodId);
+    const now = this.clock();
+    return {
+      customerId: method.customerId,
+      paymentMethodId: method.id,
+      amountMinor: booking.price.amountMinor,
+      currency: booking.price.currency,
+      applicationFeeMinor: applicationFee(booking.price.amountMinor, terms.platformFeeBps),
+      destinationAccount: account.stripeAccountId,
+      authorizeAt: authorizationTime(booking.startsAt, now, terms),
+      actionDeadline: actionDeadline(booking.startsAt, now, terms),
+    };
   }
 
   /**
@@ -140,7 +185,7 @@ export class BookingCreation {
     if (outcome === 'SLOT_TAKEN') throw slotUnavailable(booking);
     return this.repository.transaction(async (unitOfWork) => {
       const offering = await unitOfWork.lockInstructorOffering(booking.instructorId);
-      const confirmed = await unitOfWork.insertConfirmed(newBooking(offering, booking.id, booking), confirmedAt);
+      const confirmed = await unitOfWork.insertConfirmed({ ...newBooking(offering, booking.id, booking), payment: booking.payment }, confirmedAt);
       if (!confirmed) throw slotUnavailable(booking);
       await unitOfWork.publish(bookingEventFor(confirmed)!);
       return confirmed;
@@ -190,6 +235,7 @@ function newBooking(offering: InstructorOffering | null, id: string, lesson: Les
     lessonMode: lesson.lessonMode,
     price: lessonPrice(terms.hourlyRate, lesson.durationMinutes),
     notes: lesson.notes,
+    payment: null,
   };
 }
 
@@ -227,7 +273,7 @@ function confirmedBooking(b: NewBooking, confirmedAt: Date): Booking {
     durationMinutes: b.durationMinutes,
     lessonMode: b.lessonMode,
     price: { amountMinor: b.price.amountMinor, currency: b.price.currency },
-    paymentStatus: 'NOT_STARTED',
+    paymentStatus: b.payment ? 'SCHEDULED' : 'NOT_STARTED',
     notes: b.notes,
     createdAt: at,
     confirmedAt: at,

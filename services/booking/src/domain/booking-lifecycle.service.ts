@@ -26,6 +26,8 @@ export class BookingLifecycle {
   constructor(
     private readonly repository: BookingRepository,
     private readonly clock: Clock,
+    /** The payment follows each transition in its transaction (void on cancel, capture once the lesson is over). */
+    private readonly paymentFollows: (unitOfWork: BookingUnitOfWork, booking: Booking, now: Date) => Promise<void>,
   ) {}
 
   /**
@@ -77,6 +79,7 @@ export class BookingLifecycle {
         const done = await unitOfWork.transition(booking.id, { from: 'CONFIRMED', to: 'COMPLETED', at: now, completedBy: 'SYSTEM' });
         if (!done) continue;
         await unitOfWork.publish(bookingEventFor(done)!);
+        await this.paymentFollows(unitOfWork, done, now);
         completed += 1;
       }
       return completed;
@@ -95,7 +98,8 @@ export class BookingLifecycle {
     return this.repository.transaction(async (unitOfWork: BookingUnitOfWork) => {
       const booking = await unitOfWork.findById(id);
       if (!booking || !isParty(caller, booking)) throw notFound(id);
-      const change = decide(booking, this.clock());
+      const now = this.clock();
+      const change = decide(booking, now);
       const changed = await unitOfWork.transition(id, change);
       if (!changed) {
         // Another transition committed between the read and the compare-and-set.
@@ -103,7 +107,8 @@ export class BookingLifecycle {
         throw invalidTransition(current ?? booking, change.to);
       }
       await unitOfWork.publish(bookingEventFor(changed)!);
-      return changed;
+      await this.paymentFollows(unitOfWork, changed, now);
+      return (await unitOfWork.findById(id)) ?? changed;
     });
   }
 }

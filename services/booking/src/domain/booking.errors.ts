@@ -28,6 +28,11 @@ export enum BookingErrorCode {
   InvalidIdempotencyKey = 'INVALID_IDEMPOTENCY_KEY',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   UpcomingBookingsLimit = 'UPCOMING_BOOKINGS_LIMIT',
+  PaymentRequired = 'PAYMENT_REQUIRED',
+  PaymentMethodNotFound = 'PAYMENT_METHOD_NOT_FOUND',
+  InstructorCannotAcceptPayments = 'INSTRUCTOR_CANNOT_ACCEPT_PAYMENTS',
+  PaymentNotActionable = 'PAYMENT_NOT_ACTIONABLE',
+  PaymentProviderUnavailable = 'PAYMENT_PROVIDER_UNAVAILABLE',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -56,6 +61,8 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.DurationNotOffered:
       case BookingErrorCode.LessonModeNotOffered:
       case BookingErrorCode.InvalidIdempotencyKey:
+      case BookingErrorCode.PaymentRequired:
+      case BookingErrorCode.PaymentMethodNotFound:
         return ApiErrorCode.BadUserInput;
       case BookingErrorCode.SlotUnavailable:
       case BookingErrorCode.InvalidTransition:
@@ -63,10 +70,13 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.LessonNotStarted:
       case BookingErrorCode.LessonNotEnded:
       case BookingErrorCode.IdempotencyKeyReused:
+      case BookingErrorCode.InstructorCannotAcceptPayments:
+      case BookingErrorCode.PaymentNotActionable:
         return ApiErrorCode.Conflict;
       case BookingErrorCode.UpcomingBookingsLimit:
         return ApiErrorCode.RateLimited;
       case BookingErrorCode.AvailabilityUnavailable:
+      case BookingErrorCode.PaymentProviderUnavailable:
         return ApiErrorCode.ServiceUnavailable;
     }
   }

@@ -1,4 +1,5 @@
 import type { NewEvent } from '@instainstru/events';
+import type { PaymentUnitOfWork } from './payment.ports';
 import type { Booking, BookingPageKey, BookingTransition, BookingWhen, InstructorOffering, NewBooking } from './booking.types';
 
 /**
@@ -32,6 +33,8 @@ export interface BookingUnitOfWork {
   lockEndedConfirmed(endedBefore: Date, limit: number): Promise<Booking[]>;
   /** Appends an event to the outbox: committed with the change or not at all. */
   publish(event: NewEvent<object>): Promise<void>;
+  /** The bookings' payments, written in the same transaction. */
+  readonly payments: PaymentUnitOfWork;
 }
 
 export interface BookingRepository {

@@ -1,4 +1,5 @@
 import type { CancelledByValue, CompletedByValue, LessonModeValue } from '@instainstru/events';
+import type { NewPayment, PaymentStatus as PaymentState } from './payment.types';
 
 /**
  * REQUESTED is reserved for a booking whose slot is held while its payment is authorised; nothing
@@ -11,10 +12,10 @@ export type CancelledBy = CancelledByValue;
 export type CompletedBy = CompletedByValue;
 
 /**
- * Where the booking's money stands. Only NOT_STARTED exists until payments (authorisation, capture)
- * drive it; events carry it so consumers see it move.
+ * Where the booking's money stands: its payment's status (payment.types.ts), or NOT_STARTED for a
+ * booking made without a payment (before payments existed, or by seeds and benches). Events carry it.
  */
-export type PaymentStatus = 'NOT_STARTED';
+export type PaymentStatus = 'NOT_STARTED' | PaymentState;
 
 export interface Price {
   amountMinor: number;
@@ -56,6 +57,8 @@ export interface NewBooking {
   lessonMode: LessonMode;
   price: Price;
   notes: string | null;
+  /** How it will be paid; null only for bookings made without payment (seeds, benches). */
+  payment: NewPayment | null;
 }
 
 /** What booking knows of one instructor, from instructor events (applied only when newer). */

@@ -1,6 +1,8 @@
 import type { NewEvent } from '@instainstru/events';
 import { AppendingStatement, type Database, type Outbox, type Sql } from '@instainstru/platform';
 import type { BookingRepository, BookingUnitOfWork, InsertAtRevision } from '../domain/booking.ports';
+import type { PaymentUnitOfWork } from '../domain/payment.ports';
+import { PostgresPaymentUnitOfWork } from './payment.repository';
 import { MAX_DURATION_MINUTES } from '../domain/booking.rules';
 import type {
   Booking,
@@ -119,11 +121,35 @@ function transitionStatement(id: string, change: BookingTransition): [string, un
 }
 
 const INSERT_BOOKING = `insert into booking (id, status, instructor_id, instructor_user_id, student_user_id, service_id, starts_at, ends_at,
-  duration_minutes, lesson_mode, price_minor, currency, notes, confirmed_at, created_at)`;
+  duration_minutes, lesson_mode, price_minor, currency, notes, confirmed_at, created_at, payment_status)`;
 
 const insertParams = (b: NewBooking, confirmedAt: Date) => [
   b.id, b.instructorId, b.instructorUserId, b.studentId, b.serviceId, b.startsAt, b.endsAt, b.durationMinutes, b.lessonMode, b.price.amountMinor, b.price.currency, b.notes, confirmedAt,
 ];
+
+/** The payment's six values (all null for a booking made without one): customer, method, fee, destination, authorise at, deadline. */
+const paymentParams = (b: NewBooking) => {
+  const p = b.payment;
+  return p ? [p.customerId, p.paymentMethodId, p.applicationFeeMinor, p.destinationAccount, p.authorizeAt, p.actionDeadline] : [null, null, null, null, null, null];
+};
+
+/** The booking's payment status as inserted: SCHEDULED with a payment, NOT_STARTED without (seeds, benches). */
+const paymentStatusOf = (customerParam: string) => `case when ${customerParam}::text is null then 'NOT_STARTED' else 'SCHEDULED' end`;
+
+/**
+ * The payment row of the booking a CTE `written` just inserted (it returns the booking's id,
+ * student, price and currency: the new row is not visible to a read of the table in the same
+ * statement), from the payment values at $first…$first+5.
+ */
+const insertPaymentFrom = (written: string, first: number) => {
+  const p = (i: number) => `$${first + i}`;
+  return `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
+      application_fee_minor, destination_account, authorize_at, action_deadline)
+    select w.id, 'SCHEDULED', w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor, w.currency, ${p(2)}::integer, ${p(3)}::text,
+           ${p(4)}::timestamptz, ${p(5)}::timestamptz
+      from ${written} w
+     where ${p(0)}::text is not null`;
+};
 
 /**
  * A create's single statement (see insertConfirmedAtRevision). The read-model row is share-locked
@@ -146,19 +172,20 @@ const INSERT_AT_REVISION = new AppendingStatement({
       select instructor_id from instructor_offering
        where instructor_id = $2 and revision = $14 and not exists (select 1 from taken)
        for share)`,
-  text: `${INSERT_BOOKING} select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13 from offering
-    on conflict do nothing returning id`,
+  text: `${INSERT_BOOKING} select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, ${paymentStatusOf('$15')} from offering
+    on conflict do nothing returning id, student_user_id, price_minor, currency`,
+  alongside: `payment as (${insertPaymentFrom('written', 15)} returning 1)`,
   answer: `select case when exists (select 1 from written) then 'BOOKED'
                    when exists (select 1 from taken) or exists (select 1 from offering) then 'SLOT_TAKEN'
                    else 'REVISION_MOVED' end as outcome`,
-  params: 14,
+  params: 20,
   prepare: true,
 });
 
 /** What each parameter of the create's single statement holds, by name, in the statement's order. */
 const INSERT_AT_REVISION_PARAMS = [
   'id', 'instructorId', 'instructorUserId', 'studentId', 'serviceId', 'startsAt', 'endsAt', 'durationMinutes', 'lessonMode', 'priceMinor', 'currency', 'notes',
-  'confirmedAt', 'revision', 'eventId', 'topic', 'aggregateId', 'eventType', 'eventVersion', 'envelope',
+  'confirmedAt', 'revision', 'customerId', 'paymentMethodId', 'applicationFeeMinor', 'destinationAccount', 'authorizeAt', 'actionDeadline', 'eventId', 'topic', 'aggregateId', 'eventType', 'eventVersion', 'envelope',
 ] as const;
 
 /** A SQL expression for each value the create's single statement takes (see insertConfirmedAtRevisionSql). */
@@ -187,18 +214,27 @@ const UPCOMING_OF_STUDENT = `select count(*)::int as upcoming from booking
     and ends_at > $2 and status in ('REQUESTED', 'CONFIRMED')`;
 
 export class PostgresBookingUnitOfWork implements BookingUnitOfWork {
+  /** The payments' writes in the same transaction. */
+  readonly payments: PaymentUnitOfWork;
+
   constructor(
     private readonly tx: Sql,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.payments = new PostgresPaymentUnitOfWork(tx, this);
+  }
 
   lockInstructorOffering(instructorId: string): Promise<InstructorOffering | null> {
     return findOffering(this.tx, instructorId, true);
   }
 
   async insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking | null> {
-    const text = `${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) on conflict do nothing returning ${COLUMNS}`;
-    const [row] = await this.tx.query<BookingRow>(text, insertParams(booking, confirmedAt));
+    const text = `with written as (
+        ${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, ${paymentStatusOf('$14')})
+        on conflict do nothing returning ${COLUMNS}),
+      payment as (${insertPaymentFrom('written', 14)} returning 1)
+      select * from written`;
+    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, confirmedAt), ...paymentParams(booking)]);
     return row ? bookingOf(row) : null;
   }
 
@@ -273,7 +309,7 @@ export class PostgresBookingRepository implements BookingRepository {
     const [row] = await this.outbox.appendWith<{ outcome: InsertAtRevision }, object>(
       this.db,
       INSERT_AT_REVISION,
-      [...insertParams(booking, confirmedAt), revision],
+      [...insertParams(booking, confirmedAt), revision, ...paymentParams(booking)],
       event,
     );
     return row!.outcome;

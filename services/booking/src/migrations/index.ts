@@ -3,6 +3,7 @@ import { BookingCalendar1764200000000 } from './1764200000000-booking-calendar';
 import { BookingOutboxEnvelopeText1764400000000 } from './1764400000000-booking-outbox-envelope-text';
 import { BookingDropStudentIdx1764500000000 } from './1764500000000-booking-drop-student-idx';
 import { BookingPayoutAccounts1765100000000 } from './1765100000000-booking-payout-accounts';
+import { BookingPayments1765200000000 } from './1765200000000-booking-payments';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   BookingOutboxEnvelopeText1764400000000,
   BookingDropStudentIdx1764500000000,
   BookingPayoutAccounts1765100000000,
+  BookingPayments1765200000000,
 ];

@@ -6,4 +6,12 @@ export const Mutation: MutationResolvers = {
   cancelBooking: (_, { id, reason }, { caller, lifecycle }) => lifecycle.cancelBooking(caller, id, reason),
   completeBooking: (_, { id }, { caller, lifecycle }) => lifecycle.completeBooking(caller, id),
   markNoShow: (_, { id }, { caller, lifecycle }) => lifecycle.markNoShow(caller, id),
+  startPaymentMethodSetup: async (_, __, { caller, paymentMethods }) => {
+    const setup = await paymentMethods.startSetup(caller);
+    return { setupIntentId: setup.setupIntentId, clientSecret: setup.clientSecret };
+  },
+  retryBookingPayment: async (_, { bookingId, paymentMethodId }, { caller, payments, bookings }) => {
+    await payments.retryPayment(caller, bookingId, paymentMethodId);
+    return bookings.requireVisibleBooking(bookingId);
+  },
 };

@@ -4,4 +4,5 @@ export const Query: QueryResolvers = {
   booking: (_, { id }, { bookings }) => bookings.requireVisibleBooking(id),
   myBookings: (_, { when, first, after }, { bookings }) => bookings.myBookings(when, first, after),
   instructorSchedule: (_, { instructorId, from, to, includeCancelled }, { bookings }) => bookings.instructorSchedule(instructorId, from, to, includeCancelled ?? false),
+  myPaymentMethods: (_, __, { caller, paymentMethods }) => paymentMethods.mine(caller),
 };

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { InstructorConfig } from '../../instructor.config';
 
-/** The official SDK, pointed at STRIPE_API_BASE (api.stripe.com in production, stripe-mock locally). */
+/** The official SDK, pointed at STRIPE_API_BASE (api.stripe.com in production, the project's Stripe emulator locally). */
 export function createStripeClient(config: InstructorConfig['stripe']): Stripe {
   const base = config.apiBase;
   const protocol = base.protocol === 'http:' ? 'http' : 'https';

@@ -1,0 +1,53 @@
+/**
+ * `npm start`'s Stripe step, for local development against the project's Stripe emulator
+ * (STRIPE_API_BASE pointing at it; nothing happens against real Stripe, where webhooks are set up in
+ * the Dashboard): registers the booking and instructor services' webhook endpoints with the secret
+ * they verify with, and completes the onboarding of every Connect account booking knows, so the demo
+ * instructors can be paid. The emulator keeps its state in memory: after it restarts, this runs again
+ * with the next `npm start` (accounts made before the restart are gone there; re-seed with a fresh
+ * database to get new ones).
+ */
+import { DEFAULT_PORTS } from '@instainstru/platform';
+import { withServiceDeps } from './lib/service-deps';
+
+const base = (process.env.STRIPE_API_BASE ?? 'http://127.0.0.1:12120').replace(/\/$/, '');
+const key = process.env.STRIPE_SECRET_KEY ?? 'sk_test_instainstru';
+const secret = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_instainstru_dev_webhook_secret';
+
+async function control(path: string, body: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(`${base}/_emulator${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function main(): Promise<void> {
+  const probe = await fetch(`${base}/_emulator/clock`, { headers: { authorization: `Bearer ${key}` } }).catch(() => null);
+  if (!probe?.ok) {
+    console.log(`stripe: ${base} is not the project's emulator; webhooks are configured in Stripe's Dashboard`);
+    return;
+  }
+  const endpoints = [
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.booking}/webhooks/stripe`, connect: false },
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.instructor}/webhooks/stripe`, connect: false },
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.instructor}/webhooks/stripe`, connect: true },
+  ];
+  const listed = (await (await fetch(`${base}/v1/webhook_endpoints?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data?: { url: string }[] };
+  // Registered together once per emulator start: any of them known means all are.
+  const known = new Set((listed.data ?? []).map((e) => e.url));
+  for (const endpoint of endpoints) {
+    if (known.has(endpoints[0]!.url)) break;
+    const answer = await control('/webhook_endpoints', { ...endpoint, secret });
+    if (!answer.ok) throw new Error(`could not register ${endpoint.url}: ${answer.status} ${await answer.text()}`);
+  }
+  const accounts = await withServiceDeps('booking', (deps) =>
+    deps.db.query<{ stripe_account_id: string }>(`select stripe_account_id from instructor_payout_account where stripe_account_id is not null`),
+  );
+  let onboarded = 0;
+  for (const { stripe_account_id: id } of accounts) {
+    if ((await control(`/accounts/${id}/onboard`)).ok) onboarded += 1;
+  }
+  console.log(`stripe: emulator webhooks registered; ${onboarded} of ${accounts.length} instructor payout accounts onboarded`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+import type { NewEvent } from '@instainstru/events';
+import type { Booking, BookingTransition } from './booking.types';
+import type { Payment, SavedPaymentMethod } from './payment.types';
+
+/** A PaymentIntent as the payments flow reads it from the provider. */
+export interface IntentState {
+  id: string;
+  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'canceled';
+  amountCapturable: number;
+  amountReceived: number;
+  captureBefore: Date | null;
+  clientSecret: string | null;
+  bookingId: string | null;
+  lastError: { code: string; declineCode: string | null; message: string } | null;
+}
+
+export interface AuthorizationRequest {
+  bookingId: string;
+  attempt: number;
+  customerId: string;
+  paymentMethodId: string;
+  amountMinor: number;
+  currency: string;
+  applicationFeeMinor: number;
+  destinationAccount: string;
+  /** The intent of an earlier attempt, confirmed again instead of making a new one. */
+  existingIntentId: string | null;
+  idempotencyKey: string;
+}
+
+export type AuthorizationOutcome =
+  | { kind: 'AUTHORIZED'; intent: IntentState }
+  | { kind: 'DECLINED'; intentId: string | null; code: string; declineCode: string | null; message: string; clientSecret: string | null };
+
+export type CaptureOutcome = { kind: 'CAPTURED'; amountMinor: number } | { kind: 'NOT_CAPTURABLE'; intent: IntentState | null };
+
+/**
+ * The payment provider (Stripe). Every mutating call carries the idempotency key it is given; a
+ * provider that cannot be reached throws PaymentProviderUnavailable, and the caller tries again
+ * with the same key.
+ */
+export interface PaymentProvider {
+  createCustomer(studentId: string, idempotencyKey: string): Promise<string>;
+  startSetup(customerId: string, idempotencyKey: string): Promise<{ setupIntentId: string; clientSecret: string }>;
+  paymentMethodsOf(customerId: string): Promise<SavedPaymentMethod[]>;
+  paymentMethod(id: string): Promise<SavedPaymentMethod | null>;
+  authorize(request: AuthorizationRequest): Promise<AuthorizationOutcome>;
+  capture(request: { paymentIntentId: string; amountMinor: number; applicationFeeMinor: number; idempotencyKey: string }): Promise<CaptureOutcome>;
+  /** Cancels an uncaptured intent; an intent already canceled counts as done. */
+  cancel(paymentIntentId: string, idempotencyKey: string): Promise<IntentState>;
+  intent(id: string): Promise<IntentState | null>;
+  /** Every intent the provider holds for a booking of this customer (found by the booking id in its metadata). */
+  intentsOfBooking(customerId: string, bookingId: string): Promise<IntentState[]>;
+}
+
+/** A payment's changes, written with a compare-and-set on its version. */
+export type PaymentChange = Partial<Omit<Payment, 'bookingId' | 'studentId' | 'customerId' | 'version' | 'updatedAt'>>;
+
+/** The payments' side of one database transaction (with the booking's, and the outbox). */
+export interface PaymentUnitOfWork {
+  lockPayment(bookingId: string): Promise<Payment | null>;
+  /** Writes the change when the payment is still at `expectedVersion`; the booking's payment_status follows. */
+  updatePayment(payment: Payment, change: PaymentChange): Promise<Payment | null>;
+  /** Locks up to `limit` payments whose next step is due at `now` (others skip them). */
+  lockDue(kind: 'AUTHORIZE' | 'COMMAND' | 'DEADLINE', now: Date, limit: number): Promise<Payment[]>;
+  findBooking(id: string): Promise<Booking | null>;
+  transitionBooking(id: string, change: BookingTransition): Promise<Booking | null>;
+  publish(event: NewEvent<object>): Promise<void>;
+}
+
+export interface PaymentRepository {
+  customerOf(studentId: string): Promise<string | null>;
+  /** Records the student's customer; answers the one recorded first when two calls raced. */
+  saveCustomer(studentId: string, customerId: string): Promise<string>;
+  findPayment(bookingId: string): Promise<Payment | null>;
+  /** Many bookings' payments at once (a page of bookings). */
+  paymentsOf(bookingIds: readonly string[]): Promise<Payment[]>;
+  /** Whether a provider event id was recorded (handled before). */
+  providerEventSeen(eventId: string): Promise<boolean>;
+  /** Records a provider event id; false when it was recorded before (a redelivery). */
+  rememberProviderEvent(eventId: string, type: string): Promise<boolean>;
+  /** Payments in flight or authorised, for reconciliation (oldest update first). */
+  unsettled(updatedBefore: Date, limit: number): Promise<Payment[]>;
+  paymentByIntent(paymentIntentId: string): Promise<Payment | null>;
+  transaction<T>(work: (unitOfWork: PaymentUnitOfWork) => Promise<T>): Promise<T>;
+}

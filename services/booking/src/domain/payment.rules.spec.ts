@@ -1,0 +1,66 @@
+import { actionDeadline, applicationFee, authorizationTime, declineKind, DEFAULT_PAYMENT_TERMS, nextRetryAt, voidingStatus } from './payment.rules';
+import type { Payment } from './payment.types';
+
+const terms = DEFAULT_PAYMENT_TERMS;
+const hours = (n: number) => n * 3_600_000;
+
+describe('the platform fee', () => {
+  it('is basis points of the amount, rounded half up, never above the amount', () => {
+    expect(applicationFee(6500, 1500)).toBe(975);
+    expect(applicationFee(3333, 1500)).toBe(500); // 499.95 → 500
+    expect(applicationFee(3329, 1500)).toBe(499); // 499.35 → 499
+    expect(applicationFee(0, 1500)).toBe(0);
+    expect(applicationFee(100, 10_000)).toBe(100);
+  });
+});
+
+describe('when the card is authorised and when the student must have acted', () => {
+  const now = new Date('2030-05-01T12:00:00Z');
+
+  it('authorises 24 h before the start, or at once for a lesson sooner', () => {
+    expect(authorizationTime(new Date(now.getTime() + hours(72)), now, terms)).toEqual(new Date(now.getTime() + hours(48)));
+    expect(authorizationTime(new Date(now.getTime() + hours(24)), now, terms)).toEqual(now);
+    expect(authorizationTime(new Date(now.getTime() + hours(3)), now, terms)).toEqual(now);
+  });
+
+  it('cancels unresolved payments 12 h before the start; a lesson booked later gets half an hour, never past its start', () => {
+    expect(actionDeadline(new Date(now.getTime() + hours(72)), now, terms)).toEqual(new Date(now.getTime() + hours(60)));
+    expect(actionDeadline(new Date(now.getTime() + hours(6)), now, terms)).toEqual(new Date(now.getTime() + hours(0.5)));
+    expect(actionDeadline(new Date(now.getTime() + hours(0.25)), now, terms)).toEqual(new Date(now.getTime() + hours(0.25)));
+  });
+});
+
+describe('declines', () => {
+  it('tells soft declines (retried) from hard ones and authentication (the student acts)', () => {
+    expect(declineKind('card_declined', 'insufficient_funds')).toBe('SOFT');
+    expect(declineKind('card_declined', 'try_again_later')).toBe('SOFT');
+    expect(declineKind('card_declined', 'generic_decline')).toBe('HARD');
+    expect(declineKind('card_declined', 'stolen_card')).toBe('HARD');
+    expect(declineKind('expired_card', null)).toBe('HARD');
+    expect(declineKind('authentication_required', null)).toBe('AUTHENTICATION');
+    expect(declineKind('card_declined', 'authentication_required')).toBe('AUTHENTICATION');
+  });
+
+  it('retries after 5, 20 and 80 minutes, then stops; never past the deadline', () => {
+    const now = new Date('2030-05-01T12:00:00Z');
+    const far = new Date(now.getTime() + hours(48));
+    expect(nextRetryAt(1, now, far, terms)).toEqual(new Date(now.getTime() + 5 * 60_000));
+    expect(nextRetryAt(2, now, far, terms)).toEqual(new Date(now.getTime() + 20 * 60_000));
+    expect(nextRetryAt(3, now, far, terms)).toEqual(new Date(now.getTime() + 80 * 60_000));
+    expect(nextRetryAt(4, now, far, terms)).toBeNull();
+    expect(nextRetryAt(1, now, new Date(now.getTime() + 60_000), terms)).toBeNull();
+  });
+});
+
+describe('a cancelled booking’s payment', () => {
+  const payment = (status: Payment['status'], paymentIntentId: string | null = null) => ({ status, paymentIntentId }) as Payment;
+
+  it('is voided at once when nothing was authorised, through Stripe otherwise, and left alone once settled', () => {
+    expect(voidingStatus(payment('SCHEDULED'))).toBe('VOIDED');
+    expect(voidingStatus(payment('AUTHORIZING'))).toBe('VOIDING');
+    expect(voidingStatus(payment('ACTION_REQUIRED', 'pi_1'))).toBe('VOIDING');
+    expect(voidingStatus(payment('AUTHORIZED', 'pi_1'))).toBe('VOIDING');
+    expect(voidingStatus(payment('CAPTURED', 'pi_1'))).toBeNull();
+    expect(voidingStatus(payment('VOIDED'))).toBeNull();
+  });
+});

@@ -1,0 +1,107 @@
+import type { Payment, PaymentStatus } from './payment.types';
+
+/** Payment settings (see booking.config.ts for the variables that set them). */
+export interface PaymentTerms {
+  /** How long before the start the card is authorised (24 h). */
+  authorizationLeadMinutes: number;
+  /** How long before the start an unresolved payment cancels the booking (12 h). */
+  actionDeadlineMinutes: number;
+  /** The platform's fee, in basis points of the lesson price (1500 = 15 %). */
+  platformFeeBps: number;
+  /** Soft declines retried before the student is asked to act. */
+  softDeclineRetries: number;
+  /** The first retry's delay after a soft decline; each next one is four times longer. */
+  retryBaseSeconds: number;
+  /** How long a Stripe call in flight may take before its command is sent again. */
+  leaseSeconds: number;
+}
+
+export const DEFAULT_PAYMENT_TERMS: PaymentTerms = {
+  authorizationLeadMinutes: 24 * 60,
+  actionDeadlineMinutes: 12 * 60,
+  platformFeeBps: 1500,
+  softDeclineRetries: 3,
+  retryBaseSeconds: 300,
+  leaseSeconds: 120,
+};
+
+/** A lesson booked closer to its start than the deadline still gives the student this long to act. */
+const LATE_BOOKING_GRACE_MS = 30 * 60_000;
+
+/** The platform fee on an amount: basis points, rounded half up to a whole minor unit, never more than the amount. */
+export function applicationFee(amountMinor: number, feeBps: number): number {
+  return Math.min(amountMinor, Math.floor((amountMinor * feeBps + 5000) / 10_000));
+}
+
+/** When the card is authorised: lead time before the start, or at once when that has passed. */
+export function authorizationTime(startsAt: Date, now: Date, terms: PaymentTerms): Date {
+  const due = startsAt.getTime() - terms.authorizationLeadMinutes * 60_000;
+  return new Date(Math.max(due, now.getTime()));
+}
+
+/**
+ * When an unresolved payment cancels the booking: the deadline before the start, or, for a lesson
+ * booked after that, a short grace from now (never after the start).
+ */
+export function actionDeadline(startsAt: Date, now: Date, terms: PaymentTerms): Date {
+  const deadline = startsAt.getTime() - terms.actionDeadlineMinutes * 60_000;
+  if (deadline > now.getTime()) return new Date(deadline);
+  return new Date(Math.min(startsAt.getTime(), now.getTime() + LATE_BOOKING_GRACE_MS));
+}
+
+/** How a refused authorisation is handled: retried (soft), or left to the student (authentication, hard). */
+export type DeclineKind = 'SOFT' | 'HARD' | 'AUTHENTICATION';
+
+/**
+ * Stripe's decline codes that may succeed on a later try without the student doing anything
+ * (Stripe's documentation: "the payment can be attempted again").
+ */
+const SOFT_DECLINES = new Set([
+  'insufficient_funds',
+  'processing_error',
+  'try_again_later',
+  'issuer_not_available',
+  'reenter_transaction',
+  'approve_with_id',
+  'card_velocity_exceeded',
+  'withdrawal_count_limit_exceeded',
+]);
+
+export function declineKind(code: string, declineCode: string | null): DeclineKind {
+  if (code === 'authentication_required' || declineCode === 'authentication_required') return 'AUTHENTICATION';
+  if (SOFT_DECLINES.has(declineCode ?? '') || SOFT_DECLINES.has(code)) return 'SOFT';
+  return 'HARD';
+}
+
+/**
+ * When the next try after `attempt` soft declines happens: base × 4^(attempt − 1); null when the
+ * retries are used up or the try would fall after the deadline (the student is asked instead).
+ */
+export function nextRetryAt(attempt: number, now: Date, deadline: Date, terms: PaymentTerms): Date | null {
+  if (attempt > terms.softDeclineRetries) return null;
+  const at = new Date(now.getTime() + terms.retryBaseSeconds * 1000 * 4 ** (attempt - 1));
+  return at < deadline ? at : null;
+}
+
+/** The idempotency key of one authorisation attempt of a booking: a retry of the same attempt reaches the same PaymentIntent. */
+export const authorizationKey = (bookingId: string, attempt: number) => `booking-${bookingId}-authorize-${attempt}`;
+export const captureKey = (bookingId: string) => `booking-${bookingId}-capture`;
+export const voidKey = (bookingId: string, paymentIntentId: string) => `booking-${bookingId}-void-${paymentIntentId}`;
+export const customerKey = (studentId: string) => `student-${studentId}-customer`;
+
+/** Statuses a cancelled booking's payment leaves for VOIDING (a live or possible authorisation) or VOIDED at once. */
+export function voidingStatus(payment: Payment): PaymentStatus | null {
+  switch (payment.status) {
+    case 'SCHEDULED':
+      return payment.paymentIntentId ? 'VOIDING' : 'VOIDED';
+    case 'AUTHORIZING':
+    case 'ACTION_REQUIRED':
+    case 'AUTHORIZED':
+      return 'VOIDING';
+    default:
+      return null;
+  }
+}
+
+/** Whether the student can act on the payment now (give a card, complete authentication). */
+export const awaitsStudent = (payment: Payment) => payment.status === 'ACTION_REQUIRED';

@@ -1,0 +1,305 @@
+import { hasRole, isUuid, type Caller, type Logger } from '@instainstru/platform';
+import { BookingError, BookingErrorCode } from './booking.errors';
+import { bookingEventFor } from './booking.events';
+import type { Clock } from './booking.ports';
+import type { Booking } from './booking.types';
+import { paymentCommand, paymentFact } from './payment.events';
+import type { IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
+import { authorizationKey, captureKey, declineKind, nextRetryAt, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
+import type { Payment } from './payment.types';
+import type { PaymentMethods } from './payment-methods.service';
+
+const LIVE_INTENT = new Set<IntentState['status']>(['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing']);
+
+/**
+ * A booking's payment after it was written SCHEDULED with the booking (DESIGN §5). Every step is a
+ * compare-and-set on the payment's row in a transaction that also appends its events; every call
+ * to Stripe happens between transactions, driven by a command event (`payment.*-due`) the worker
+ * consumes, with an idempotency key per booking (and attempt). A worker that dies mid-call leaves
+ * the payment in progress with a lease (`next_attempt_at`): when it runs out the command is sent
+ * again, and the same key reaches the same PaymentIntent, so a booking never has two live
+ * authorisations.
+ */
+export class Payments {
+  constructor(
+    private readonly repository: PaymentRepository,
+    private readonly provider: PaymentProvider,
+    private readonly methods: PaymentMethods,
+    private readonly terms: PaymentTerms,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  private lease(now: Date): Date {
+    return new Date(now.getTime() + this.terms.leaseSeconds * 1000);
+  }
+
+  /** Writes a change and its event(s); a payment changed meanwhile is left as it is (null). */
+  private async change(uow: PaymentUnitOfWork, payment: Payment, change: PaymentChange, now: Date, fact?: Parameters<typeof paymentFact>[0]): Promise<Payment | null> {
+    const changed = await uow.updatePayment(payment, change);
+    if (!changed) return null;
+    if (fact) await uow.publish(paymentFact(fact, changed, now));
+    const command = change.status || change.attempt !== undefined ? paymentCommand(changed, now) : null;
+    if (command && changed.nextAttemptAt && changed.nextAttemptAt > now) await uow.publish(command);
+    return changed;
+  }
+
+  /**
+   * The payment follows its booking, in the booking's transaction: a cancelled booking's
+   * authorisation is voided (nothing to call when none was made), a completed or no-show lesson is
+   * captured once authorised.
+   */
+  async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<void> {
+    const payment = await uow.lockPayment(booking.id);
+    if (!payment) return;
+    if (booking.status === 'CANCELLED') {
+      const to = voidingStatus(payment);
+      if (to === 'VOIDED') await this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
+      else if (to === 'VOIDING') await this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
+    } else if ((booking.status === 'COMPLETED' || booking.status === 'NO_SHOW') && payment.status === 'AUTHORIZED') {
+      await this.change(uow, payment, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
+    }
+  }
+
+  /**
+   * The scheduler's pass: authorisations that became due, commands whose lease ran out (or whose
+   * retry is due), and payments still unresolved at their deadline (the booking is cancelled by the
+   * system and the slot released). Returns how many payments it moved.
+   */
+  async sendDue(batchSize = 100): Promise<number> {
+    const now = this.clock();
+    let moved = 0;
+    moved += await this.repository.transaction(async (uow) => {
+      let n = 0;
+      for (const payment of await uow.lockDue('AUTHORIZE', now, batchSize)) {
+        if (await this.change(uow, payment, { status: 'AUTHORIZING', attempt: payment.attempt + 1, nextAttemptAt: this.lease(now) }, now)) n += 1;
+      }
+      for (const payment of await uow.lockDue('COMMAND', now, batchSize)) {
+        const changed = await uow.updatePayment(payment, { nextAttemptAt: this.lease(now) });
+        const command = changed && paymentCommand(changed, now);
+        if (command) await uow.publish(command);
+        if (changed) n += 1;
+      }
+      return n;
+    });
+    moved += await this.repository.transaction(async (uow) => {
+      let n = 0;
+      for (const payment of await uow.lockDue('DEADLINE', now, batchSize)) {
+        if (await this.cancelForNonPayment(uow, payment, now)) n += 1;
+      }
+      return n;
+    });
+    return moved;
+  }
+
+  private async cancelForNonPayment(uow: PaymentUnitOfWork, payment: Payment, now: Date): Promise<boolean> {
+    const booking = await uow.findBooking(payment.bookingId);
+    if (booking?.status === 'CONFIRMED') {
+      const cancelled = await uow.transitionBooking(booking.id, { from: 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy: 'SYSTEM', reason: 'The payment was not authorised in time' });
+      if (cancelled) await uow.publish(bookingEventFor(cancelled)!);
+    }
+    const failure = { code: 'payment_not_authorized', message: payment.failure?.message ?? 'The payment was not authorised before the deadline' };
+    // An authorisation still in flight may yet succeed: VOIDING cancels whatever it made.
+    if (payment.status === 'AUTHORIZING') return (await this.change(uow, payment, { status: 'VOIDING', failure, action: null, nextAttemptAt: this.lease(now) }, now)) !== null;
+    return (await this.change(uow, payment, { status: 'FAILED', failure, action: null, nextAttemptAt: null }, now, 'payment.failed')) !== null;
+  }
+
+  /** `payment.authorization-due`: one authorisation attempt (skipped when the payment moved on). */
+  async authorize(bookingId: string, attempt: number): Promise<void> {
+    const payment = await this.repository.findPayment(bookingId);
+    if (!payment || payment.status !== 'AUTHORIZING' || payment.attempt !== attempt) return;
+    const outcome = await this.provider.authorize({
+      bookingId,
+      attempt,
+      customerId: payment.customerId,
+      paymentMethodId: payment.paymentMethodId,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      applicationFeeMinor: payment.applicationFeeMinor,
+      destinationAccount: payment.destinationAccount,
+      existingIntentId: payment.paymentIntentId,
+      idempotencyKey: authorizationKey(bookingId, attempt),
+    });
+    await this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(bookingId);
+      if (!current) return;
+      if (outcome.kind === 'AUTHORIZED') return this.authorized(uow, current, outcome.intent, attempt, now);
+      if (current.status !== 'AUTHORIZING' || current.attempt !== attempt) {
+        if (outcome.intentId && !current.paymentIntentId) await uow.updatePayment(current, { paymentIntentId: outcome.intentId });
+        return;
+      }
+      const failure = { code: outcome.declineCode ?? outcome.code, message: outcome.message };
+      const kind = declineKind(outcome.code, outcome.declineCode);
+      const intent = { paymentIntentId: outcome.intentId ?? current.paymentIntentId };
+      if (kind === 'SOFT') {
+        const retryAt = nextRetryAt(attempt, now, current.actionDeadline, this.terms);
+        if (retryAt) {
+          await uow.updatePayment(current, { ...intent, attempt: attempt + 1, nextAttemptAt: retryAt, failure });
+          this.logger.info({ bookingId, attempt, declineCode: outcome.declineCode, retryAt }, 'authorisation soft-declined; retrying later');
+          return;
+        }
+      }
+      const action = kind === 'AUTHENTICATION' ? { type: 'AUTHENTICATE' as const, clientSecret: outcome.clientSecret } : { type: 'NEW_PAYMENT_METHOD' as const, clientSecret: null };
+      await this.change(uow, current, { ...intent, status: 'ACTION_REQUIRED', action, failure, nextAttemptAt: null }, now, 'payment.action-required');
+    });
+  }
+
+  /** An intent found authorised: recorded, captured at once if the lesson is already over, voided if no longer wanted. */
+  private async authorized(uow: PaymentUnitOfWork, current: Payment, intent: IntentState, attempt: number | null, now: Date): Promise<void> {
+    const expected = current.status === 'AUTHORIZING' && (attempt === null || current.attempt === attempt);
+    if (expected || current.status === 'ACTION_REQUIRED') {
+      const booking = await uow.findBooking(current.bookingId);
+      const over = booking?.status === 'COMPLETED' || booking?.status === 'NO_SHOW';
+      const recorded = {
+        paymentIntentId: intent.id,
+        authorizedAmountMinor: intent.amountCapturable,
+        captureBefore: intent.captureBefore,
+        authorizedAt: now,
+        action: null,
+        failure: null,
+      };
+      const done = await this.change(uow, current, { ...recorded, status: 'AUTHORIZED', nextAttemptAt: null }, now, 'payment.authorized');
+      if (done && over) await this.change(uow, done, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
+      return;
+    }
+    if (current.status === 'AUTHORIZED' || current.status === 'CAPTURING' || current.status === 'CAPTURED') return;
+    // Cancelled meanwhile (VOIDING, VOIDED, FAILED): the authorisation just made must not stay.
+    if (current.paymentIntentId === intent.id && current.status === 'VOIDING') return;
+    await this.change(uow, current, { paymentIntentId: intent.id, status: 'VOIDING', nextAttemptAt: this.lease(now) }, now);
+  }
+
+  /** `payment.capture-due`: captures the authorisation; an expired or cancelled one is never captured (FAILED). */
+  async capture(bookingId: string): Promise<void> {
+    const payment = await this.repository.findPayment(bookingId);
+    if (!payment || payment.status !== 'CAPTURING' || !payment.paymentIntentId) return;
+    const amount = payment.authorizedAmountMinor ?? payment.amountMinor;
+    const outcome = await this.provider.capture({
+      paymentIntentId: payment.paymentIntentId,
+      amountMinor: amount,
+      applicationFeeMinor: Math.min(payment.applicationFeeMinor, amount),
+      idempotencyKey: captureKey(bookingId),
+    });
+    await this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(bookingId);
+      if (!current || current.status !== 'CAPTURING') return;
+      if (outcome.kind === 'CAPTURED' || outcome.intent?.status === 'succeeded') {
+        const captured = outcome.kind === 'CAPTURED' ? outcome.amountMinor : outcome.intent!.amountReceived;
+        await this.change(uow, current, { status: 'CAPTURED', capturedAmountMinor: captured, capturedAt: now, nextAttemptAt: null }, now, 'payment.captured');
+        return;
+      }
+      const code = outcome.intent?.status === 'canceled' ? 'authorization_expired' : 'not_capturable';
+      this.logger.error({ bookingId, paymentIntentId: current.paymentIntentId, intentStatus: outcome.intent?.status ?? 'missing' }, 'authorisation could not be captured');
+      await this.change(uow, current, { status: 'FAILED', failure: { code, message: 'The authorisation was no longer capturable' }, nextAttemptAt: null }, now, 'payment.failed');
+    });
+  }
+
+  /** `payment.void-due`: cancels every live intent of the booking, then records VOIDED. */
+  async void(bookingId: string): Promise<void> {
+    const payment = await this.repository.findPayment(bookingId);
+    if (!payment || payment.status !== 'VOIDING') return;
+    const intents = payment.paymentIntentId
+      ? [await this.provider.intent(payment.paymentIntentId)].filter((i): i is IntentState => i !== null)
+      : await this.provider.intentsOfBooking(payment.customerId, bookingId);
+    let captured = false;
+    for (const intent of intents) {
+      if (intent.status === 'succeeded') captured = true;
+      else if (LIVE_INTENT.has(intent.status)) await this.provider.cancel(intent.id, voidKey(bookingId, intent.id));
+    }
+    await this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(bookingId);
+      if (!current || current.status !== 'VOIDING') return;
+      if (captured) {
+        // Captured before the cancellation reached Stripe: refunds follow the cancellation policy.
+        this.logger.error({ bookingId }, 'a cancelled booking was already captured; left for a refund');
+        await this.change(uow, current, { status: 'CAPTURED', capturedAt: now, nextAttemptAt: null }, now, 'payment.captured');
+        return;
+      }
+      const failed = current.failure?.code === 'payment_not_authorized';
+      await this.change(uow, current, { status: failed ? 'FAILED' : 'VOIDED', voidedAt: now, nextAttemptAt: null }, now, failed ? 'payment.failed' : 'payment.voided');
+    });
+  }
+
+  /**
+   * What Stripe says about an intent now (a webhook, or reconciliation), applied to the payment
+   * whatever order the news came in: authorised after the student authenticated, or no longer
+   * capturable (expired): re-authorised while the lesson is ahead, FAILED once it is over.
+   */
+  async applyIntent(intentId: string): Promise<'applied' | 'unchanged' | 'unknown'> {
+    const payment = await this.repository.paymentByIntent(intentId);
+    if (!payment) return 'unknown';
+    const intent = await this.provider.intent(intentId);
+    if (!intent) return 'unknown';
+    return this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(payment.bookingId);
+      if (!current || current.paymentIntentId !== intentId) return 'unchanged';
+      if (intent.status === 'requires_capture' && (current.status === 'ACTION_REQUIRED' || current.status === 'AUTHORIZING')) {
+        await this.authorized(uow, current, intent, null, now);
+        return 'applied';
+      }
+      if (intent.status === 'canceled' && current.status === 'AUTHORIZED') {
+        const booking = await uow.findBooking(current.bookingId);
+        if (booking?.status === 'CONFIRMED' && now < current.actionDeadline) {
+          // The hold lapsed before the lesson: authorise again with a new PaymentIntent.
+          await this.change(uow, current, { status: 'AUTHORIZING', paymentIntentId: null, attempt: current.attempt + 1, nextAttemptAt: this.lease(now), authorizedAmountMinor: null, captureBefore: null }, now);
+        } else {
+          await this.change(uow, current, { status: 'FAILED', failure: { code: 'authorization_expired', message: 'The authorisation expired before it was captured' }, nextAttemptAt: null }, now, 'payment.failed');
+        }
+        return 'applied';
+      }
+      return 'unchanged';
+    });
+  }
+
+  /**
+   * The student resolves a payment that needs them: with another saved card (authorised again at
+   * once), or, without one, after completing authentication (the intent is read back from Stripe).
+   */
+  async retryPayment(caller: Caller, bookingId: string, paymentMethodId: string | null | undefined): Promise<Payment> {
+    if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to pay for your booking');
+    const notFound = new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${bookingId.slice(0, 64)}"`, { id: bookingId.slice(0, 64) });
+    if (!isUuid(bookingId)) throw notFound;
+    const payment = await this.repository.findPayment(bookingId);
+    if (!payment || (payment.studentId !== caller.userId && !hasRole(caller, 'admin'))) throw notFound;
+    if (payment.status !== 'ACTION_REQUIRED') {
+      throw new BookingError(BookingErrorCode.PaymentNotActionable, `The payment is ${payment.status.toLowerCase().replace('_', ' ')}; there is nothing to retry`, { status: payment.status });
+    }
+    if (!paymentMethodId) {
+      if (payment.paymentIntentId) await this.applyIntent(payment.paymentIntentId);
+      return (await this.repository.findPayment(bookingId))!;
+    }
+    const method = await this.methods.requireUsable(payment.studentId, paymentMethodId);
+    return this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(bookingId);
+      if (!current || current.status !== 'ACTION_REQUIRED') throw new BookingError(BookingErrorCode.PaymentNotActionable, 'The payment changed meanwhile; read it again', { status: current?.status ?? 'NONE' });
+      const changed = await this.change(uow, current, { status: 'AUTHORIZING', paymentMethodId: method.id, attempt: current.attempt + 1, nextAttemptAt: this.lease(now), action: null }, now);
+      return changed ?? current;
+    });
+  }
+
+  /**
+   * Reconciliation: payments in progress or authorised, untouched for a while, compared with Stripe
+   * and repaired (a lost webhook cannot leave a booking stuck). Returns how many drifted.
+   */
+  async reconcile(olderThanMs: number, batchSize = 100): Promise<number> {
+    const before = new Date(this.clock().getTime() - olderThanMs);
+    let drifted = 0;
+    for (const payment of await this.repository.unsettled(before, batchSize)) {
+      const outcome = await this.applyIntent(payment.paymentIntentId!);
+      if (outcome === 'applied') {
+        drifted += 1;
+        this.logger.warn({ bookingId: payment.bookingId, paymentIntentId: payment.paymentIntentId, status: payment.status }, 'payment drifted from Stripe; repaired');
+      }
+    }
+    return drifted;
+  }
+
+  /** A booking's payment as its student, its instructor or an admin may see it. */
+  paymentOf(bookingId: string): Promise<Payment | null> {
+    return this.repository.findPayment(bookingId);
+  }
+}

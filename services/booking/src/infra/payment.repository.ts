@@ -1,0 +1,218 @@
+import type { NewEvent } from '@instainstru/events';
+import type { Database, Sql } from '@instainstru/platform';
+import type { PaymentChange, PaymentRepository, PaymentUnitOfWork } from '../domain/payment.ports';
+import type { BookingRepository } from '../domain/booking.ports';
+import type { Booking, BookingTransition } from '../domain/booking.types';
+import type { Payment, PaymentStatus } from '../domain/payment.types';
+
+/** The booking side of the transaction the payment's writes share. */
+interface BookingWrites {
+  findById(id: string): Promise<Booking | null>;
+  transition(id: string, change: BookingTransition): Promise<Booking | null>;
+  publish(event: NewEvent<object>): Promise<void>;
+}
+
+interface PaymentRow {
+  booking_id: string;
+  status: PaymentStatus;
+  student_user_id: string;
+  stripe_customer_id: string;
+  payment_method_id: string;
+  amount_minor: number;
+  currency: string;
+  application_fee_minor: number;
+  destination_account: string;
+  authorize_at: Date;
+  action_deadline: Date;
+  attempt: number;
+  next_attempt_at: Date | null;
+  payment_intent_id: string | null;
+  authorized_amount_minor: number | null;
+  captured_amount_minor: number | null;
+  capture_before: Date | null;
+  authorized_at: Date | null;
+  captured_at: Date | null;
+  voided_at: Date | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  action_type: 'AUTHENTICATE' | 'NEW_PAYMENT_METHOD' | null;
+  action_client_secret: string | null;
+  version: number;
+  updated_at: Date;
+}
+
+export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
+  application_fee_minor, destination_account, authorize_at, action_deadline, attempt, next_attempt_at, payment_intent_id,
+  authorized_amount_minor, captured_amount_minor, capture_before, authorized_at, captured_at, voided_at, failure_code,
+  failure_message, action_type, action_client_secret, version, updated_at`;
+
+export function paymentOf(row: PaymentRow): Payment {
+  return {
+    bookingId: row.booking_id,
+    status: row.status,
+    studentId: row.student_user_id,
+    customerId: row.stripe_customer_id,
+    paymentMethodId: row.payment_method_id,
+    amountMinor: row.amount_minor,
+    currency: row.currency,
+    applicationFeeMinor: row.application_fee_minor,
+    destinationAccount: row.destination_account,
+    authorizeAt: row.authorize_at,
+    actionDeadline: row.action_deadline,
+    attempt: row.attempt,
+    nextAttemptAt: row.next_attempt_at,
+    paymentIntentId: row.payment_intent_id,
+    authorizedAmountMinor: row.authorized_amount_minor,
+    capturedAmountMinor: row.captured_amount_minor,
+    captureBefore: row.capture_before,
+    authorizedAt: row.authorized_at,
+    capturedAt: row.captured_at,
+    voidedAt: row.voided_at,
+    failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : null,
+    action: row.action_type ? { type: row.action_type, clientSecret: row.action_client_secret } : null,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Each changeable field's column(s): failure and action are two columns each. */
+function columnsOf(change: PaymentChange): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  const simple: Record<string, string> = {
+    status: 'status',
+    paymentMethodId: 'payment_method_id',
+    amountMinor: 'amount_minor',
+    currency: 'currency',
+    applicationFeeMinor: 'application_fee_minor',
+    destinationAccount: 'destination_account',
+    authorizeAt: 'authorize_at',
+    actionDeadline: 'action_deadline',
+    attempt: 'attempt',
+    nextAttemptAt: 'next_attempt_at',
+    paymentIntentId: 'payment_intent_id',
+    authorizedAmountMinor: 'authorized_amount_minor',
+    capturedAmountMinor: 'captured_amount_minor',
+    captureBefore: 'capture_before',
+    authorizedAt: 'authorized_at',
+    capturedAt: 'captured_at',
+    voidedAt: 'voided_at',
+  };
+  for (const [key, value] of Object.entries(change)) {
+    if (key === 'failure') {
+      const f = value as Payment['failure'];
+      out.push(['failure_code', f?.code.slice(0, 100) ?? null], ['failure_message', f?.message.slice(0, 500) ?? null]);
+    } else if (key === 'action') {
+      const a = value as Payment['action'];
+      out.push(['action_type', a?.type ?? null], ['action_client_secret', a?.clientSecret ?? null]);
+    } else if (simple[key]) {
+      out.push([simple[key]!, value]);
+    }
+  }
+  return out;
+}
+
+const DUE: Record<'AUTHORIZE' | 'COMMAND' | 'DEADLINE', string> = {
+  AUTHORIZE: `status = 'SCHEDULED' and authorize_at <= $1 order by authorize_at`,
+  COMMAND: `status in ('AUTHORIZING', 'CAPTURING', 'VOIDING') and next_attempt_at <= $1 order by next_attempt_at`,
+  DEADLINE: `status in ('AUTHORIZING', 'ACTION_REQUIRED') and action_deadline <= $1 order by action_deadline`,
+};
+
+export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
+  constructor(
+    private readonly tx: Sql,
+    private readonly bookings: BookingWrites,
+  ) {}
+
+  async lockPayment(bookingId: string): Promise<Payment | null> {
+    const [row] = await this.tx.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where booking_id = $1 for update`, [bookingId]);
+    return row ? paymentOf(row) : null;
+  }
+
+  async updatePayment(payment: Payment, change: PaymentChange): Promise<Payment | null> {
+    const columns = columnsOf(change);
+    const sets = columns.map(([column], i) => `${column} = $${i + 3}`);
+    const [row] = await this.tx.query<PaymentRow>(
+      `with changed as (
+         update booking_payment set ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+          where booking_id = $1 and version = $2 returning ${PAYMENT_COLUMNS}),
+       booking_status as (
+         update booking set payment_status = changed.status, updated_at = now() from changed
+          where booking.id = changed.booking_id and booking.payment_status <> changed.status returning 1)
+       select * from changed`,
+      [payment.bookingId, payment.version, ...columns.map(([, value]) => value)],
+    );
+    return row ? paymentOf(row) : null;
+  }
+
+  async lockDue(kind: 'AUTHORIZE' | 'COMMAND' | 'DEADLINE', now: Date, limit: number): Promise<Payment[]> {
+    const rows = await this.tx.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where ${DUE[kind]} limit $2 for update skip locked`, [now, limit]);
+    return rows.map(paymentOf);
+  }
+
+  findBooking(id: string): Promise<Booking | null> {
+    return this.bookings.findById(id);
+  }
+
+  transitionBooking(id: string, change: BookingTransition): Promise<Booking | null> {
+    return this.bookings.transition(id, change);
+  }
+
+  publish(event: NewEvent<object>): Promise<void> {
+    return this.bookings.publish(event);
+  }
+}
+
+export class PostgresPaymentRepository implements PaymentRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly bookings: BookingRepository,
+  ) {}
+
+  async customerOf(studentId: string): Promise<string | null> {
+    const [row] = await this.db.query<{ stripe_customer_id: string }>(`select stripe_customer_id from payment_customer where student_user_id = $1`, [studentId]);
+    return row?.stripe_customer_id ?? null;
+  }
+
+  async saveCustomer(studentId: string, customerId: string): Promise<string> {
+    await this.db.execute(`insert into payment_customer (student_user_id, stripe_customer_id) values ($1, $2) on conflict do nothing`, [studentId, customerId]);
+    return (await this.customerOf(studentId))!;
+  }
+
+  async findPayment(bookingId: string): Promise<Payment | null> {
+    const [row] = await this.db.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where booking_id = $1`, [bookingId]);
+    return row ? paymentOf(row) : null;
+  }
+
+  async paymentsOf(bookingIds: readonly string[]): Promise<Payment[]> {
+    if (bookingIds.length === 0) return [];
+    const rows = await this.db.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where booking_id = any($1::uuid[])`, [bookingIds]);
+    return rows.map(paymentOf);
+  }
+
+  async providerEventSeen(eventId: string): Promise<boolean> {
+    return (await this.db.query(`select 1 from stripe_webhook_event where event_id = $1`, [eventId])).length > 0;
+  }
+
+  async rememberProviderEvent(eventId: string, type: string): Promise<boolean> {
+    return (await this.db.execute(`insert into stripe_webhook_event (event_id, type) values ($1, $2) on conflict do nothing`, [eventId, type])) === 1;
+  }
+
+  async unsettled(updatedBefore: Date, limit: number): Promise<Payment[]> {
+    const rows = await this.db.query<PaymentRow>(
+      `select ${PAYMENT_COLUMNS} from booking_payment
+        where status in ('AUTHORIZING', 'ACTION_REQUIRED', 'AUTHORIZED', 'CAPTURING', 'VOIDING') and payment_intent_id is not null and updated_at < $1
+        order by updated_at limit $2`,
+      [updatedBefore, limit],
+    );
+    return rows.map(paymentOf);
+  }
+
+  async paymentByIntent(paymentIntentId: string): Promise<Payment | null> {
+    const [row] = await this.db.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where payment_intent_id = $1`, [paymentIntentId]);
+    return row ? paymentOf(row) : null;
+  }
+
+  transaction<T>(work: (unitOfWork: PaymentUnitOfWork) => Promise<T>): Promise<T> {
+    return this.bookings.transaction((unitOfWork) => work(unitOfWork.payments));
+  }
+}

@@ -1,0 +1,180 @@
+import { isStripeAnswer, type Stripe } from '@instainstru/platform';
+import { BookingError, BookingErrorCode } from '../../domain/booking.errors';
+import type { AuthorizationOutcome, AuthorizationRequest, CaptureOutcome, IntentState, PaymentProvider } from '../../domain/payment.ports';
+import type { SavedPaymentMethod } from '../../domain/payment.types';
+import type { RequestGate } from './request-gate';
+
+const unavailable = (operation: string, error: unknown) =>
+  new BookingError(BookingErrorCode.PaymentProviderUnavailable, 'The payment provider could not be reached; try again', { operation, reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+
+function intentOf(pi: Stripe.PaymentIntent): IntentState {
+  const charge = typeof pi.latest_charge === 'object' && pi.latest_charge ? pi.latest_charge : null;
+  const captureBefore = charge?.payment_method_details?.card?.capture_before ?? null;
+  const error = pi.last_payment_error;
+  return {
+    id: pi.id,
+    status: pi.status as IntentState['status'],
+    amountCapturable: pi.amount_capturable,
+    amountReceived: pi.amount_received,
+    captureBefore: captureBefore ? new Date(captureBefore * 1000) : null,
+    clientSecret: pi.client_secret,
+    bookingId: pi.metadata?.bookingId ?? null,
+    lastError: error ? { code: error.code ?? 'card_error', declineCode: error.decline_code ?? null, message: error.message ?? '' } : null,
+  };
+}
+
+function methodOf(pm: Stripe.PaymentMethod): SavedPaymentMethod {
+  return {
+    id: pm.id,
+    brand: pm.card?.brand ?? pm.type,
+    last4: pm.card?.last4 ?? '',
+    expMonth: pm.card?.exp_month ?? 0,
+    expYear: pm.card?.exp_year ?? 0,
+    fingerprint: pm.card?.fingerprint ?? null,
+    customerId: typeof pm.customer === 'string' ? pm.customer : (pm.customer?.id ?? null),
+  };
+}
+
+/**
+ * Stripe as the payment provider: customers, saved cards (SetupIntents), manual-capture
+ * PaymentIntents charged to the instructor's Connect account with the platform fee. Every mutating
+ * call carries the idempotency key it is given; every call waits for the request gate (the
+ * configured Stripe request rate).
+ */
+export class StripePaymentProvider implements PaymentProvider {
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly gate: RequestGate,
+  ) {}
+
+  private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    await this.gate.pass();
+    try {
+      return await work();
+    } catch (error) {
+      if (isStripeAnswer(error)) throw error;
+      throw unavailable(operation, error);
+    }
+  }
+
+  async createCustomer(studentId: string, idempotencyKey: string): Promise<string> {
+    const customer = await this.call('customers.create', () => this.stripe.customers.create({ metadata: { studentId } }, { idempotencyKey }));
+    return customer.id;
+  }
+
+  async startSetup(customerId: string, idempotencyKey: string): Promise<{ setupIntentId: string; clientSecret: string }> {
+    const setup = await this.call('setupIntents.create', () =>
+      this.stripe.setupIntents.create({ customer: customerId, usage: 'off_session', payment_method_types: ['card'] } as Stripe.SetupIntentCreateParams, { idempotencyKey }),
+    );
+    return { setupIntentId: setup.id, clientSecret: setup.client_secret! };
+  }
+
+  async paymentMethodsOf(customerId: string): Promise<SavedPaymentMethod[]> {
+    const list = await this.call('customers.listPaymentMethods', () => this.stripe.customers.listPaymentMethods(customerId, { type: 'card', limit: 100 }));
+    return list.data.map(methodOf);
+  }
+
+  async paymentMethod(id: string): Promise<SavedPaymentMethod | null> {
+    try {
+      return methodOf(await this.call('paymentMethods.retrieve', () => this.stripe.paymentMethods.retrieve(id)));
+    } catch (error) {
+      if (isStripeAnswer(error) && (error.statusCode === 404 || error.code === 'resource_missing')) return null;
+      throw error;
+    }
+  }
+
+  async authorize(request: AuthorizationRequest): Promise<AuthorizationOutcome> {
+    const metadata = { bookingId: request.bookingId, attempt: String(request.attempt) };
+    try {
+      const intent = await this.call('paymentIntents.authorize', () =>
+        request.existingIntentId
+          ? this.stripe.paymentIntents.confirm(
+              request.existingIntentId,
+              { payment_method: request.paymentMethodId, off_session: true, expand: ['latest_charge'] },
+              { idempotencyKey: request.idempotencyKey },
+            )
+          : this.stripe.paymentIntents.create(
+              {
+                amount: request.amountMinor,
+                currency: request.currency.toLowerCase(),
+                customer: request.customerId,
+                payment_method: request.paymentMethodId,
+                payment_method_types: ['card'],
+                capture_method: 'manual',
+                confirm: true,
+                off_session: true,
+                transfer_data: { destination: request.destinationAccount },
+                application_fee_amount: request.applicationFeeMinor,
+                metadata,
+                description: `Lesson booking ${request.bookingId}`,
+                expand: ['latest_charge'],
+              } as Stripe.PaymentIntentCreateParams,
+              { idempotencyKey: request.idempotencyKey },
+            ),
+      );
+      if (intent.status === 'requires_capture') return { kind: 'AUTHORIZED', intent: intentOf(intent) };
+      const state = intentOf(intent);
+      return {
+        kind: 'DECLINED',
+        intentId: intent.id,
+        code: intent.status === 'requires_action' ? 'authentication_required' : (state.lastError?.code ?? `unexpected_${intent.status}`),
+        declineCode: state.lastError?.declineCode ?? null,
+        message: state.lastError?.message ?? `The payment is ${intent.status}`,
+        clientSecret: intent.client_secret,
+      };
+    } catch (error) {
+      if (!(isStripeAnswer(error) && error.type === 'StripeCardError')) throw error;
+      const pi = (error.raw as { payment_intent?: Stripe.PaymentIntent } | undefined)?.payment_intent;
+      return {
+        kind: 'DECLINED',
+        intentId: pi?.id ?? null,
+        code: error.code ?? 'card_declined',
+        declineCode: (error as Stripe.errors.StripeCardError).decline_code ?? null,
+        message: error.message,
+        clientSecret: pi?.client_secret ?? null,
+      };
+    }
+  }
+
+  async capture(request: { paymentIntentId: string; amountMinor: number; applicationFeeMinor: number; idempotencyKey: string }): Promise<CaptureOutcome> {
+    try {
+      const intent = await this.call('paymentIntents.capture', () =>
+        this.stripe.paymentIntents.capture(
+          request.paymentIntentId,
+          { amount_to_capture: request.amountMinor, application_fee_amount: request.applicationFeeMinor },
+          { idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      return { kind: 'CAPTURED', amountMinor: intent.amount_received };
+    } catch (error) {
+      if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
+      // Not capturable (expired, canceled, already captured): what the intent is now decides.
+      return { kind: 'NOT_CAPTURABLE', intent: await this.intent(request.paymentIntentId) };
+    }
+  }
+
+  async cancel(paymentIntentId: string, idempotencyKey: string): Promise<IntentState> {
+    try {
+      return intentOf(await this.call('paymentIntents.cancel', () => this.stripe.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey })));
+    } catch (error) {
+      if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
+      const intent = await this.intent(paymentIntentId);
+      if (!intent) throw error;
+      return intent;
+    }
+  }
+
+  async intent(id: string): Promise<IntentState | null> {
+    try {
+      return intentOf(await this.call('paymentIntents.retrieve', () => this.stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] })));
+    } catch (error) {
+      if (isStripeAnswer(error) && error.statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async intentsOfBooking(customerId: string, bookingId: string): Promise<IntentState[]> {
+    const list = await this.call('paymentIntents.list', () => this.stripe.paymentIntents.list({ customer: customerId, limit: 100 }));
+    return list.data.map(intentOf).filter((intent) => intent.bookingId === bookingId);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Payments for the booking testbeds: each test file books against a Stripe world of its own on the
+ * project's emulator (a secret key of its own), with instructors whose Connect accounts are ready,
+ * and students who saved a card through the API (startPaymentMethodSetup, then confirming the
+ * SetupIntent as Stripe.js would).
+ */
+import { type EmulatorWorld, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
+import { loadBookingConfig, type BookingConfig, type BookingModule } from '../../services/booking/src/module';
+
+export const START_PAYMENT_METHOD_SETUP = `mutation { startPaymentMethodSetup { setupIntentId clientSecret } }`;
+
+/** Booking's configuration against `world`, with `overrides`. */
+export function bookingConfigFor(world: EmulatorWorld, overrides: Partial<BookingConfig> = {}, env: Record<string, string> = {}): BookingConfig {
+  return { ...loadBookingConfig({ ...process.env, STRIPE_API_BASE: world.url, STRIPE_SECRET_KEY: world.key, ...env }), ...overrides };
+}
+
+/** Gives instructors a Connect account, onboarded in `world`, as booking's read model knows it. */
+export async function payableInstructors(world: EmulatorWorld, booking: BookingModule, instructorIds: string[]): Promise<Map<string, string>> {
+  const accounts = new Map<string, string>();
+  for (const instructorId of instructorIds) {
+    const stripeAccountId = await world.payableAccount();
+    await booking.applyPayoutAccount({
+      instructorId,
+      stripeAccountId,
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      detailsSubmitted: true,
+      revision: 1_000_000,
+      occurredAt: new Date().toISOString(),
+    });
+    accounts.set(instructorId, stripeAccountId);
+  }
+  return accounts;
+}
+
+export interface SavedCards {
+  /** The card the student with this token saved (saved once, on first use); `card` is a test token such as pm_card_visa. */
+  cardOf(token: string, card?: string): Promise<string>;
+}
+
+/** Saves cards through the API as a student's app does. */
+export function savedCards(stack: Pick<TestStack, 'graphql'>, world: EmulatorWorld): SavedCards {
+  const cards = new Map<string, Promise<string>>();
+  return {
+    cardOf(token, card = 'pm_card_visa') {
+      const key = `${token}|${card}`;
+      let saved = cards.get(key);
+      if (!saved) {
+        saved = (async () => {
+          const result = await stack.graphql(START_PAYMENT_METHOD_SETUP, { token });
+          const setup = (result.body.data as { startPaymentMethodSetup?: { setupIntentId: string } } | null)?.startPaymentMethodSetup;
+          if (!setup) throw new Error(`startPaymentMethodSetup failed: ${JSON.stringify(result.body.errors)}`);
+          return world.confirmSetup(setup.setupIntentId, card);
+        })();
+        cards.set(key, saved);
+      }
+      return saved;
+    },
+  };
+}
+
+/**
+ * The stack's graphql, where a createBooking without a `paymentMethodId` in its input pays with the
+ * signed-in student's saved card (saved on first use): the testbeds' bookings are paid as the app
+ * pays them. A test of PAYMENT_REQUIRED passes `paymentMethodId: null` explicitly.
+ */
+export function payingGraphql(stack: TestStack, cards: SavedCards): (query: string, options?: GraphQLRequestOptions) => Promise<GraphQLResult> {
+  const graphql = stack.graphql.bind(stack);
+  return async (query, options = {}) => {
+    const input = (options.variables as { input?: Record<string, unknown> } | undefined)?.input;
+    if (options.token && input && query.includes('createBooking(') && !('paymentMethodId' in input)) {
+      // A caller who cannot save a card (not a student) books without one and gets the create's own refusal.
+      const paymentMethodId = await cards.cardOf(options.token).catch(() => null);
+      if (paymentMethodId) return graphql(query, { ...options, variables: { ...options.variables, input: { ...input, paymentMethodId } } });
+    }
+    return graphql(query, options);
+  };
+}
