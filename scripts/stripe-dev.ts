@@ -2,8 +2,8 @@
  * `npm start`'s Stripe step, for local development against the project's Stripe emulator
  * (STRIPE_API_BASE pointing at it; nothing happens against real Stripe, where webhooks are set up in
  * the Dashboard): registers the booking and instructor services' webhook endpoints with the secret
- * they verify with, and completes the onboarding of every Connect account booking knows, so the demo
- * instructors can be paid. The emulator keeps its state in memory: after it restarts, this runs again
+ * they verify with, and makes every instructor's Connect account known to it, onboarded (the demo
+ * seed makes account ids without calling Stripe), so the demo instructors can be paid. The emulator keeps its state in memory: after it restarts, this runs again
  * with the next `npm start` (accounts made before the restart are gone there; re-seed with a fresh
  * database to get new ones).
  */
@@ -37,12 +37,13 @@ async function main(): Promise<void> {
     const answer = await control('/webhook_endpoints', { ...endpoint, secret });
     if (!answer.ok) throw new Error(`could not register ${endpoint.url}: ${answer.status} ${await answer.text()}`);
   }
-  const accounts = await withServiceDeps('booking', (deps) =>
-    deps.db.query<{ stripe_account_id: string }>(`select stripe_account_id from instructor_payout_account where stripe_account_id is not null`),
+  const accounts = await withServiceDeps('instructor', (deps) =>
+    deps.db.query<{ stripe_account_id: string }>(`select stripe_account_id from instructor_profile where stripe_account_id is not null`),
   );
   let onboarded = 0;
   for (const { stripe_account_id: id } of accounts) {
-    if ((await control(`/accounts/${id}/onboard`)).ok) onboarded += 1;
+    // Seeded instructors' accounts were made before the emulator knew them: adopted, onboarded.
+    if ((await control(`/accounts/${id}/adopt`)).ok) onboarded += 1;
   }
   console.log(`stripe: emulator webhooks registered; ${onboarded} of ${accounts.length} instructor payout accounts onboarded`);
 }

@@ -1,7 +1,7 @@
 import { invalidRequest } from './errors';
 import { record as ledgerRecord } from './ledger';
 import { bool, int, list, requiredInt, requiredStr, str } from './params';
-import { completeOnboarding, connectedAccount } from './resources/accounts';
+import { adoptAccount, completeOnboarding, connectedAccount } from './resources/accounts';
 import { failSession, verifySession } from './resources/identity';
 import { authenticatePaymentIntent } from './resources/payment-intents';
 import { payoutFailureCodes } from './resources/payouts';
@@ -65,6 +65,10 @@ export const controlRoutes: Route[] = [
   route('POST', '/_emulator/setup_intents/:id/authenticate', ({ world, params, path }) =>
     authenticateSetupIntent(world, world.get<SetupIntent>('setup_intent', path.id!), outcomeOf({ params } as Ctx)),
   ),
+  route('POST', '/_emulator/accounts/:id/adopt', (ctx) => {
+    if (!/^acct_[A-Za-z0-9_]{1,60}$/.test(ctx.path.id!)) throw invalidRequest('Not an account id.', { param: 'id' });
+    return adoptAccount(ctx, ctx.path.id!);
+  }),
   route('POST', '/_emulator/accounts/:id/onboard', ({ world, path }) => completeOnboarding(world, connectedAccount(world, path.id!))),
   route('POST', '/_emulator/accounts/:id/payout_failure', ({ world, params, path }) => {
     const account = connectedAccount(world, path.id!);
