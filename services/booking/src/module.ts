@@ -163,10 +163,13 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   };
 }
 
-/** Stripe (the emulator locally), with the configured request rate. */
-function stripeProvider(config: BookingConfig): PaymentProvider {
+/**
+ * Stripe (the emulator locally) as booking's payment provider, spaced to the configured request
+ * rate; `onRequest` is told of each call as it leaves (the payments bench counts them).
+ */
+export function stripeProvider(config: BookingConfig, onRequest?: () => void): PaymentProvider {
   const stripe = createStripeClient({ apiBase: config.stripe.apiBase, secretKey: config.stripe.secretKey, appName: 'instainstru-booking' });
-  return new StripePaymentProvider(stripe, new RequestGate(config.stripe.maxRequestsPerSecond));
+  return new StripePaymentProvider(stripe, new RequestGate(config.stripe.maxRequestsPerSecond, () => performance.now(), onRequest));
 }
 
 /** Availability's internal hold routes, closed with the process's deps. */
