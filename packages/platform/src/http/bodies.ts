@@ -84,3 +84,22 @@ export async function writeGraphQLResponse(res: ServerResponse, result: HTTPGrap
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/**
+ * A webhook's exact bytes (what the sender signed, never re-serialised JSON), and the signature
+ * header named: answers 405 for anything but POST and 413 past `limit` itself, and then null.
+ */
+export async function webhookDelivery(req: IncomingMessage, res: ServerResponse, signatureHeader: string, limit: number): Promise<{ body: Buffer; signature: string | undefined } | null> {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    sendJson(res, 405, { error: 'method not allowed' });
+    return null;
+  }
+  const body = await readRawBody(req, limit);
+  if (!body) {
+    sendJson(res, 413, { error: 'payload too large' });
+    return null;
+  }
+  const header = req.headers[signatureHeader.toLowerCase()];
+  return { body, signature: typeof header === 'string' ? header : undefined };
+}

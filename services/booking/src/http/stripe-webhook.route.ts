@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readRawBody, sendJson, Stripe, type HttpRouteHandler, type Logger } from '@instainstru/platform';
+import { sendJson, Stripe, webhookDelivery, type HttpRouteHandler, type Logger } from '@instainstru/platform';
 import type { Payments } from '../domain/payments.service';
 import type { PaymentRepository } from '../domain/payment.ports';
 
@@ -39,16 +39,11 @@ function intentIdOf(object: Record<string, unknown>): string | null {
 export function stripeWebhookRoute(deps: StripeWebhookRouteDeps): HttpRouteHandler {
   const verifier = new Stripe('sk_webhooks_only');
   return async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      return sendJson(res, 405, { error: 'method not allowed' });
-    }
-    const body = await readRawBody(req, MAX_WEBHOOK_BYTES);
-    if (!body) return sendJson(res, 413, { error: 'payload too large' });
-    const header = req.headers['stripe-signature'];
+    const delivery = await webhookDelivery(req, res, 'stripe-signature', MAX_WEBHOOK_BYTES);
+    if (!delivery) return;
     let event: Stripe.Event;
     try {
-      event = verifier.webhooks.constructEvent(body, typeof header === 'string' ? header : '', deps.secret, deps.toleranceSeconds);
+      event = verifier.webhooks.constructEvent(delivery.body, delivery.signature ?? '', deps.secret, deps.toleranceSeconds);
     } catch (error) {
       deps.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'refused a Stripe webhook');
       return sendJson(res, 400, { error: 'invalid signature' });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readRawBody, sendJson, type HttpRouteHandler, type Logger } from '@instainstru/platform';
+import { sendJson, webhookDelivery, type HttpRouteHandler, type Logger } from '@instainstru/platform';
 import type { PaymentProviderNotification } from '../domain/instructor.ports';
 import type { NotificationOutcome } from '../domain/provider-notifications.service';
 import { InvalidWebhookError } from '../infra/stripe/stripe-webhook.verifier';
@@ -22,17 +22,11 @@ export interface StripeWebhookRouteDeps {
  */
 export function stripeWebhookRoute(deps: StripeWebhookRouteDeps): HttpRouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      return sendJson(res, 405, { error: 'method not allowed' });
-    }
-    // The exact bytes Stripe signed, never re-serialised JSON.
-    const body = await readRawBody(req, MAX_WEBHOOK_BYTES);
-    if (!body) return sendJson(res, 413, { error: 'payload too large' });
-    const header = req.headers['stripe-signature'];
+    const delivery = await webhookDelivery(req, res, 'stripe-signature', MAX_WEBHOOK_BYTES);
+    if (!delivery) return;
     let notification: PaymentProviderNotification;
     try {
-      notification = deps.verify(body, typeof header === 'string' ? header : undefined);
+      notification = deps.verify(delivery.body, delivery.signature);
     } catch (error) {
       if (!(error instanceof InvalidWebhookError)) throw error;
       deps.logger.warn({ refusal: error.kind, reason: error.message }, 'refused a Stripe webhook');
