@@ -10,9 +10,8 @@
  *   npm run republish:instructors -- --only public       the public state only
  *   npm run republish:instructors -- --only payout-accounts   the Connect state only
  */
-import { EventSchemaRegistry } from '@instainstru/events';
-import { CommittedEventsSignal, Database, loadServiceConfig, Outbox } from '@instainstru/platform';
-import { republishInstructorState, republishPayoutAccounts } from '../services/instructor/src/module';
+import { createInstructorModule } from '../services/instructor/src/module';
+import { withServiceDeps } from './lib/service-deps';
 
 const CHANNELS = ['public', 'payout-accounts'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -27,21 +26,17 @@ function channels(args: string[]): Channel[] {
 
 async function main(): Promise<void> {
   const wanted = channels(process.argv.slice(2));
-  const config = loadServiceConfig('instructor');
-  const db = await new Database({ url: config.database.url, schema: 'instructor', poolMax: 1 }).connect();
-  try {
-    const outbox = new Outbox(new EventSchemaRegistry(), config.kafka.topicPrefix, new CommittedEventsSignal(db));
+  await withServiceDeps('instructor', async (deps) => {
+    const instructor = createInstructorModule(deps);
     if (wanted.includes('public')) {
-      const published = await republishInstructorState(db, outbox);
+      const published = await instructor.republishState();
       console.log(`instructor: state of ${published} instructors queued for publishing (the instructor worker's outbox relay sends it)`);
     }
     if (wanted.includes('payout-accounts')) {
-      const published = await republishPayoutAccounts(db, outbox);
+      const published = await instructor.republishPayoutAccounts();
       console.log(`instructor: payout accounts of ${published} instructors queued for publishing on the private channel (booking only)`);
     }
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -130,11 +130,6 @@ function instructorDomain(deps: ServiceDeps, config: InstructorConfig, stripe = 
   };
 }
 
-/**
- * `InstructorModule.republishState` and `republishPayoutAccounts` over the instructor's database and
- * an outbox alone (scripts/republish-instructors.ts; it could build the module with scripts/lib/service-deps.ts instead).
- */
-export { republishInstructorState, republishPayoutAccounts };
 /** The demo instructors the seed would create, without writing them (deterministic for a seed and catalog). */
 export { demoInstructors };
 /** The settings tests start from before narrowing them. */
