@@ -98,12 +98,13 @@ describe('an authorisation that lapsed', () => {
     const token = await studentToken('student-lapsed');
     const { createBooking } = dataOf<{ createBooking: BookingView }>(await book(token, at(3, '15:00')));
     await until(token, createBooking.id, 'AUTHORIZED');
-    // Stripe's hold lapses (its clock passes capture_before); the news is held back, as a late webhook would be.
+    // The lesson is over by booking's clock; then Stripe's hold lapses (its clock passes capture_before),
+    // the news held back as a late webhook would be.
+    bed.bookingClockOffsetMs = Date.parse(at(3, '17:00')) - Date.now();
     await bed.world.control('/webhooks/mode', { mode: 'hold' });
     await bed.world.advance(8 * 86_400);
     expect((await liveIntents(createBooking.id)).map((pi) => pi.status)).toEqual(['canceled']);
 
-    bed.bookingClockOffsetMs = Date.parse(at(3, '17:00')) - Date.now();
     // Whichever comes first, Stripe's news of the lapse or the capture finding it, nothing is captured.
     expect(['CAPTURING', 'FAILED']).toContain(
       dataOf<{ completeBooking: { paymentStatus: string } }>(await bed.stack.graphql(COMPLETE, { token: bed.teacher.token, variables: { id: createBooking.id } })).completeBooking.paymentStatus,

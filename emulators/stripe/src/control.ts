@@ -29,7 +29,8 @@ export const controlRoutes: Route[] = [
   }),
   route('POST', '/_emulator/latency', ({ world, params }) => {
     world.latencyMs = requiredInt(params, 'ms', { min: 0, max: 60_000 });
-    return { latency_ms: world.latencyMs };
+    world.latencyAfterMs = int(params, 'after_ms', { min: 0, max: 60_000 }) ?? 0;
+    return { latency_ms: world.latencyMs, latency_after_ms: world.latencyAfterMs };
   }),
   route('POST', '/_emulator/webhook_endpoints', ({ world, params }) =>
     registerEndpoint(world, {

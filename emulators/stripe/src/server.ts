@@ -203,6 +203,7 @@ class Emulator {
         answer = json(error.status, error.toJSON(), { ...common, ...extra, ...error.headers });
       }
       if (idempotent) world.idempotency.complete(idempotencyKey, accountHeader, answer.status, answer.body);
+      if (method === 'POST' && url.pathname.startsWith('/v1/') && world.latencyAfterMs > 0) await sleep(world.latencyAfterMs);
       return answer;
     } catch (error) {
       if (error instanceof StripeApiError) return json(error.status, error.toJSON(), { ...common, ...error.headers });

@@ -79,6 +79,8 @@ export class World {
   readonly webhooks: WebhookDispatcher;
   /** Artificial processing time of every API request (to observe in-flight idempotency keys). */
   latencyMs = 0;
+  /** Delay after a POST was carried out and its idempotent answer stored, before it is sent (a client dying in between). */
+  latencyAfterMs = 0;
   /** Real time of the last request (idle worlds are forgotten). */
   lastUsedMs = Date.now();
   request: RequestInfo | null = null;
