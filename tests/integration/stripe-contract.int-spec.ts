@@ -29,8 +29,7 @@
  * Finally each shape is sent once more with one unknown parameter: Stripe (stripe-mock) refuses it
  * with a 400, and so must the emulator (code parameter_unknown), or the emulator would accept what
  * Stripe refuses. stripe-mock's refusals carry no `code` (only "additional properties are not
- * allowed" in the message), so the code is compared on the emulator only. Known gaps are pinned in
- * EMULATOR_ACCEPTS_UNKNOWN below.
+ * allowed" in the message), so the code is compared on the emulator only.
  *
  * Where stripe-mock cannot follow a lifecycle (its capture or cancel of an intent answers a fixture
  * whatever the intent's state; it never declines a card; every id exists), the request shape being
@@ -64,14 +63,6 @@ const SERVICE_CALLS = [
   'accountLinks.create',
 ] as const;
 type ServiceCall = (typeof SERVICE_CALLS)[number];
-
-/**
- * The emulator's known drift: these endpoints accept an unknown parameter that Stripe refuses
- * (GET /v1/payment_methods/:id, POST /v1/identity/verification_sessions/:id/cancel and
- * DELETE /v1/accounts/:id check no parameters). Pinned so the drift is visible and this test fails
- * once it is fixed: then move the call out of this list (the table test covers it from then on).
- */
-const EMULATOR_ACCEPTS_UNKNOWN: readonly ServiceCall[] = ['paymentMethods.retrieve', 'identity.verificationSessions.cancel', 'accounts.del'];
 
 interface Target {
   name: string;
@@ -453,7 +444,7 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
     if (!target.stateful) expect(calls.filter((c) => c.error !== undefined).map((c) => `${c.operation}: ${errorText(c.error)}`)).toEqual([]);
   });
 
-  test.each(SERVICE_CALLS.filter((call) => !EMULATOR_ACCEPTS_UNKNOWN.includes(call)))('%s with an unknown parameter is refused: 400 (emulator: parameter_unknown)', async (call) => {
+  test.each([...SERVICE_CALLS])('%s with an unknown parameter is refused: 400 (emulator: parameter_unknown)', async (call) => {
     const { error } = await settle(WITH_UNKNOWN_PARAMETER[call](raw, { customer: customerId, card: cardId, intent: capturedIntentId || 'pi_contract', account: accountId }));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     const refusal = error as Stripe.errors.StripeInvalidRequestError;
@@ -468,13 +459,5 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect((error as Stripe.errors.StripeError).statusCode).toBe(400);
     if (target.stateful) expect((error as Stripe.errors.StripeError).code).toBe('parameter_missing');
-  });
-
-  // Known drift, pinned: Stripe refuses these, the emulator accepts them. Fix emulators/stripe (allowOnly
-  // in the route), then remove the call from EMULATOR_ACCEPTS_UNKNOWN so the table above covers it.
-  test.each([...EMULATOR_ACCEPTS_UNKNOWN])('%s with an unknown parameter: Stripe refuses it (known emulator drift: the emulator accepts it)', async (call) => {
-    const { error } = await settle(WITH_UNKNOWN_PARAMETER[call](raw, { customer: customerId, card: cardId, intent: capturedIntentId || 'pi_contract', account: accountId }));
-    if (target.stateful) expect(error).toBeUndefined();
-    else expect((error as Stripe.errors.StripeError | undefined)?.statusCode).toBe(400);
   });
 });

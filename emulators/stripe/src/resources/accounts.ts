@@ -166,7 +166,8 @@ function update({ world, params, path }: Ctx): Account {
   return account;
 }
 
-function remove({ world, path }: Ctx): unknown {
+function remove({ world, params, path }: Ctx): unknown {
+  allowOnly(params, []);
   const account = connectedAccount(world, path.id!);
   (account as unknown as { deleted: boolean }).deleted = true;
   return { id: account.id, object: 'account', deleted: true };

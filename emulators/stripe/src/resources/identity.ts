@@ -85,7 +85,8 @@ export function failSession(world: World, session: VerificationSession, code: st
   return session;
 }
 
-function cancel({ world, path }: Ctx): VerificationSession {
+function cancel({ world, params, path }: Ctx): VerificationSession {
+  allowOnly(params, ['expand']);
   const session = world.get<VerificationSession>(SESSION, path.id!, 'session');
   if (session.status !== 'requires_input') {
     throw invalidRequest(`You cannot cancel this VerificationSession because it has a status of ${session.status}.`, { code: 'verification_session_unexpected_state' });

@@ -180,7 +180,10 @@ function list({ world, params }: Ctx) {
 export const paymentMethodRoutes: Route[] = [
   route('POST', '/v1/payment_methods', create, { publishable: true }),
   route('GET', '/v1/payment_methods', list),
-  route('GET', '/v1/payment_methods/:id', ({ world, path }) => resolveForRetrieve(world, path.id!)),
+  route('GET', '/v1/payment_methods/:id', ({ world, params, path }) => {
+    allowOnly(params, ['expand']);
+    return resolveForRetrieve(world, path.id!);
+  }),
   route('POST', '/v1/payment_methods/:id', update),
   route('POST', '/v1/payment_methods/:id/attach', attachRoute),
   route('POST', '/v1/payment_methods/:id/detach', detachRoute),
