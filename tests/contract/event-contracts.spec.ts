@@ -10,6 +10,7 @@ import {
   heldSlot,
   INSTRUCTOR_STATE_EVENTS,
   InstructorPrivateEventType,
+  PaymentEventType,
   PRIVATE_EVENT_TOPICS,
   PrivateTopic,
   SlotHoldPath,
@@ -52,7 +53,13 @@ describe('event contracts', () => {
 
 describe('private event channels', () => {
   /** Each private event type and the only services that may name it: its producer and its one consumer. */
-  const namedBy: Record<string, string[]> = { [InstructorPrivateEventType.PayoutAccountUpdated]: ['booking', 'instructor'] };
+  const namedBy: Record<string, string[]> = {
+    [InstructorPrivateEventType.PayoutAccountUpdated]: ['booking', 'instructor'],
+    // Booking's payment commands: produced and consumed by booking alone.
+    [PaymentEventType.AuthorizationDue]: ['booking'],
+    [PaymentEventType.CaptureDue]: ['booking'],
+    [PaymentEventType.VoidDue]: ['booking'],
+  };
 
   it('every private event type goes to a `<producer>.private.<stream>` topic of its own, never to the public one', () => {
     expect(Object.keys(PRIVATE_EVENT_TOPICS).sort()).toEqual(Object.keys(namedBy).sort());
@@ -76,10 +83,11 @@ describe('private event channels', () => {
         return entry.name.endsWith('.ts') ? [path] : [];
       });
     for (const [type, allowed] of Object.entries(namedBy)) {
-      const constant = Object.entries(InstructorPrivateEventType).find(([, value]) => value === type)?.[0];
+      const constants = { InstructorPrivateEventType, PaymentEventType } as Record<string, Record<string, string>>;
+      const constant = Object.entries(constants).flatMap(([group, values]) => Object.entries(values).filter(([, value]) => value === type).map(([name]) => `${group}.${name}`));
       const topic = PRIVATE_EVENT_TOPICS[type]!;
       const topicConstant = Object.entries(PrivateTopic).find(([, value]) => value === topic)?.[0];
-      const names = [type, topic, `InstructorPrivateEventType.${constant}`, `PrivateTopic.${topicConstant}`];
+      const names = [type, topic, ...constant, `PrivateTopic.${topicConstant}`];
       const naming = readdirSync(servicesDir).filter((service) =>
         sources(join(servicesDir, service, 'src')).some((file) => {
           const text = readFileSync(file, 'utf8');

@@ -39,9 +39,10 @@ export const BookingEventType = {
 } as const satisfies Record<string, EventTypeWithSchema>;
 
 /**
- * The booking service's payment events (topic `<prefix>payment.events`): facts other services may
- * follow (authorised, action required, captured, voided, failed) and the commands its own payments
- * worker acts on (`*-due`: one Stripe call each, outside any transaction).
+ * The booking service's payment events: facts other services may follow (authorised, action
+ * required, captured, voided, failed; topic `<prefix>payment.events`) and the commands its own
+ * payments worker acts on (`*-due`: one Stripe call each, outside any transaction; the private
+ * topic `<prefix>payment.private.commands`).
  */
 export const PaymentEventType = {
   AuthorizationDue: 'payment.authorization-due',
@@ -83,9 +84,14 @@ export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
 export const PrivateTopic = {
   /** instructor → booking: Stripe Connect account ids and capabilities (instructor.payout-account-updated). */
   InstructorPayoutAccounts: 'instructor.private.payout-accounts',
+  /** booking → booking's own payments worker: the `payment.*-due` commands (one Stripe call each), apart from the payment facts others follow. */
+  PaymentCommands: 'payment.private.commands',
 } as const;
 
 /** The event types published on a private topic, by type; every other type goes to `<service>.events` (topicForEventType). */
 export const PRIVATE_EVENT_TOPICS: Readonly<Record<string, string>> = {
   [InstructorPrivateEventType.PayoutAccountUpdated]: PrivateTopic.InstructorPayoutAccounts,
+  [PaymentEventType.AuthorizationDue]: PrivateTopic.PaymentCommands,
+  [PaymentEventType.CaptureDue]: PrivateTopic.PaymentCommands,
+  [PaymentEventType.VoidDue]: PrivateTopic.PaymentCommands,
 };
