@@ -41,7 +41,6 @@ import { emulatorWorld } from '@instainstru/test-harness';
 import type { AuthorizationRequest } from '../../services/booking/src/domain/payment.ports';
 import { RequestGate } from '../../services/booking/src/infra/stripe/request-gate';
 import { StripePaymentProvider } from '../../services/booking/src/infra/stripe/stripe-payments.provider';
-import { createStripeClient as createInstructorStripeClient } from '../../services/instructor/src/infra/stripe/stripe-client';
 import { StripeConnectPayoutAccounts, StripeIdentityVerifier } from '../../services/instructor/src/infra/stripe/stripe.adapters';
 
 /** Every Stripe call the booking and instructor services make (SDK resource.method). */
@@ -236,10 +235,7 @@ const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 describe.each(TARGETS)('the services’ Stripe calls against $name', (target) => {
   const calls: RecordedCall[] = [];
   const stripe = recording(createStripeClient({ apiBase: new URL(target.url), secretKey: target.key, appName: 'instainstru-contract-test' }), calls);
-  const instructorStripe = recording(
-    createInstructorStripeClient({ apiBase: new URL(target.url), secretKey: target.key, webhookSecret: 'whsec_unused_by_this_test', webhookToleranceSeconds: 300 }),
-    calls,
-  );
+  const instructorStripe = recording(createStripeClient({ apiBase: new URL(target.url), secretKey: target.key, appName: 'instainstru-instructor' }), calls);
   const provider = new StripePaymentProvider(stripe, new RequestGate(200));
   const failures: string[] = [];
   const payouts = new StripeConnectPayoutAccounts(instructorStripe, (error, operation) => failures.push(`${operation}: ${errorText(error)}`));

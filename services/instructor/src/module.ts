@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { buildSubgraph, loadTypeDefs, type Caller, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
+import { buildSubgraph, createStripeClient, loadTypeDefs, type Caller, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
 import type { InstructorContext } from './context';
 import { InstructorProfiles } from './domain/instructor-profiles.service';
 import type { InstructorDomainDeps } from './domain/instructor.ports';
@@ -17,7 +17,6 @@ import { republishInstructorState, republishPayoutAccounts } from './infra/maint
 import { demoInstructors, seedInstructors, type SeedCatalogService, type SeedInstructorsOptions, type SeedInstructorsResult } from './infra/seed/seed-instructors';
 import { S3DocumentStorage } from './infra/storage/s3-document-storage';
 import { StripeConnectPayoutAccounts, StripeIdentityVerifier } from './infra/stripe/stripe.adapters';
-import { createStripeClient } from './infra/stripe/stripe-client';
 import { StripeWebhookVerifier } from './infra/stripe/stripe-webhook.verifier';
 import { loadInstructorConfig, type InstructorConfig } from './instructor.config';
 import { uploadExpiryJob } from './jobs/upload-expiry.job';
@@ -54,7 +53,7 @@ export function createInstructorModule(deps: ServiceDeps, options: InstructorMod
 
     /** The instructor subgraph and its Stripe webhook; it does not listen. */
     subgraph(): Promise<SubgraphServer> {
-      const stripe = createStripeClient(config.stripe);
+      const stripe = stripeClient(config);
       const domain = instructorDomain(deps, config, stripe);
       const verifier = new StripeWebhookVerifier(stripe, config.stripe.webhookSecret, config.stripe.webhookToleranceSeconds);
       const notifications = new ProviderNotifications(domain);
@@ -110,7 +109,11 @@ function instructorContext(domain: InstructorDomainDeps, caller: Caller): Instru
 }
 
 /** The production adapters: Postgres, S3, Stripe, the configured geocoder. */
-function instructorDomain(deps: ServiceDeps, config: InstructorConfig, stripe = createStripeClient(config.stripe)): InstructorDomainDeps {
+/** The official SDK, pointed at STRIPE_API_BASE (api.stripe.com in production, the project's Stripe emulator locally). */
+const stripeClient = (config: InstructorConfig) =>
+  createStripeClient({ apiBase: config.stripe.apiBase, secretKey: config.stripe.secretKey, appName: 'instainstru-instructor' });
+
+function instructorDomain(deps: ServiceDeps, config: InstructorConfig, stripe = stripeClient(config)): InstructorDomainDeps {
   const logger = deps.logger.child({ component: 'instructor-domain' });
   const stripeFailed = (err: unknown, operation: string) => logger.error({ err, operation }, 'Stripe call failed');
   const storage = new S3DocumentStorage(config.s3, (err) => logger.error({ err }, 'object storage failed'));

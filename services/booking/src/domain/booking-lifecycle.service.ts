@@ -1,12 +1,11 @@
 import { hasRole, isUuid, type Caller } from '@instainstru/platform';
-import { BookingError, BookingErrorCode } from './booking.errors';
+import { BookingError, BookingErrorCode, bookingNotFound } from './booking.errors';
 import { bookingEventFor } from './booking.events';
 import { normaliseReason } from './booking.rules';
 import type { BookingRepository, BookingUnitOfWork, Clock } from './booking.ports';
-import type { Booking, BookingTransition, CancelledBy } from './booking.types';
+import type { Booking, BookingTransition, CancelledBy, PaymentStatus } from './booking.types';
 import { isParty } from './bookings.service';
 
-const notFound = (id: string) => new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${id.slice(0, 64)}"`, { id: id.slice(0, 64) });
 
 /** Who is cancelling, as the booking records it; null when the caller may not see the booking. */
 function cancellingParty(caller: Caller, booking: Booking): CancelledBy | null {
@@ -27,7 +26,7 @@ export class BookingLifecycle {
     private readonly repository: BookingRepository,
     private readonly clock: Clock,
     /** The payment follows each transition in its transaction (void on cancel, capture once the lesson is over). */
-    private readonly paymentFollows: (unitOfWork: BookingUnitOfWork, booking: Booking, now: Date) => Promise<void>,
+    private readonly paymentFollows: (unitOfWork: BookingUnitOfWork, booking: Booking, now: Date) => Promise<{ status: PaymentStatus } | null>,
   ) {}
 
   /**
@@ -38,7 +37,7 @@ export class BookingLifecycle {
     const reason = normaliseReason(reasonRaw);
     return this.transition(caller, id, (booking, now) => {
       const cancelledBy = cancellingParty(caller, booking);
-      if (!cancelledBy) throw notFound(id);
+      if (!cancelledBy) throw bookingNotFound(id);
       requireConfirmed(booking, 'CANCELLED');
       if (cancelledBy !== 'ADMIN' && now >= new Date(booking.startsAt)) {
         throw new BookingError(BookingErrorCode.LessonAlreadyStarted, 'The lesson has already started; it can no longer be cancelled', { startsAt: booking.startsAt });
@@ -89,15 +88,15 @@ export class BookingLifecycle {
   private requireInstructor(caller: Caller, booking: Booking, id: string): void {
     if (caller.userId === booking.instructorUserId) return;
     if (isParty(caller, booking)) throw new BookingError(BookingErrorCode.NotBookingInstructor, "Only the booking's instructor can do this", { id });
-    throw notFound(id);
+    throw bookingNotFound(id);
   }
 
   private async transition(caller: Caller, id: string, decide: (booking: Booking, now: Date) => BookingTransition): Promise<Booking> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to change bookings');
-    if (!isUuid(id)) throw notFound(id);
+    if (!isUuid(id)) throw bookingNotFound(id);
     return this.repository.transaction(async (unitOfWork: BookingUnitOfWork) => {
       const booking = await unitOfWork.findById(id);
-      if (!booking || !isParty(caller, booking)) throw notFound(id);
+      if (!booking || !isParty(caller, booking)) throw bookingNotFound(id);
       const now = this.clock();
       const change = decide(booking, now);
       const changed = await unitOfWork.transition(id, change);
@@ -107,8 +106,9 @@ export class BookingLifecycle {
         throw invalidTransition(current ?? booking, change.to);
       }
       await unitOfWork.publish(bookingEventFor(changed)!);
-      await this.paymentFollows(unitOfWork, changed, now);
-      return (await unitOfWork.findById(id)) ?? changed;
+      // The booking row's payment_status moved with the payment in this transaction.
+      const payment = await this.paymentFollows(unitOfWork, changed, now);
+      return payment ? { ...changed, paymentStatus: payment.status } : changed;
     });
   }
 }

@@ -81,3 +81,6 @@ export class BookingError extends ServiceError<BookingErrorCode> {
     }
   }
 }
+
+/** NOT_FOUND for a booking that does not exist or that the caller may not see (the two are not told apart). */
+export const bookingNotFound = (id: string) => new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${id.slice(0, 64)}"`, { id: id.slice(0, 64) });

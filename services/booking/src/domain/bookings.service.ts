@@ -1,5 +1,5 @@
 import { hasRole, isUuid, type Caller } from '@instainstru/platform';
-import { BookingError, BookingErrorCode } from './booking.errors';
+import { BookingError, BookingErrorCode, bookingNotFound } from './booking.errors';
 import { decodeCursor, encodeCursor, requirePageSize, requireScheduleWindow } from './booking.rules';
 import type { BookingRepository, Clock } from './booking.ports';
 import type { Booking, BookingWhen } from './booking.types';
@@ -35,7 +35,7 @@ export class Bookings {
 
   async requireVisibleBooking(id: string): Promise<Booking> {
     const booking = await this.visibleBooking(id);
-    if (!booking) throw new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${id.slice(0, 64)}"`, { id: id.slice(0, 64) });
+    if (!booking) throw bookingNotFound(id);
     return booking;
   }
 

@@ -102,6 +102,3 @@ export function voidingStatus(payment: Payment): PaymentStatus | null {
       return null;
   }
 }
-
-/** Whether the student can act on the payment now (give a card, complete authentication). */
-export const awaitsStudent = (payment: Payment) => payment.status === 'ACTION_REQUIRED';

@@ -8,9 +8,6 @@
  */
 export type PaymentStatus = 'SCHEDULED' | 'AUTHORIZING' | 'ACTION_REQUIRED' | 'AUTHORIZED' | 'CAPTURING' | 'CAPTURED' | 'VOIDING' | 'VOIDED' | 'FAILED';
 
-/** Statuses in which a Stripe call is pending for the payment (the worker sends its command). */
-export type PaymentInProgress = 'AUTHORIZING' | 'CAPTURING' | 'VOIDING';
-
 /** What the student must do: authenticate with their bank (the client secret completes it) or give another card. */
 export interface PaymentAction {
   type: 'AUTHENTICATE' | 'NEW_PAYMENT_METHOD';
@@ -24,20 +21,11 @@ export interface PaymentFailure {
   message: string;
 }
 
-export interface Payment {
+export interface Payment extends NewPayment {
   bookingId: string;
   status: PaymentStatus;
   studentId: string;
-  customerId: string;
-  paymentMethodId: string;
-  amountMinor: number;
-  currency: string;
-  applicationFeeMinor: number;
-  /** The instructor's Stripe Connect account, the destination of the charge. */
-  destinationAccount: string;
-  authorizeAt: Date;
-  /** Unresolved by then (start − 12 h by default), the booking is cancelled by the system. */
-  actionDeadline: Date;
+  /** The attempt the next or current authorisation call makes (its idempotency key carries it). */
   attempt: number;
   nextAttemptAt: Date | null;
   paymentIntentId: string | null;
@@ -61,8 +49,10 @@ export interface NewPayment {
   amountMinor: number;
   currency: string;
   applicationFeeMinor: number;
+  /** The instructor's Stripe Connect account, the destination of the charge. */
   destinationAccount: string;
   authorizeAt: Date;
+  /** Unresolved by then (start − 12 h by default), the booking is cancelled by the system. */
   actionDeadline: Date;
 }
 

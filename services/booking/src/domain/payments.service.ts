@@ -1,5 +1,5 @@
 import { hasRole, isUuid, type Caller, type Logger } from '@instainstru/platform';
-import { BookingError, BookingErrorCode } from './booking.errors';
+import { BookingError, BookingErrorCode, bookingNotFound } from './booking.errors';
 import { bookingEventFor } from './booking.events';
 import type { Clock } from './booking.ports';
 import type { Booking } from './booking.types';
@@ -47,18 +47,19 @@ export class Payments {
   /**
    * The payment follows its booking, in the booking's transaction: a cancelled booking's
    * authorisation is voided (nothing to call when none was made), a completed or no-show lesson is
-   * captured once authorised.
+   * captured once authorised. Answers the payment as changed; null when it did not change.
    */
-  async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<void> {
+  async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<Payment | null> {
     const payment = await uow.lockPayment(booking.id);
-    if (!payment) return;
+    if (!payment) return null;
     if (booking.status === 'CANCELLED') {
       const to = voidingStatus(payment);
-      if (to === 'VOIDED') await this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
-      else if (to === 'VOIDING') await this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
+      if (to === 'VOIDED') return this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
+      if (to === 'VOIDING') return this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
     } else if ((booking.status === 'COMPLETED' || booking.status === 'NO_SHOW') && payment.status === 'AUTHORIZED') {
-      await this.change(uow, payment, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
+      return this.change(uow, payment, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
     }
+    return null;
   }
 
   /**
@@ -260,7 +261,7 @@ export class Payments {
    */
   async retryPayment(caller: Caller, bookingId: string, paymentMethodId: string | null | undefined): Promise<Payment> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to pay for your booking');
-    const notFound = new BookingError(BookingErrorCode.BookingNotFound, `No booking with id "${bookingId.slice(0, 64)}"`, { id: bookingId.slice(0, 64) });
+    const notFound = bookingNotFound(bookingId);
     if (!isUuid(bookingId)) throw notFound;
     const payment = await this.repository.findPayment(bookingId);
     if (!payment || (payment.studentId !== caller.userId && !hasRole(caller, 'admin'))) throw notFound;
