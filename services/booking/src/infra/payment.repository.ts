@@ -112,9 +112,9 @@ function columnsOf(change: PaymentChange): [string, unknown][] {
 }
 
 const DUE: Record<'AUTHORIZE' | 'COMMAND' | 'DEADLINE', string> = {
-  AUTHORIZE: `status = 'SCHEDULED' and authorize_at <= $1 order by authorize_at`,
-  COMMAND: `status in ('AUTHORIZING', 'CAPTURING', 'VOIDING') and next_attempt_at <= $1 order by next_attempt_at`,
-  DEADLINE: `status in ('AUTHORIZING', 'ACTION_REQUIRED') and action_deadline <= $1 order by action_deadline`,
+  AUTHORIZE: `p.status = 'SCHEDULED' and p.authorize_at <= $1 order by p.authorize_at`,
+  COMMAND: `p.status in ('AUTHORIZING', 'CAPTURING', 'VOIDING') and p.next_attempt_at <= $1 order by p.next_attempt_at`,
+  DEADLINE: `p.status in ('AUTHORIZING', 'ACTION_REQUIRED') and p.action_deadline <= $1 order by p.action_deadline`,
 };
 
 export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
@@ -124,6 +124,9 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
   ) {}
 
   async lockPayment(bookingId: string): Promise<Payment | null> {
+    // Booking first, then its payment: the order every transaction touching both takes (a booking
+    // transition updates the booking, then its payment follows), so two of them never deadlock.
+    await this.tx.query(`select 1 from booking where id = $1 for update`, [bookingId]);
     const [row] = await this.tx.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where booking_id = $1 for update`, [bookingId]);
     return row ? paymentOf(row) : null;
   }
@@ -145,7 +148,11 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
   }
 
   async lockDue(kind: 'AUTHORIZE' | 'COMMAND' | 'DEADLINE', now: Date, limit: number): Promise<Payment[]> {
-    const rows = await this.tx.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where ${DUE[kind]} limit $2 for update skip locked`, [now, limit]);
+    // The booking is locked with its payment (booking before payment, as everywhere), skipping both when either is busy.
+    const rows = await this.tx.query<PaymentRow>(
+      `select p.* from booking_payment p join booking b on b.id = p.booking_id where ${DUE[kind]} limit $2 for update of b, p skip locked`,
+      [now, limit],
+    );
     return rows.map(paymentOf);
   }
 
