@@ -28,7 +28,7 @@ const services: Record<string, { context: string; mappers: Record<string, string
   },
   booking: {
     context: '../context#BookingContext',
-    mappers: { Booking: '../domain/booking.types#Booking' },
+    mappers: { Booking: '../domain/booking.types#Booking', Payout: '../domain/payout.types#Payout' },
   },
   reviews: {
     context: '../context#ReviewsContext',

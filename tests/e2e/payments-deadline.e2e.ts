@@ -1,5 +1,16 @@
-import { bookingSql, dataOf, eventually, outboxEvents, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
-import { useMarketplaceTestbed, type BookingView } from '../support/booking';
+import {
+  bookingSql,
+  dataOf,
+  eventually,
+  liveInstructor,
+  outboxEvents,
+  publishWeek,
+  startWorkers,
+  waitForReadModel,
+  type RunningWorkers,
+} from '@instainstru/test-harness';
+import { useMarketplaceTestbed, WHOLE_DAYS, type BookingView } from '../support/booking';
+import { payableInstructors } from '../support/payments';
 
 /**
  * A card that keeps being declined softly: retried with backoff, then left to the student; still
@@ -79,21 +90,56 @@ it('soft declines are retried, then the student is asked; unresolved at the dead
   expect(dataOf<{ createBooking: BookingView }>(await bed.book(other, startsAt)).createBooking.status).toBe('CONFIRMED');
 });
 
+/** Another live piano teacher, payable, with the testbed's week published (08:00–20:00 every day). */
+async function anotherTeacher(n: number): Promise<string> {
+  const teacher = await liveInstructor(bed.stack, { sub: `teacher-batch-${n}-${Date.now()}`, displayName: `Batch Teacher ${n}`, serviceId: bed.pianoId, ageGroups: ['ADULTS'] });
+  await bed.liveInBooking(teacher.id, true);
+  await payableInstructors(bed.world, bed.bookingModule, [teacher.id]);
+  await waitForReadModel(bed.stack, 'availability', teacher.id);
+  await publishWeek(bed.stack, teacher.token, teacher.id, bed.monday.toISODate()!, WHOLE_DAYS);
+  return teacher.id;
+}
+
+/** Runs `work` on every item, at most `concurrency` at a time; the answers in the items' order. */
+async function inPool<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const answers: R[] = new Array(items.length);
+  let next = 0;
+  const runner = async () => {
+    for (let i = next++; i < items.length; i = next++) answers[i] = await work(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
+  return answers;
+}
+
 it('many bookings due at once are each authorised exactly once', async () => {
-  const count = 24;
-  const ids: string[] = [];
-  const tokens: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const token = await studentToken(`student-batch-${i}`);
-    // Lessons 90 minutes apart (availability keeps a buffer after each), eight a day.
-    const minutes = 8 * 60 + (i % 8) * 90;
-    const slot = at(3 + Math.floor(i / 8), `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`);
-    bed.bookingClockOffsetMs = 0;
-    ids.push(dataOf<{ createBooking: BookingView }>(await bed.book(token, slot)).createBooking.id);
-    tokens.push(token);
+  const count = 200;
+  // Every lesson of the batch falls within one authorisation lead (7 days): days 1 and 3–7 of the
+  // published week (day 2 is the first test's), 60-minute lessons 75 minutes apart (the lesson
+  // plus availability's 15-minute buffer), nine a day from 08:00 to the 18:00 lesson: 54 per
+  // teacher, so four teachers.
+  const teachers = [bed.teacher.id, ...(await Promise.all([1, 2, 3].map(anotherTeacher)))];
+  const lessons: { instructorId: string; startsAt: string }[] = [];
+  for (const day of [1, 3, 4, 5, 6, 7]) {
+    for (let k = 0; k < 9; k += 1) {
+      const minutes = 8 * 60 + k * 75;
+      const hhmm = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+      for (const instructorId of teachers) lessons.push({ instructorId, startsAt: at(day, hhmm) });
+    }
   }
-  // Booking's clock three days before the first lesson: every authorisation is due now.
-  bed.bookingClockOffsetMs = Date.parse(at(3, '08:00')) - 3 * 86_400_000 - Date.now();
+  lessons.splice(count);
+  // Twenty-five students, eight lessons each (under the limit of upcoming bookings per student).
+  const tokens = await Promise.all(Array.from({ length: 25 }, (_, i) => studentToken(`student-batch-${i}`)));
+  bed.bookingClockOffsetMs = 0;
+  // Through the gateway, a few at a time (each pays with the student's saved card).
+  const ids = await inPool(lessons, 8, async ({ instructorId, startsAt }, i) => {
+    const result = await bed.book(tokens[i % tokens.length]!, startsAt, { instructorId });
+    const { createBooking } = dataOf<{ createBooking: BookingView }>(result);
+    expect(createBooking.status).toBe('CONFIRMED');
+    return createBooking.id;
+  });
+  expect(new Set(ids).size).toBe(count);
+  // Booking's clock two hours before the first lesson: every authorisation is due now.
+  bed.bookingClockOffsetMs = Date.parse(at(1, '06:00')) - Date.now();
   await Promise.all([bed.bookingModule.payments.sendDue(), bed.bookingModule.payments.sendDue()]);
   await eventually(
     async () => {
@@ -106,8 +152,10 @@ it('many bookings due at once are each authorised exactly once', async () => {
   );
   const [row] = await bookingSql<{ n: string }>(bed.stack, `select count(distinct payment_intent_id) as n from booking_payment where booking_id = any($1::uuid[])`, [ids]);
   expect(Number(row!.n)).toBe(count);
-  const all = await bed.world.stripe.paymentIntents.list({ limit: 100 });
-  const ofBatch = all.data.filter((pi) => ids.includes(pi.metadata.bookingId ?? ''));
+  // Every PaymentIntent of the world, page after page (100 a page).
+  const all = await bed.world.stripe.paymentIntents.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+  const batch = new Set(ids);
+  const ofBatch = all.filter((pi) => batch.has(pi.metadata.bookingId ?? ''));
   expect(ofBatch).toHaveLength(count);
   expect(new Set(ofBatch.map((pi) => pi.metadata.bookingId)).size).toBe(count);
-});
+}, 120_000);

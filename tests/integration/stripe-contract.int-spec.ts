@@ -60,6 +60,9 @@ const SERVICE_CALLS = [
   'accounts.create',
   'accounts.del',
   'accountLinks.create',
+  'balance.retrieve',
+  'payouts.create',
+  'payouts.retrieve',
 ] as const;
 type ServiceCall = (typeof SERVICE_CALLS)[number];
 
@@ -155,6 +158,7 @@ interface Ids {
   card: string;
   intent: string;
   account: string;
+  payout: string;
 }
 
 /**
@@ -224,6 +228,12 @@ const WITH_UNKNOWN_PARAMETER: Record<ServiceCall, (stripe: Stripe, ids: Ids) => 
       return_url: 'https://app.instainstru.test/payouts/done',
       ...UNKNOWN,
     } as Stripe.AccountLinkCreateParams),
+  'balance.retrieve': (s, ids) => s.balance.retrieve(UNKNOWN as Stripe.BalanceRetrieveParams, { stripeAccount: ids.account }),
+  'payouts.create': (s, ids) =>
+    s.payouts.create({ amount: 100, currency: 'usd', method: 'instant', metadata: { payoutId: randomUUID(), instructorId: 'contract' }, ...UNKNOWN } as Stripe.PayoutCreateParams, {
+      stripeAccount: ids.account,
+    }),
+  'payouts.retrieve': (s, ids) => s.payouts.retrieve(ids.payout, UNKNOWN as Stripe.PayoutRetrieveParams, { stripeAccount: ids.account }),
 };
 
 /** The answer or the error of a call, as a value (for assertions on refusals). */
@@ -255,6 +265,7 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
   let customerId = '';
   let cardId = '';
   let capturedIntentId = '';
+  let payoutId = '';
   const bookingCaptured = randomUUID();
   const bookingRetried = randomUUID();
   const authorization = (overrides: Partial<AuthorizationRequest>): AuthorizationRequest => ({
@@ -423,6 +434,30 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
     });
   });
 
+  test('Connect balance and an instant payout on the instructor’s account: balance.retrieve, payouts.create (instant), payouts.retrieve', async () => {
+    const balance = await provider.balance(accountId, 'USD');
+    accepted('balance.retrieve', 'balance');
+    const outcome = await provider.createInstantPayout({ accountId, amountMinor: 1000, currency: 'USD', payoutId: randomUUID(), instructorId: randomUUID(), idempotencyKey: key() });
+    const created = accepted('payouts.create', 'payout');
+    payoutId = String(created.id);
+    const payout = await provider.payout(accountId, payoutId);
+    accepted('payouts.retrieve', 'payout');
+    if (!target.stateful) return;
+
+    // The captured lesson's share (5000 − 750) is on the account, pending, and instantly payable.
+    expect(balance).toEqual({ available: 0, pending: 4250, instantAvailable: 4250 });
+    expect(outcome).toMatchObject({ kind: 'CREATED', payout: { id: payoutId, status: 'pending', method: 'instant', amountMinor: 1000, currency: 'USD' } });
+    expect(payout).toMatchObject({ id: payoutId, status: 'pending', method: 'instant', payoutId: expect.any(String) });
+    // Stripe takes the fee (1.5 %, at least 50) from the balance on top of the amount.
+    expect(await provider.balance(accountId, 'USD')).toMatchObject({ instantAvailable: 4250 - 1000 - 50 });
+    // More than the balance is refused as an outcome, not thrown.
+    expect(await provider.createInstantPayout({ accountId, amountMinor: 900_000, currency: 'USD', payoutId: randomUUID(), instructorId: randomUUID(), idempotencyKey: key() })).toMatchObject({
+      kind: 'REFUSED',
+      code: 'balance_insufficient',
+    });
+    expect(await provider.payout(accountId, 'po_contract_unknown')).toBeNull();
+  });
+
   test('paymentIntents.list by customer finds a booking’s intents by their metadata', async () => {
     const captured = await provider.intentsOfBooking(customerId, bookingCaptured);
     expect(accepted('paymentIntents.list', 'list').data).toEqual(expect.any(Array));
@@ -441,7 +476,7 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
   });
 
   test.each([...SERVICE_CALLS])('%s with an unknown parameter is refused: 400 (emulator: parameter_unknown)', async (call) => {
-    const { error } = await settle(WITH_UNKNOWN_PARAMETER[call](raw, { customer: customerId, card: cardId, intent: capturedIntentId || 'pi_contract', account: accountId }));
+    const { error } = await settle(WITH_UNKNOWN_PARAMETER[call](raw, { customer: customerId, card: cardId, intent: capturedIntentId || 'pi_contract', account: accountId, payout: payoutId || 'po_contract' }));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     const refusal = error as Stripe.errors.StripeInvalidRequestError;
     expect(refusal.statusCode).toBe(400);

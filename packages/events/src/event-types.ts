@@ -55,6 +55,16 @@ export const PaymentEventType = {
   Failed: 'payment.failed',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
+/**
+ * The booking service's payout events (topic `<prefix>payout.events`): money leaving an
+ * instructor's Connect balance for their bank or debit card.
+ */
+export const PayoutEventType = {
+  Requested: 'payout.requested',
+  Paid: 'payout.paid',
+  Failed: 'payout.failed',
+} as const satisfies Record<string, EventTypeWithSchema>;
+
 /** The partners service's events (topic `<prefix>partners.events`). */
 export const PartnerEventType = {
   ApiKeyCreated: 'partners.api-key-created',
@@ -65,6 +75,7 @@ export type InstructorEventTypeName = (typeof InstructorEventType)[keyof typeof 
 export type InstructorPrivateEventTypeName = (typeof InstructorPrivateEventType)[keyof typeof InstructorPrivateEventType];
 export type BookingEventTypeName = (typeof BookingEventType)[keyof typeof BookingEventType];
 export type PaymentEventTypeName = (typeof PaymentEventType)[keyof typeof PaymentEventType];
+export type PayoutEventTypeName = (typeof PayoutEventType)[keyof typeof PayoutEventType];
 export type PartnerEventTypeName = (typeof PartnerEventType)[keyof typeof PartnerEventType];
 
 /** Every named event type. */
@@ -73,6 +84,7 @@ export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
   ...Object.values(InstructorPrivateEventType),
   ...Object.values(BookingEventType),
   ...Object.values(PaymentEventType),
+  ...Object.values(PayoutEventType),
   ...Object.values(PartnerEventType),
 ];
 

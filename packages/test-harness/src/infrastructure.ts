@@ -1,7 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
-import { resolve } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const REPO = resolve(__dirname, '../../..');
 
@@ -91,6 +94,69 @@ async function startOrFindInfrastructure(): Promise<RunningInfrastructure> {
   return { mode: 'native', stop: async () => undefined };
 }
 
+/** A port nobody listens on now (the kernel's pick). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * The project's Stripe emulator for the containers mode, started as scripts/infra starts it
+ * (service stripe-emulator): emulators/stripe/src/index.ts under the repository's tsx, from the
+ * repository, as a child process of this run on a free port (a native emulator on 12120 may be up).
+ * A process, not a container: the same program, and its webhooks reach the run's services on
+ * 127.0.0.1. Ready when GET / answers (scripts/infra's readiness check); its output goes to a log file.
+ */
+async function startStripeEmulatorProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = join(tmpdir(), `instainstru-stripe-emulator-${process.pid}.log`);
+  const logFd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO, 'emulators/stripe/src/index.ts')], {
+    cwd: REPO,
+    env: { ...process.env, STRIPE_EMULATOR_HOST: '127.0.0.1', STRIPE_EMULATOR_PORT: String(port) },
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  child.unref();
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Never outlive the test run, even when the global teardown does not run.
+  const killOnExit = () => {
+    if (running()) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (!running()) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+    if (running()) child.kill('SIGKILL');
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (!running()) {
+      throw new Error(`the Stripe emulator exited at start (${child.exitCode ?? child.signalCode}):\n${readFileSync(logFile, 'utf8')}`);
+    }
+    const ready = await fetch(`${url}/`, { signal: AbortSignal.timeout(2000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return { url, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the Stripe emulator did not answer on ${url} within 30 s (log: ${logFile})`);
+    }
+    await sleep(200);
+  }
+}
+
 async function startContainers(): Promise<RunningInfrastructure> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const postgres = await new GenericContainer('postgis/postgis:15-3.4')
@@ -116,6 +182,7 @@ async function startContainers(): Promise<RunningInfrastructure> {
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .start();
   const stripe = await new GenericContainer('stripe/stripe-mock:latest').withExposedPorts(12111).start();
+  const emulator = await startStripeEmulatorProcess();
   const minio = await new GenericContainer('minio/minio:latest')
     .withCommand(['server', '/data'])
     .withEnvironment({ MINIO_ROOT_USER: OBJECT_STORAGE.accessKeyId, MINIO_ROOT_PASSWORD: OBJECT_STORAGE.secretAccessKey })
@@ -127,13 +194,16 @@ async function startContainers(): Promise<RunningInfrastructure> {
     PGPORT: String(postgres.getMappedPort(5432)),
     REDIS_URL: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
     KAFKA_BROKERS: '127.0.0.1:9092',
-    STRIPE_API_BASE: `http://${stripe.getHost()}:${stripe.getMappedPort(12111)}`,
+    // As scripts/infra/env.sh: the services call the emulator; stripe-mock serves the contract test.
+    STRIPE_MOCK_URL: `http://${stripe.getHost()}:${stripe.getMappedPort(12111)}`,
+    STRIPE_EMULATOR_URL: emulator.url,
+    STRIPE_API_BASE: emulator.url,
     S3_ENDPOINT: `http://${minio.getHost()}:${minio.getMappedPort(9000)}`,
   });
   return {
     mode: 'containers',
     stop: async () => {
-      await Promise.all([postgres, redis, kafka, stripe, minio].map((c) => c.stop()));
+      await Promise.all([...[postgres, redis, kafka, stripe, minio].map((c) => c.stop()), emulator.stop()]);
     },
   };
 }

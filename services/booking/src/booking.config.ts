@@ -2,6 +2,7 @@ import { DEFAULT_PORTS, readConfig } from '@instainstru/platform';
 import { z } from 'zod';
 import { DEFAULT_MAX_UPCOMING_PER_STUDENT } from './domain/booking.rules';
 import { DEFAULT_PAYMENT_TERMS, type PaymentTerms } from './domain/payment.rules';
+import { DEFAULT_PAYOUT_TERMS, type PayoutTerms } from './domain/payout.rules';
 
 /** Local development webhook secret; production sets STRIPE_WEBHOOK_SECRET (Stripe's `whsec_…`). */
 export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_dev_webhook_secret';
@@ -19,6 +20,8 @@ const envSchema = z.object({
   STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12120'),
   STRIPE_SECRET_KEY: z.string().min(1).default('sk_test_instainstru'),
   STRIPE_WEBHOOK_SECRET: z.string().min(16).default(DEV_STRIPE_WEBHOOK_SECRET),
+  /** The secret of the Connect webhook endpoint (connected accounts' events: payouts); Stripe gives it its own. Absent, STRIPE_WEBHOOK_SECRET. */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(16).optional(),
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().max(3600).default(300),
   /** Stripe calls per second this process makes at most (Stripe allows 25/s in test mode, 100/s live, per account). */
   STRIPE_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
@@ -35,6 +38,13 @@ const envSchema = z.object({
   PAYMENT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   /** Payments untouched this long are compared with Stripe by the reconciliation job. */
   PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().default(900),
+  /** The currency instructors' balances and payouts are shown in. */
+  PAYOUT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default(DEFAULT_PAYOUT_TERMS.currency),
+  /** Stripe's instant payout fee (basis points, rounded up) and its minimum: what the quote shows must be what Stripe takes. */
+  INSTANT_PAYOUT_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_PAYOUT_TERMS.instantFeeBps),
+  INSTANT_PAYOUT_FEE_MIN_MINOR: z.coerce.number().int().min(0).default(DEFAULT_PAYOUT_TERMS.instantFeeMinimumMinor),
+  INSTANT_PAYOUT_MIN_MINOR: z.coerce.number().int().min(1).default(DEFAULT_PAYOUT_TERMS.minInstantMinor),
+  INSTANT_PAYOUT_MAX_MINOR: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_PAYOUT_TERMS.maxInstantMinor),
 });
 
 export interface BookingConfig {
@@ -43,8 +53,9 @@ export interface BookingConfig {
   jobIntervalMs: number;
   /** Active upcoming bookings one student may hold (BOOKING_MAX_UPCOMING_PER_STUDENT); absent, the default (20). */
   maxUpcomingPerStudent?: number;
-  stripe: { apiBase: URL; secretKey: string; webhookSecret: string; webhookToleranceSeconds: number; maxRequestsPerSecond: number };
+  stripe: { apiBase: URL; secretKey: string; webhookSecret: string; connectWebhookSecret: string; webhookToleranceSeconds: number; maxRequestsPerSecond: number };
   payments: PaymentTerms & { jobIntervalMs: number; workerConcurrency: number; reconcileAfterSeconds: number };
+  payouts: PayoutTerms;
 }
 
 /** The booking service's own settings, on top of the platform's. */
@@ -59,6 +70,7 @@ export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): Booking
       apiBase: new URL(e.STRIPE_API_BASE),
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      connectWebhookSecret: e.STRIPE_CONNECT_WEBHOOK_SECRET ?? e.STRIPE_WEBHOOK_SECRET,
       webhookToleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
       maxRequestsPerSecond: e.STRIPE_MAX_REQUESTS_PER_SECOND,
     },
@@ -72,6 +84,14 @@ export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): Booking
       jobIntervalMs: e.PAYMENT_JOB_INTERVAL_MS,
       workerConcurrency: e.PAYMENT_WORKER_CONCURRENCY,
       reconcileAfterSeconds: e.PAYMENT_RECONCILE_AFTER_SECONDS,
+    },
+    payouts: {
+      currency: e.PAYOUT_CURRENCY,
+      instantFeeBps: e.INSTANT_PAYOUT_FEE_BPS,
+      instantFeeMinimumMinor: e.INSTANT_PAYOUT_FEE_MIN_MINOR,
+      minInstantMinor: e.INSTANT_PAYOUT_MIN_MINOR,
+      maxInstantMinor: e.INSTANT_PAYOUT_MAX_MINOR,
+      requestLeaseSeconds: DEFAULT_PAYOUT_TERMS.requestLeaseSeconds,
     },
   };
 }

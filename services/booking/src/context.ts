@@ -5,6 +5,7 @@ import type { BookingLifecycle } from './domain/booking-lifecycle.service';
 import type { Bookings } from './domain/bookings.service';
 import type { PaymentMethods } from './domain/payment-methods.service';
 import type { Payments } from './domain/payments.service';
+import type { InstructorPayouts } from './domain/payouts.service';
 import type { Payment } from './domain/payment.types';
 
 /** Per request: the caller, what they may read, and the use cases acting for them. */
@@ -15,6 +16,7 @@ export interface BookingContext {
   lifecycle: BookingLifecycle;
   payments: Payments;
   paymentMethods: PaymentMethods;
+  payouts: InstructorPayouts;
   /** Bookings' payments, one query per batch of bookings resolved together. */
   paymentLoader: DataLoader<string, Payment | null>;
 }

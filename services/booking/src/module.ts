@@ -28,6 +28,9 @@ import { RequestGate } from './infra/stripe/request-gate';
 import { StripePaymentProvider } from './infra/stripe/stripe-payments.provider';
 import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './http/stripe-webhook.route';
 import { paymentCommandsWorker, paymentReconciliationJob, paymentSchedulerJob } from './jobs/payments.jobs';
+import { InstructorPayouts } from './domain/payouts.service';
+import type { PayoutProvider } from './domain/payout.ports';
+import { PostgresPayoutRepository } from './infra/payout.repository';
 
 export { loadBookingConfig, type BookingConfig } from './booking.config';
 export type { Clock } from './domain/booking.ports';
@@ -39,6 +42,8 @@ export type { InsertAtRevisionExpressions } from './infra/booking.repository';
 export type { InstructorPayoutAccount, PayoutAccountDirectory, PayoutAccountState } from './domain/payout-accounts.ports';
 export type { Payment, PaymentStatus } from './domain/payment.types';
 export type { PaymentProvider } from './domain/payment.ports';
+export type { PayoutProvider } from './domain/payout.ports';
+export type { Payout, PayoutStatus } from './domain/payout.types';
 
 const typeDefs = loadTypeDefs(join(__dirname, '..'));
 
@@ -48,8 +53,8 @@ export interface BookingModuleOptions {
   clock?: Clock;
   /** Where slots are held; availability's internal routes unless given. */
   holds?: SlotHolds;
-  /** The payment provider; Stripe (STRIPE_API_BASE) unless given. */
-  provider?: PaymentProvider;
+  /** The payment provider (payments and instructors' payouts); Stripe (STRIPE_API_BASE) unless given. */
+  provider?: PaymentProvider & PayoutProvider;
 }
 
 /** The booking service, built once per process and shared by its API and its workers. */
@@ -82,6 +87,8 @@ export interface BookingModule extends ServiceModule {
   readonly payments: Payments;
   /** The payments worker alone: the consumer of payment commands (the bench and kill tests run it without the scheduler). */
   paymentCommandsWorker(): Worker;
+  /** Instructors' earnings and payouts (tests drive reconciliation). */
+  readonly payouts: InstructorPayouts;
 }
 
 export function createBookingModule(deps: ServiceDeps, options: BookingModuleOptions = {}): BookingModule {
@@ -93,8 +100,12 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const provider = options.provider ?? stripeProvider(config);
   const paymentRepository = new PostgresPaymentRepository(deps.db, repository);
   const paymentMethods = new PaymentMethods(paymentRepository, provider);
-  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger);
+  const drift = deps.metrics.counter('stripe_reconciliation_drift_total', 'Payments and payouts found out of step with Stripe and repaired by reconciliation', ['kind']);
+  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger, (kind) => drift.inc({ kind }));
   const payoutAccounts = new PostgresPayoutAccountDirectory(deps.db);
+  const payouts = new InstructorPayouts(new PostgresPayoutRepository(deps.db, deps.outbox), provider, payoutAccounts, config.payouts, clock, logger.child({ component: 'payouts' }), (kind) =>
+    drift.inc({ kind }),
+  );
   const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments };
   const creationWith = (slotHolds: SlotHolds) =>
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);
@@ -115,6 +126,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     findPayment: (bookingId) => paymentRepository.findPayment(bookingId),
     payments,
     paymentCommandsWorker: () => paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
+    payouts,
 
     /** Builds the booking subgraph; it does not listen. */
     subgraph(): Promise<SubgraphServer> {
@@ -128,6 +140,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
           lifecycle,
           payments,
           paymentMethods,
+          payouts,
           paymentLoader: new DataLoader<string, Payment | null>(async (ids) => {
             const found = new Map((await paymentRepository.paymentsOf(ids)).map((p) => [p.bookingId, p]));
             return ids.map((id) => found.get(id) ?? null);
@@ -135,9 +148,10 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
         }),
         routes: {
           [STRIPE_WEBHOOK_PATH]: stripeWebhookRoute({
-            secret: config.stripe.webhookSecret,
+            secrets: [config.stripe.webhookSecret, config.stripe.connectWebhookSecret],
             toleranceSeconds: config.stripe.webhookToleranceSeconds,
             payments,
+            payouts,
             repository: paymentRepository,
             logger: deps.logger.child({ component: 'stripe-webhook' }),
           }),
@@ -157,7 +171,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
         autoCompleteBookingsJob(lifecycle, config.autoCompleteAfterMinutes, config.jobIntervalMs, jobs),
         paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
         paymentSchedulerJob(payments, config.payments.jobIntervalMs, logger),
-        paymentReconciliationJob(payments, config.payments.reconcileAfterSeconds, logger),
+        paymentReconciliationJob(payments, payouts, config.payments.reconcileAfterSeconds, logger),
       ];
     },
   };
@@ -167,7 +181,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
  * Stripe (the emulator locally) as booking's payment provider, spaced to the configured request
  * rate; `onRequest` is told of each call as it leaves (the payments bench counts them).
  */
-export function stripeProvider(config: BookingConfig, onRequest?: () => void): PaymentProvider {
+export function stripeProvider(config: BookingConfig, onRequest?: () => void): PaymentProvider & PayoutProvider {
   const stripe = createStripeClient({ apiBase: config.stripe.apiBase, secretKey: config.stripe.secretKey, appName: 'instainstru-booking' });
   return new StripePaymentProvider(stripe, new RequestGate(config.stripe.maxRequestsPerSecond, () => performance.now(), onRequest));
 }

@@ -176,7 +176,10 @@ function list({ world, params, account }: Ctx) {
 export const payoutRoutes: Route[] = [
   route('POST', '/v1/payouts', create),
   route('GET', '/v1/payouts', list),
-  route('GET', '/v1/payouts/:id', ({ world, path, account }) => payoutOf(world, path.id!, account)),
+  route('GET', '/v1/payouts/:id', ({ world, params, path, account }) => {
+    allowOnly(params, ['expand']);
+    return payoutOf(world, path.id!, account);
+  }),
   route('POST', '/v1/payouts/:id', ({ world, params, path, account }) => {
     allowOnly(params, ['metadata']);
     const payout = payoutOf(world, path.id!, account);

@@ -20,6 +20,9 @@ import type { PaymentCapturedV1 } from './payment.captured.v1';
 import type { PaymentFailedV1 } from './payment.failed.v1';
 import type { PaymentVoidDueV1 } from './payment.void-due.v1';
 import type { PaymentVoidedV1 } from './payment.voided.v1';
+import type { PayoutFailedV1 } from './payout.failed.v1';
+import type { PayoutPaidV1 } from './payout.paid.v1';
+import type { PayoutRequestedV1 } from './payout.requested.v1';
 
 export type {
   BookingCancelledV1,
@@ -43,6 +46,9 @@ export type {
   PaymentFailedV1,
   PaymentVoidDueV1,
   PaymentVoidedV1,
+  PayoutFailedV1,
+  PayoutPaidV1,
+  PayoutRequestedV1,
 };
 
 /** The payload type of every event with a schema, by `<type>@<version>` (as the schema registry keys them). */
@@ -68,4 +74,7 @@ export interface EventPayloads {
   'payment.failed@1': PaymentFailedV1;
   'payment.void-due@1': PaymentVoidDueV1;
   'payment.voided@1': PaymentVoidedV1;
+  'payout.failed@1': PayoutFailedV1;
+  'payout.paid@1': PayoutPaidV1;
+  'payout.requested@1': PayoutRequestedV1;
 }

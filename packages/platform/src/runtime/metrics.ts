@@ -12,6 +12,18 @@ export class PlatformMetrics {
   readonly consumerMessages: Counter<'group' | 'outcome'>;
   readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
 
+  private readonly ownCounters = new Map<string, Counter<string>>();
+
+  /** A service's own counter in this registry (one per name: asking again answers the same one). */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    let counter = this.ownCounters.get(name);
+    if (!counter) {
+      counter = new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+      this.ownCounters.set(name, counter);
+    }
+    return counter as Counter<L>;
+  }
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });

@@ -33,6 +33,12 @@ export enum BookingErrorCode {
   InstructorCannotAcceptPayments = 'INSTRUCTOR_CANNOT_ACCEPT_PAYMENTS',
   PaymentNotActionable = 'PAYMENT_NOT_ACTIONABLE',
   PaymentProviderUnavailable = 'PAYMENT_PROVIDER_UNAVAILABLE',
+  InstructorProfileRequired = 'INSTRUCTOR_PROFILE_REQUIRED',
+  InvalidPayoutAmount = 'INVALID_PAYOUT_AMOUNT',
+  PayoutsNotEnabled = 'PAYOUTS_NOT_ENABLED',
+  InstantPayoutsUnsupported = 'INSTANT_PAYOUTS_UNSUPPORTED',
+  InsufficientBalance = 'INSUFFICIENT_BALANCE',
+  PayoutInProgress = 'PAYOUT_IN_PROGRESS',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -47,6 +53,7 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.StudentRoleRequired:
       case BookingErrorCode.NotBookingInstructor:
       case BookingErrorCode.NotScheduleOwner:
+      case BookingErrorCode.InstructorProfileRequired:
         return ApiErrorCode.Forbidden;
       case BookingErrorCode.InvalidStartTime:
       case BookingErrorCode.InvalidDuration:
@@ -63,6 +70,7 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.InvalidIdempotencyKey:
       case BookingErrorCode.PaymentRequired:
       case BookingErrorCode.PaymentMethodNotFound:
+      case BookingErrorCode.InvalidPayoutAmount:
         return ApiErrorCode.BadUserInput;
       case BookingErrorCode.SlotUnavailable:
       case BookingErrorCode.InvalidTransition:
@@ -72,6 +80,10 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.IdempotencyKeyReused:
       case BookingErrorCode.InstructorCannotAcceptPayments:
       case BookingErrorCode.PaymentNotActionable:
+      case BookingErrorCode.PayoutsNotEnabled:
+      case BookingErrorCode.InstantPayoutsUnsupported:
+      case BookingErrorCode.InsufficientBalance:
+      case BookingErrorCode.PayoutInProgress:
         return ApiErrorCode.Conflict;
       case BookingErrorCode.UpcomingBookingsLimit:
         return ApiErrorCode.RateLimited;

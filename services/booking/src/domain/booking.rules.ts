@@ -35,12 +35,17 @@ const IDEMPOTENT_BOOKING_NAMESPACE = '5b0f3b1e-4a53-4c55-9d3e-1a7c2b8f6e21';
  */
 export function bookingIdFor(studentId: string, idempotencyKey: string | null | undefined): string {
   if (idempotencyKey == null) return randomUUID();
+  return uuidv5(`${studentId}\n${requireIdempotencyKey(idempotencyKey)}`, IDEMPOTENT_BOOKING_NAMESPACE);
+}
+
+/** A client's idempotency key: 8 to 100 printable ASCII characters without spaces (the one rule of every mutation taking one). */
+export function requireIdempotencyKey(idempotencyKey: string): string {
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw new BookingError(BookingErrorCode.InvalidIdempotencyKey, 'idempotencyKey must be 8 to 100 printable ASCII characters without spaces', {
       length: idempotencyKey.length,
     });
   }
-  return uuidv5(`${studentId}\n${idempotencyKey}`, IDEMPOTENT_BOOKING_NAMESPACE);
+  return idempotencyKey;
 }
 
 export function requireStartsAt(raw: string): Date {

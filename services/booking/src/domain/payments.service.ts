@@ -28,6 +28,7 @@ export class Payments {
     private readonly terms: PaymentTerms,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly onDrift: (kind: 'payment') => void = () => undefined,
   ) {}
 
   private lease(now: Date): Date {
@@ -293,6 +294,7 @@ export class Payments {
       const outcome = await this.applyIntent(payment.paymentIntentId!);
       if (outcome === 'applied') {
         drifted += 1;
+        this.onDrift('payment');
         this.logger.warn({ bookingId: payment.bookingId, paymentIntentId: payment.paymentIntentId, status: payment.status }, 'payment drifted from Stripe; repaired');
       }
     }

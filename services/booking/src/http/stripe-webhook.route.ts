@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, Stripe, webhookDelivery, type HttpRouteHandler, type Logger } from '@instainstru/platform';
 import type { Payments } from '../domain/payments.service';
 import type { PaymentRepository } from '../domain/payment.ports';
+import type { InstructorPayouts } from '../domain/payouts.service';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 const MAX_WEBHOOK_BYTES = 512 * 1024;
@@ -16,10 +17,15 @@ const INTENT_EVENTS = new Set([
   'charge.captured',
 ]);
 
+/** Payout events of instructors' Connect accounts (the Connect endpoint): the payout is re-read from Stripe on the account. */
+const PAYOUT_EVENTS = new Set(['payout.created', 'payout.updated', 'payout.paid', 'payout.failed', 'payout.canceled']);
+
 export interface StripeWebhookRouteDeps {
-  secret: string;
+  /** The platform endpoint's secret, then the Connect endpoint's (Stripe signs each endpoint's deliveries with its own). */
+  secrets: string[];
   toleranceSeconds: number;
   payments: Payments;
+  payouts: InstructorPayouts;
   repository: PaymentRepository;
   logger: Logger;
 }
@@ -32,7 +38,8 @@ function intentIdOf(object: Record<string, unknown>): string | null {
 
 /**
  * POST /webhooks/stripe: the signature is checked on the raw body (with the timestamp tolerance),
- * the event deduplicated by id, and the payment it names re-read from Stripe and applied by its
+ * the event deduplicated by id, and the payment (or, from the Connect endpoint, the instructor's
+ * payout) it names re-read from Stripe and applied by its
  * current state, so duplicates, reordering and late events change nothing wrong. 400 for a body
  * that is not a signed Stripe event; 200 once handled (or ignored); 5xx otherwise, so Stripe retries.
  */
@@ -41,17 +48,32 @@ export function stripeWebhookRoute(deps: StripeWebhookRouteDeps): HttpRouteHandl
   return async (req: IncomingMessage, res: ServerResponse) => {
     const delivery = await webhookDelivery(req, res, 'stripe-signature', MAX_WEBHOOK_BYTES);
     if (!delivery) return;
-    let event: Stripe.Event;
-    try {
-      event = verifier.webhooks.constructEvent(delivery.body, delivery.signature ?? '', deps.secret, deps.toleranceSeconds);
-    } catch (error) {
-      deps.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'refused a Stripe webhook');
+    let event: Stripe.Event | null = null;
+    let reason = 'no secret';
+    for (const secret of new Set(deps.secrets)) {
+      try {
+        event = verifier.webhooks.constructEvent(delivery.body, delivery.signature ?? '', secret, deps.toleranceSeconds);
+        break;
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (!event) {
+      deps.logger.warn({ reason }, 'refused a Stripe webhook');
       return sendJson(res, 400, { error: 'invalid signature' });
     }
     if (typeof event.id !== 'string' || !/^evt_[A-Za-z0-9_]{1,250}$/.test(event.id) || typeof event.type !== 'string' || typeof event.data?.object !== 'object') {
       return sendJson(res, 400, { error: 'malformed event' });
     }
-    const intentId = INTENT_EVENTS.has(event.type) ? intentIdOf(event.data.object as unknown as Record<string, unknown>) : null;
+    const object = event.data.object as unknown as Record<string, unknown>;
+    if (PAYOUT_EVENTS.has(event.type) && typeof event.account === 'string' && typeof object.id === 'string') {
+      if (await deps.repository.providerEventSeen(event.id)) return sendJson(res, 200, { received: true, outcome: 'duplicate' });
+      const outcome = await deps.payouts.applyProviderPayout(event.account, object.id);
+      await deps.repository.rememberProviderEvent(event.id, event.type);
+      deps.logger.info({ eventId: event.id, type: event.type, account: event.account, payoutId: object.id, outcome }, 'Stripe webhook');
+      return sendJson(res, 200, { received: true, outcome });
+    }
+    const intentId = INTENT_EVENTS.has(event.type) ? intentIdOf(object) : null;
     if (!intentId) return sendJson(res, 200, { received: true, outcome: 'ignored' });
     if (await deps.repository.providerEventSeen(event.id)) return sendJson(res, 200, { received: true, outcome: 'duplicate' });
     const outcome = await deps.payments.applyIntent(intentId);

@@ -1,15 +1,22 @@
 import { PaymentEventType, type EventPayload } from '@instainstru/events';
 import { eventConsumerWorker, periodicJob, type Logger, type ServiceDeps, type Worker } from '@instainstru/platform';
 import type { Payments } from '../domain/payments.service';
+import type { InstructorPayouts } from '../domain/payouts.service';
 
 /** Sends due payment commands (authorisations, retries, expired leases) and cancels bookings left unpaid at their deadline. */
 export function paymentSchedulerJob(payments: Payments, intervalMs: number, logger: Logger): Worker {
   return periodicJob('payment-scheduler', intervalMs, logger, () => payments.sendDue());
 }
 
-/** Compares payments untouched for `afterSeconds` with Stripe and repairs drift (a lost webhook). */
-export function paymentReconciliationJob(payments: Payments, afterSeconds: number, logger: Logger): Worker {
-  return periodicJob('payment-reconciliation', Math.max(10_000, (afterSeconds * 1000) / 3), logger, () => payments.reconcile(afterSeconds * 1000));
+/**
+ * Compares payments and payouts untouched for `afterSeconds` with Stripe and repairs drift (a lost
+ * webhook), and sends payout requests whose Stripe call never came back again with the same key.
+ */
+export function paymentReconciliationJob(payments: Payments, payouts: InstructorPayouts, afterSeconds: number, logger: Logger): Worker {
+  return periodicJob('payment-reconciliation', Math.max(10_000, (afterSeconds * 1000) / 3), logger, async () => ({
+    payments: await payments.reconcile(afterSeconds * 1000),
+    payouts: await payouts.reconcile(afterSeconds * 1000),
+  }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { BookingOutboxEnvelopeText1764400000000 } from './1764400000000-booking-
 import { BookingDropStudentIdx1764500000000 } from './1764500000000-booking-drop-student-idx';
 import { BookingPayoutAccounts1765100000000 } from './1765100000000-booking-payout-accounts';
 import { BookingPayments1765200000000 } from './1765200000000-booking-payments';
+import { BookingPayouts1765300000000 } from './1765300000000-booking-payouts';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   BookingDropStudentIdx1764500000000,
   BookingPayoutAccounts1765100000000,
   BookingPayments1765200000000,
+  BookingPayouts1765300000000,
 ];

@@ -14,4 +14,5 @@ export const Mutation: MutationResolvers = {
     await payments.retryPayment(caller, bookingId, paymentMethodId);
     return bookings.requireVisibleBooking(bookingId);
   },
+  requestInstantPayout: (_, { amountMinor, idempotencyKey }, { caller, payouts }) => payouts.requestInstant(caller, amountMinor, idempotencyKey),
 };

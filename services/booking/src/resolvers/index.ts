@@ -1,6 +1,7 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Booking } from './Booking';
 import { Mutation } from './Mutation';
+import { Payout } from './Payout';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { Query, Mutation, Booking };
+export const resolvers: Resolvers = { Query, Mutation, Booking, Payout };

@@ -2,6 +2,8 @@ import { isStripeAnswer, type Stripe } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from '../../domain/booking.errors';
 import type { AuthorizationOutcome, AuthorizationRequest, CaptureOutcome, IntentState, PaymentProvider } from '../../domain/payment.ports';
 import type { SavedPaymentMethod } from '../../domain/payment.types';
+import type { PayoutOutcome, PayoutProvider } from '../../domain/payout.ports';
+import type { AccountBalance, ProviderPayout } from '../../domain/payout.types';
 import type { RequestGate } from './request-gate';
 
 const unavailable = (operation: string, error: unknown) =>
@@ -23,6 +25,24 @@ function intentOf(pi: Stripe.PaymentIntent): IntentState {
   };
 }
 
+function payoutOf(po: Stripe.Payout): ProviderPayout {
+  return {
+    id: po.id,
+    status: po.status as ProviderPayout['status'],
+    method: po.method === 'instant' ? 'instant' : 'standard',
+    amountMinor: po.amount,
+    currency: po.currency.toUpperCase(),
+    arrivalAt: po.arrival_date ? new Date(po.arrival_date * 1000) : null,
+    createdAt: new Date(po.created * 1000),
+    failureCode: po.failure_code ?? null,
+    failureMessage: po.failure_message ?? null,
+    payoutId: po.metadata?.payoutId ?? null,
+  };
+}
+
+const amountIn = (funds: { amount: number; currency: string }[] | undefined, currency: string) =>
+  funds?.filter((f) => f.currency.toUpperCase() === currency.toUpperCase()).reduce((sum, f) => sum + f.amount, 0) ?? 0;
+
 function methodOf(pm: Stripe.PaymentMethod): SavedPaymentMethod {
   return {
     id: pm.id,
@@ -39,9 +59,10 @@ function methodOf(pm: Stripe.PaymentMethod): SavedPaymentMethod {
  * Stripe as the payment provider: customers, saved cards (SetupIntents), manual-capture
  * PaymentIntents charged to the instructor's Connect account with the platform fee. Every mutating
  * call carries the idempotency key it is given; every call waits for the request gate (the
- * configured Stripe request rate).
+ * configured Stripe request rate). Also the instructors' side: Connect balances and payouts, on
+ * the connected account (the `Stripe-Account` header).
  */
-export class StripePaymentProvider implements PaymentProvider {
+export class StripePaymentProvider implements PaymentProvider, PayoutProvider {
   constructor(
     private readonly stripe: Stripe,
     private readonly gate: RequestGate,
@@ -176,5 +197,40 @@ export class StripePaymentProvider implements PaymentProvider {
   async intentsOfBooking(customerId: string, bookingId: string): Promise<IntentState[]> {
     const list = await this.call('paymentIntents.list', () => this.stripe.paymentIntents.list({ customer: customerId, limit: 100 }));
     return list.data.map(intentOf).filter((intent) => intent.bookingId === bookingId);
+  }
+
+  async balance(accountId: string, currency: string): Promise<AccountBalance> {
+    const balance = await this.call('balance.retrieve', () => this.stripe.balance.retrieve({}, { stripeAccount: accountId }));
+    return {
+      available: amountIn(balance.available, currency),
+      pending: amountIn(balance.pending, currency),
+      instantAvailable: balance.instant_available ? amountIn(balance.instant_available, currency) : null,
+    };
+  }
+
+  async createInstantPayout(request: { accountId: string; amountMinor: number; currency: string; payoutId: string; instructorId: string; idempotencyKey: string }): Promise<PayoutOutcome> {
+    try {
+      const payout = await this.call('payouts.create', () =>
+        this.stripe.payouts.create(
+          { amount: request.amountMinor, currency: request.currency.toLowerCase(), method: 'instant', metadata: { payoutId: request.payoutId, instructorId: request.instructorId } },
+          { stripeAccount: request.accountId, idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      return { kind: 'CREATED', payout: payoutOf(payout) };
+    } catch (error) {
+      // The same key still in flight elsewhere (a retry racing the first call): its answer is not known yet.
+      if (isStripeAnswer(error) && error.statusCode === 409) throw unavailable('payouts.create', error);
+      if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
+      return { kind: 'REFUSED', code: error.code ?? 'payout_refused', message: error.message };
+    }
+  }
+
+  async payout(accountId: string, payoutId: string): Promise<ProviderPayout | null> {
+    try {
+      return payoutOf(await this.call('payouts.retrieve', () => this.stripe.payouts.retrieve(payoutId, {}, { stripeAccount: accountId })));
+    } catch (error) {
+      if (isStripeAnswer(error) && error.statusCode === 404) return null;
+      throw error;
+    }
   }
 }
