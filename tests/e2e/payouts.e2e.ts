@@ -432,7 +432,7 @@ describe('racing requests', () => {
     const made = results.filter((r) => !r.body.errors);
     expect(made).toHaveLength(1);
     for (const refused of results.filter((r) => r.body.errors)) {
-      expect(['PAYOUT_IN_PROGRESS', 'INSUFFICIENT_BALANCE']).toContain(errorOf(refused).reason ?? 'none');
+      expect(['PAYOUT_IN_PROGRESS', 'INSUFFICIENT_BALANCE']).toContain(errorOf(refused)?.reason ?? 'none');
     }
     expect(await payoutRows()).toBe(rows + 1);
     expect(await stripePayoutCount()).toBe(atStripe + 1);
