@@ -72,7 +72,7 @@ runBench('payments: due authorisations per second, pipeline vs bare SDK loop', a
         const bookingId = randomUUID();
         const outcome = await bare.authorize({
           bookingId, attempt: 1, customerId: customer, paymentMethodId: card, amountMinor: AMOUNT, currency: 'USD', applicationFeeMinor: FEE,
-          destinationAccount: bareWorld.account, existingIntentId: null, idempotencyKey: `bench-${bookingId}`,
+          destinationAccount: bareWorld.account, onSession: false, existingIntentId: null, idempotencyKey: `bench-${bookingId}`,
         });
         if (outcome.kind !== 'AUTHORIZED') throw new Error(`bare authorisation ${outcome.kind}`);
       }

@@ -43,10 +43,7 @@ afterAll(async () => {
   await workers?.stop();
 });
 
-function book(token: string, startsAt: string, overrides: Record<string, unknown> = {}) {
-  bed.bookingClockOffsetMs = Date.parse(startsAt) - 3 * 86_400_000 - Date.now();
-  return bed.book(token, startsAt, overrides);
-}
+const book = (token: string, startsAt: string, overrides: Record<string, unknown> = {}) => bed.bookDue(token, startsAt, overrides);
 
 const viewOf = async (token: string, id: string) => dataOf<{ booking: View }>(await bed.stack.graphql(PAYMENT, { token, variables: { id } })).booking;
 

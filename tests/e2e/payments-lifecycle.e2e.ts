@@ -11,11 +11,8 @@ import { useMarketplaceTestbed, type BookingView } from '../support/booking';
 const bed = useMarketplaceTestbed({ bookingEnv: { PAYMENT_AUTHORIZATION_LEAD_MINUTES: String(7 * 24 * 60), PAYMENT_ACTION_DEADLINE_MINUTES: '60' } });
 const { at, studentToken } = bed;
 
-/** Books with booking's clock three days before the lesson: inside the 7-day lead, so the authorisation is due at once. */
-function book(token: string, startsAt: string, overrides: Record<string, unknown> = {}) {
-  bed.bookingClockOffsetMs = Date.parse(startsAt) - 3 * 86_400_000 - Date.now();
-  return bed.book(token, startsAt, overrides);
-}
+/** Books a week ahead of the 7-day lead, then booking's clock moves three days before the lesson: the authorisation is due. */
+const book = (token: string, startsAt: string, overrides: Record<string, unknown> = {}) => bed.bookDue(token, startsAt, overrides);
 
 const PAYMENT = `payment { status amount { amountMinor currency } platformFeeMinor authorizeAt authorizedAmountMinor authorizedAt captureBefore capturedAmountMinor capturedAt voidedAt
   action { type clientSecret deadline } failure { code message } }`;

@@ -34,10 +34,7 @@ afterEach(async () => {
   await bed.world.control('/webhooks/mode', { mode: 'normal' });
 });
 
-function book(token: string, startsAt: string, overrides: Record<string, unknown> = {}) {
-  bed.bookingClockOffsetMs = Date.parse(startsAt) - 3 * 86_400_000 - Date.now();
-  return bed.book(token, startsAt, overrides);
-}
+const book = (token: string, startsAt: string, overrides: Record<string, unknown> = {}) => bed.bookDue(token, startsAt, overrides);
 
 async function viewOf(token: string, id: string): Promise<View> {
   return dataOf<{ booking: View }>(await bed.stack.graphql(PAYMENT, { token, variables: { id } })).booking;

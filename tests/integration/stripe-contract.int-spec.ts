@@ -277,6 +277,7 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
     currency: 'USD',
     applicationFeeMinor: 900,
     destinationAccount: accountId,
+    onSession: false,
     existingIntentId: null,
     idempotencyKey: key(),
     ...overrides,
@@ -374,6 +375,16 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
     const captureBefore = outcome.intent.captureBefore?.getTime() ?? 0;
     expect(captureBefore).toBeGreaterThan(Date.now());
     expect(captureBefore).toBeLessThanOrEqual(Date.now() + SEVEN_DAYS_MS + 60_000);
+  });
+
+  test('paymentIntents.create on-session (a lesson sooner than the lead time, the student booking): no off_session → requires_capture, then cancel', async () => {
+    const bookingId = randomUUID();
+    const outcome = await provider.authorize(authorization({ bookingId, onSession: true }));
+    const intent = accepted('paymentIntents.create', 'payment_intent');
+    if (!target.stateful) return;
+    expect(intent).toMatchObject({ capture_method: 'manual', transfer_data: { destination: accountId }, metadata: { bookingId, attempt: '1' } });
+    expect(outcome).toMatchObject({ kind: 'AUTHORIZED', intent: { status: 'requires_capture', amountCapturable: 6000 } });
+    if (outcome.kind === 'AUTHORIZED') expect((await provider.cancel(outcome.intent.id, key())).status).toBe('canceled');
   });
 
   test('paymentIntents.capture with amount_to_capture and application_fee_amount → succeeded; paymentIntents.retrieve expanded', async () => {

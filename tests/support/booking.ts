@@ -243,6 +243,12 @@ export interface MarketplaceTestbed {
   studentToken(sub: string): Promise<string>;
   /** createBooking through the gateway: the teacher's piano, 60 minutes online, unless overridden. */
   book(token: string, startsAt: string, overrides?: Record<string, unknown>): Promise<GraphQLResult>;
+  /**
+   * Books with booking's clock `leadDays + 1` days before the lesson (the authorisation scheduled,
+   * not made while booking), then moves that clock to three days before it: with a lead time of
+   * `leadDays` (more than three) the scheduled authorisation is due.
+   */
+  bookDue(token: string, startsAt: string, overrides?: Record<string, unknown>, leadDays?: number): Promise<GraphQLResult>;
   /** Availability's hold of a booking (undefined when there is none). */
   holdOf(bookingId: string): Promise<{ status: string; starts_at: Date; ends_at: Date } | undefined>;
   /** Holds at availability that overlap another active hold of the instructor, counting the buffer after each lesson. */
@@ -275,6 +281,12 @@ export function useMarketplaceTestbed(options: { bookingEnv?: Record<string, str
         token,
         variables: { input: { instructorId: bed.teacher.id, serviceId: bed.pianoId, startsAt, durationMinutes: 60, lessonMode: 'ONLINE', ...overrides } },
       }),
+    async bookDue(token: string, startsAt: string, overrides: Record<string, unknown> = {}, leadDays = 7) {
+      bed.bookingClockOffsetMs = Date.parse(startsAt) - (leadDays + 1) * 86_400_000 - Date.now();
+      const result = await bed.book(token, startsAt, overrides);
+      bed.bookingClockOffsetMs = Date.parse(startsAt) - 3 * 86_400_000 - Date.now();
+      return result;
+    },
     holdOf: async (bookingId: string) =>
       (await availabilitySql<{ status: string; starts_at: Date; ends_at: Date }>(bed.stack, `select status, starts_at, ends_at from slot_hold where booking_id = $1`, [bookingId]))[0],
     async overlappingActiveHolds() {

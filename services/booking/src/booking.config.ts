@@ -32,6 +32,8 @@ const envSchema = z.object({
   PAYMENT_SOFT_DECLINE_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULT_PAYMENT_TERMS.softDeclineRetries),
   PAYMENT_RETRY_BASE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_PAYMENT_TERMS.retryBaseSeconds),
   PAYMENT_LEASE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_PAYMENT_TERMS.leaseSeconds),
+  /** How long a lesson authorised while booking keeps its slot for the bank's authentication; keep it below AVAILABILITY_HOLD_TTL_SECONDS. */
+  PAYMENT_ON_SESSION_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(DEFAULT_PAYMENT_TERMS.onSessionWindowSeconds),
   /** How often the worker sends due payment commands and cancels unresolved payments. */
   PAYMENT_JOB_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   /** Partitions of the payment commands the worker handles at once. */
@@ -81,6 +83,7 @@ export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): Booking
       softDeclineRetries: e.PAYMENT_SOFT_DECLINE_RETRIES,
       retryBaseSeconds: e.PAYMENT_RETRY_BASE_SECONDS,
       leaseSeconds: e.PAYMENT_LEASE_SECONDS,
+      onSessionWindowSeconds: e.PAYMENT_ON_SESSION_WINDOW_SECONDS,
       jobIntervalMs: e.PAYMENT_JOB_INTERVAL_MS,
       workerConcurrency: e.PAYMENT_WORKER_CONCURRENCY,
       reconcileAfterSeconds: e.PAYMENT_RECONCILE_AFTER_SECONDS,

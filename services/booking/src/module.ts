@@ -106,7 +106,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const payouts = new InstructorPayouts(new PostgresPayoutRepository(deps.db, deps.outbox), provider, payoutAccounts, config.payouts, clock, logger.child({ component: 'payouts' }), (kind) =>
     drift.inc({ kind }),
   );
-  const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments };
+  const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments, flow: payments };
   const creationWith = (slotHolds: SlotHolds) =>
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);
   const creation = creationWith(holds);

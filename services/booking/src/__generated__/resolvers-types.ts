@@ -22,6 +22,8 @@ export type Booking = {
   __typename?: 'Booking';
   cancellation?: Maybe<BookingCancellation>;
   completion?: Maybe<BookingCompletion>;
+  /** When the slot became the student's, ISO 8601 in UTC (null while REQUESTED). */
+  confirmedAt?: Maybe<Scalars['String']['output']>;
   /** ISO 8601 instant in UTC. */
   createdAt: Scalars['String']['output'];
   durationMinutes: Scalars['Int']['output'];
@@ -115,10 +117,14 @@ export type BookingPrice = {
 export type BookingStatus =
   | 'CANCELLED'
   | 'COMPLETED'
-  /** Booked: the slot is the student's (what createBooking answers). */
+  /** Booked: the slot is the student's (what createBooking answers, unless the bank asks for authentication). */
   | 'CONFIRMED'
   | 'NO_SHOW'
-  /** Reserved: a booking whose slot is held while its payment is authorised (not produced yet; never listed). */
+  /**
+   * A lesson sooner than the authorisation lead time whose slot is held while the student completes the
+   * bank's authentication (payment ACTION_REQUIRED, action AUTHENTICATE); CONFIRMED once authorised,
+   * CANCELLED by the system when the window closes. Not listed in myBookings or instructorBookings.
+   */
   | 'REQUESTED';
 
 export type BookingWhen =
@@ -224,6 +230,11 @@ export type Mutation = {
    * the service, duration and lesson mode; the price is computed by the server; the slot is held in the
    * instructor's calendar first, then the booking is written and announced in one step that re-checks every
    * rule. On any refusal nothing is booked and the slot is not kept.
+   * The card (paymentMethodId) is authorised 24 h before the lesson. A lesson sooner than that is authorised
+   * now, the student present: CONFIRMED with payment AUTHORIZED; or, when the bank asks for authentication,
+   * REQUESTED with payment ACTION_REQUIRED and its client secret (complete it with Stripe.js, then call
+   * retryBookingPayment; the slot is kept until the action's deadline); a declined card is refused
+   * (PAYMENT_REQUIRED PAYMENT_DECLINED, details.declineCode) and nothing is booked.
    */
   createBooking: Booking;
   /** The instructor marks that the student did not show up, once the lesson started. */
@@ -649,6 +660,7 @@ export type BookingResolvers<ContextType = BookingContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Booking']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cancellation?: Resolver<Maybe<ResolversTypes['BookingCancellation']>, ParentType, ContextType>;
   completion?: Resolver<Maybe<ResolversTypes['BookingCompletion']>, ParentType, ContextType>;
+  confirmedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -15,7 +15,8 @@ import type { BookingRepository, Clock } from './booking.ports';
 import type { Booking, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds.ports';
 import type { PaymentMethods } from './payment-methods.service';
-import { actionDeadline, applicationFee, authorizationTime, type PaymentTerms } from './payment.rules';
+import { actionDeadline, applicationFee, authorizationTime, authorizesOnSession, type PaymentTerms } from './payment.rules';
+import type { Payments } from './payments.service';
 import type { NewPayment } from './payment.types';
 import type { PayoutAccountDirectory } from './payout-accounts.ports';
 
@@ -24,6 +25,8 @@ export interface BookingPaymentDeps {
   methods: PaymentMethods;
   payoutAccounts: PayoutAccountDirectory;
   terms: PaymentTerms;
+  /** Authorises lessons sooner than the lead time while they are booked. */
+  flow: Pick<Payments, 'authorizeOnSession' | 'cancelDeclined'>;
 }
 
 export interface CreateBookingInput {
@@ -109,6 +112,7 @@ export class BookingCreation {
     const booking: NewBooking = { ...unpaid, payment: await this.paymentFor(unpaid, input.paymentMethodId) };
 
     await this.holdSlot(booking);
+    if (authorizesOnSession(booking.startsAt, this.clock(), this.payments.terms)) return this.bookWhileAuthorizing(booking, keyed ? lesson : null);
     try {
       return await this.bookHeldSlot(booking, offering!.revision);
     } catch (error) {
@@ -119,6 +123,46 @@ export class BookingCreation {
       await this.releaseHold(booking.id);
       throw error;
     }
+  }
+
+  /**
+   * A lesson sooner than the authorisation lead time, authorised while the student books: the held
+   * slot is written REQUESTED (re-checking every rule, as bookHeldSlot), then the card is
+   * authorised on-session, outside any transaction. Authorised: the booking is answered
+   * CONFIRMED. The bank asks for authentication: answered REQUESTED, its payment ACTION_REQUIRED
+   * with the client secret; the slot stays held until the student completes it (then
+   * retryBookingPayment, or Stripe's webhook, confirms the booking) or the window closes (the
+   * system cancels it). Declined: the booking is removed, the hold released, and PAYMENT_DECLINED
+   * answered, so the student may try another card at once.
+   */
+  private async bookWhileAuthorizing(booking: NewBooking, keyedLesson: LessonRequest | null): Promise<Booking> {
+    let requested: Booking;
+    try {
+      requested = await this.repository.transaction(async (unitOfWork) => {
+        const offering = await unitOfWork.lockInstructorOffering(booking.instructorId);
+        const now = this.clock();
+        const window = new Date(now.getTime() + this.payments.terms.onSessionWindowSeconds * 1000);
+        const checked: NewBooking = { ...newBooking(offering, booking.id, booking), payment: { ...booking.payment!, authorizeAt: now, actionDeadline: window } };
+        const inserted = await unitOfWork.insertRequested(checked, now);
+        if (!inserted) throw slotUnavailable(booking);
+        return inserted;
+      });
+    } catch (error) {
+      const earlier = keyedLesson ? await this.madeEarlier(booking.id, keyedLesson) : null;
+      if (earlier) return earlier;
+      await this.releaseHold(booking.id);
+      throw error;
+    }
+    const outcome = await this.payments.flow.authorizeOnSession(requested);
+    if (outcome.kind === 'DECLINED') {
+      await this.repository.transaction((unitOfWork) => unitOfWork.discardRequested(booking.id));
+      await this.releaseHold(booking.id);
+      if (outcome.intentId) await this.payments.flow.cancelDeclined(booking.id, outcome.intentId);
+      throw new BookingError(BookingErrorCode.PaymentDeclined, `The card was declined: ${outcome.message}`, {
+        declineCode: outcome.declineCode ?? outcome.code,
+      });
+    }
+    return (await this.repository.findById(booking.id))!;
   }
 
   /**

@@ -33,6 +33,7 @@ export enum BookingErrorCode {
   InstructorCannotAcceptPayments = 'INSTRUCTOR_CANNOT_ACCEPT_PAYMENTS',
   PaymentNotActionable = 'PAYMENT_NOT_ACTIONABLE',
   PaymentProviderUnavailable = 'PAYMENT_PROVIDER_UNAVAILABLE',
+  PaymentDeclined = 'PAYMENT_DECLINED',
   InstructorProfileRequired = 'INSTRUCTOR_PROFILE_REQUIRED',
   InvalidPayoutAmount = 'INVALID_PAYOUT_AMOUNT',
   PayoutsNotEnabled = 'PAYOUTS_NOT_ENABLED',
@@ -85,6 +86,8 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.InsufficientBalance:
       case BookingErrorCode.PayoutInProgress:
         return ApiErrorCode.Conflict;
+      case BookingErrorCode.PaymentDeclined:
+        return ApiErrorCode.PaymentRequired;
       case BookingErrorCode.UpcomingBookingsLimit:
         return ApiErrorCode.RateLimited;
       case BookingErrorCode.AvailabilityUnavailable:

@@ -26,6 +26,13 @@ export interface BookingUnitOfWork {
    * never by waiting inside the constraint check, where two inserts could deadlock.
    */
   insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking | null>;
+  /**
+   * Inserts a booking REQUESTED (created at `createdAt`) with its payment AUTHORIZING, attempt 1:
+   * a lesson authorised while booking. Null, writing nothing, on an overlap, as insertConfirmed.
+   */
+  insertRequested(booking: NewBooking, createdAt: Date): Promise<Booking | null>;
+  /** Deletes a REQUESTED booking and its payment (its authorisation was declined while booking); false when it is no longer REQUESTED. */
+  discardRequested(id: string): Promise<boolean>;
   /** Compare-and-set on status; null when the booking is not (or no longer) in `from`. */
   transition(id: string, change: BookingTransition): Promise<Booking | null>;
   findById(id: string): Promise<Booking | null>;

@@ -2,9 +2,11 @@ import type { CancelledByValue, CompletedByValue, LessonModeValue } from '@insta
 import type { NewPayment, PaymentStatus as PaymentState } from './payment.types';
 
 /**
- * REQUESTED is reserved for a booking whose slot is held while its payment is authorised; nothing
- * produces it yet (a create inserts its booking CONFIRMED). It counts as active in the exclusion
- * constraint and is never shown in lists.
+ * REQUESTED: a lesson sooner than the authorisation lead time, its slot held while the card is
+ * authorised with the student present (their bank may ask them to authenticate); CONFIRMED once
+ * authorised, CANCELLED by the system when the window passes. Every other create inserts its
+ * booking CONFIRMED. REQUESTED counts as active in the exclusion constraint and is never shown in
+ * lists.
  */
 export type BookingStatus = 'REQUESTED' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
 export type LessonMode = LessonModeValue;
@@ -88,6 +90,7 @@ export interface BookingPageKey {
 
 /** A transition's compare-and-set: the status it requires and what it records. */
 export type BookingTransition =
-  | { to: 'CANCELLED'; from: 'CONFIRMED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
+  | { to: 'CONFIRMED'; from: 'REQUESTED'; at: Date }
+  | { to: 'CANCELLED'; from: 'CONFIRMED' | 'REQUESTED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
   | { to: 'COMPLETED'; from: 'CONFIRMED'; at: Date; completedBy: CompletedBy }
   | { to: 'NO_SHOW'; from: 'CONFIRMED'; at: Date };

@@ -23,6 +23,8 @@ export interface AuthorizationRequest {
   currency: string;
   applicationFeeMinor: number;
   destinationAccount: string;
+  /** True while the student is booking (on-session: the bank may ask them to authenticate); false for the scheduled authorisation. */
+  onSession: boolean;
   /** The intent of an earlier attempt, confirmed again instead of making a new one. */
   existingIntentId: string | null;
   idempotencyKey: string;

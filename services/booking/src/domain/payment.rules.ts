@@ -14,6 +14,11 @@ export interface PaymentTerms {
   retryBaseSeconds: number;
   /** How long a Stripe call in flight may take before its command is sent again. */
   leaseSeconds: number;
+  /**
+   * How long a booking authorised while booking (a lesson sooner than the lead time) keeps its slot
+   * while the student completes the bank's authentication; below availability's hold TTL.
+   */
+  onSessionWindowSeconds: number;
 }
 
 export const DEFAULT_PAYMENT_TERMS: PaymentTerms = {
@@ -23,6 +28,7 @@ export const DEFAULT_PAYMENT_TERMS: PaymentTerms = {
   softDeclineRetries: 3,
   retryBaseSeconds: 300,
   leaseSeconds: 120,
+  onSessionWindowSeconds: 540,
 };
 
 /** A lesson booked closer to its start than the deadline still gives the student this long to act. */
@@ -31,6 +37,11 @@ const LATE_BOOKING_GRACE_MS = 30 * 60_000;
 /** The platform fee on an amount: basis points, rounded half up to a whole minor unit, never more than the amount. */
 export function applicationFee(amountMinor: number, feeBps: number): number {
   return Math.min(amountMinor, Math.floor((amountMinor * feeBps + 5000) / 10_000));
+}
+
+/** Whether a lesson is authorised while it is booked, the student present: it starts sooner than the lead time. */
+export function authorizesOnSession(startsAt: Date, now: Date, terms: PaymentTerms): boolean {
+  return startsAt.getTime() - terms.authorizationLeadMinutes * 60_000 <= now.getTime();
 }
 
 /** When the card is authorised: lead time before the start, or at once when that has passed. */
@@ -85,6 +96,11 @@ export function nextRetryAt(attempt: number, now: Date, deadline: Date, terms: P
 
 /** The idempotency key of one authorisation attempt of a booking: a retry of the same attempt reaches the same PaymentIntent. */
 export const authorizationKey = (bookingId: string, attempt: number) => `booking-${bookingId}-authorize-${attempt}`;
+/**
+ * The key of the authorisation made while booking: the booking row's creation instant makes it
+ * unique per create (a create declined and made again under the client's same key calls anew).
+ */
+export const onSessionAuthorizationKey = (bookingId: string, createdAt: Date) => `booking-${bookingId}-authorize-on-session-${createdAt.getTime()}`;
 export const captureKey = (bookingId: string) => `booking-${bookingId}-capture`;
 export const voidKey = (bookingId: string, paymentIntentId: string) => `booking-${bookingId}-void-${paymentIntentId}`;
 export const customerKey = (studentId: string) => `student-${studentId}-customer`;

@@ -5,9 +5,14 @@ import type { Clock } from './booking.ports';
 import type { Booking } from './booking.types';
 import { paymentCommand, paymentFact } from './payment.events';
 import type { IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
-import { authorizationKey, captureKey, declineKind, nextRetryAt, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
+import { authorizationKey, captureKey, declineKind, nextRetryAt, onSessionAuthorizationKey, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
 import type { Payment } from './payment.types';
 import type { PaymentMethods } from './payment-methods.service';
+
+/** What an authorisation while booking came to: DECLINED (nothing changed) or MOVED (the payment and booking were updated). */
+export type OnSessionOutcome = { kind: 'MOVED' } | { kind: 'DECLINED'; intentId: string | null; code: string; declineCode: string | null; message: string };
+
+const NOT_AUTHORIZED_IN_TIME = { code: 'payment_not_authorized', message: 'The payment was not authorised before the deadline' };
 
 const LIVE_INTENT = new Set<IntentState['status']>(['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing']);
 
@@ -99,11 +104,77 @@ export class Payments {
     if (booking?.status === 'CONFIRMED') {
       const cancelled = await uow.transitionBooking(booking.id, { from: 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy: 'SYSTEM', reason: 'The payment was not authorised in time' });
       if (cancelled) await uow.publish(bookingEventFor(cancelled)!);
+    } else if (booking?.status === 'REQUESTED') {
+      await this.cancelRequested(uow, booking.id, now);
     }
-    const failure = { code: 'payment_not_authorized', message: payment.failure?.message ?? 'The payment was not authorised before the deadline' };
-    // An authorisation still in flight may yet succeed: VOIDING cancels whatever it made.
-    if (payment.status === 'AUTHORIZING') return (await this.change(uow, payment, { status: 'VOIDING', failure, action: null, nextAttemptAt: this.lease(now) }, now)) !== null;
+    const failure = { code: NOT_AUTHORIZED_IN_TIME.code, message: payment.failure?.message ?? NOT_AUTHORIZED_IN_TIME.message };
+    // An authorisation in flight, or an intent the student may still authenticate, may yet succeed: VOIDING cancels whatever there is.
+    if (payment.status === 'AUTHORIZING' || payment.paymentIntentId) {
+      return (await this.change(uow, payment, { status: 'VOIDING', failure, action: null, nextAttemptAt: this.lease(now) }, now)) !== null;
+    }
     return (await this.change(uow, payment, { status: 'FAILED', failure, action: null, nextAttemptAt: null }, now, 'payment.failed')) !== null;
+  }
+
+  /** A booking whose slot was held while its card was authorised, cancelled by the system: the window closed first. */
+  private async cancelRequested(uow: PaymentUnitOfWork, bookingId: string, now: Date): Promise<void> {
+    const cancelled = await uow.transitionBooking(bookingId, {
+      from: 'REQUESTED',
+      to: 'CANCELLED',
+      at: now,
+      cancelledBy: 'SYSTEM',
+      reason: 'The payment was not completed while the slot was held',
+    });
+    if (cancelled) await uow.publish(bookingEventFor(cancelled)!);
+  }
+
+  /**
+   * A lesson sooner than the lead time, authorised while the student books (the booking was just
+   * written REQUESTED with its payment AUTHORIZING, attempt 1): AUTHORIZED confirms the booking;
+   * the bank asking for authentication leaves it REQUESTED with the client secret until the window
+   * closes; a decline answers DECLINED with nothing changed, for the caller to discard the booking.
+   * A Stripe that cannot be reached throws, leaving the payment AUTHORIZING: at the window's end it
+   * is voided (whatever Stripe made is cancelled) and the booking cancelled.
+   */
+  async authorizeOnSession(booking: Booking): Promise<OnSessionOutcome> {
+    const payment = await this.repository.findPayment(booking.id);
+    if (!payment || payment.status !== 'AUTHORIZING') throw new Error(`booking ${booking.id} has no authorisation to make`);
+    const outcome = await this.provider.authorize({
+      bookingId: booking.id,
+      attempt: payment.attempt,
+      customerId: payment.customerId,
+      paymentMethodId: payment.paymentMethodId,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      applicationFeeMinor: payment.applicationFeeMinor,
+      destinationAccount: payment.destinationAccount,
+      onSession: true,
+      existingIntentId: null,
+      idempotencyKey: onSessionAuthorizationKey(booking.id, new Date(booking.createdAt)),
+    });
+    return this.repository.transaction(async (uow): Promise<OnSessionOutcome> => {
+      const now = this.clock();
+      const current = await uow.lockPayment(booking.id);
+      if (!current) return { kind: 'MOVED' };
+      if (outcome.kind === 'AUTHORIZED') {
+        await this.authorized(uow, current, outcome.intent, current.attempt, now);
+        return { kind: 'MOVED' };
+      }
+      if (current.status !== 'AUTHORIZING' || current.attempt !== payment.attempt) return { kind: 'MOVED' };
+      const failure = { code: outcome.declineCode ?? outcome.code, message: outcome.message };
+      if (declineKind(outcome.code, outcome.declineCode) === 'AUTHENTICATION' && outcome.clientSecret) {
+        const action = { type: 'AUTHENTICATE' as const, clientSecret: outcome.clientSecret };
+        await this.change(uow, current, { paymentIntentId: outcome.intentId, status: 'ACTION_REQUIRED', action, failure, nextAttemptAt: null }, now, 'payment.action-required');
+        return { kind: 'MOVED' };
+      }
+      return { kind: 'DECLINED', intentId: outcome.intentId, code: outcome.code, declineCode: outcome.declineCode, message: outcome.message };
+    });
+  }
+
+  /** Cancels a declined intent of a booking that was not made (best effort: a declined intent holds no money). */
+  async cancelDeclined(bookingId: string, intentId: string): Promise<void> {
+    await this.provider.cancel(intentId, voidKey(bookingId, intentId)).catch((error: unknown) => {
+      this.logger.warn({ err: error, bookingId, paymentIntentId: intentId }, 'could not cancel a declined PaymentIntent');
+    });
   }
 
   /** `payment.authorization-due`: one authorisation attempt (skipped when the payment moved on). */
@@ -119,6 +190,7 @@ export class Payments {
       currency: payment.currency,
       applicationFeeMinor: payment.applicationFeeMinor,
       destinationAccount: payment.destinationAccount,
+      onSession: false,
       existingIntentId: payment.paymentIntentId,
       idempotencyKey: authorizationKey(bookingId, attempt),
     });
@@ -161,7 +233,17 @@ export class Payments {
         action: null,
         failure: null,
       };
+      if (booking?.status === 'REQUESTED' && now >= current.actionDeadline) {
+        // Authorised after the booking's window closed: its slot is no longer kept, so the authorisation goes.
+        await this.cancelRequested(uow, booking.id, now);
+        await this.change(uow, current, { paymentIntentId: intent.id, status: 'VOIDING', action: null, failure: NOT_AUTHORIZED_IN_TIME, nextAttemptAt: this.lease(now) }, now);
+        return;
+      }
       const done = await this.change(uow, current, { ...recorded, status: 'AUTHORIZED', nextAttemptAt: null }, now, 'payment.authorized');
+      if (done && booking?.status === 'REQUESTED') {
+        const confirmed = await uow.transitionBooking(booking.id, { from: 'REQUESTED', to: 'CONFIRMED', at: now });
+        if (confirmed) await uow.publish(bookingEventFor(confirmed)!);
+      }
       if (done && over) await this.change(uow, done, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
       return;
     }

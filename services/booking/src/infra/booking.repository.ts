@@ -108,6 +108,8 @@ async function findBooking(sql: Sql, id: string): Promise<Booking | null> {
 function transitionStatement(id: string, change: BookingTransition): [string, unknown[]] {
   const where = `where id = $1 and status = $2 returning ${COLUMNS}`;
   switch (change.to) {
+    case 'CONFIRMED':
+      return [`update booking set status = 'CONFIRMED', confirmed_at = $3, updated_at = now() ${where}`, [id, change.from, change.at]];
     case 'CANCELLED':
       return [
         `update booking set status = 'CANCELLED', cancelled_by = $3, cancel_reason = $4, cancelled_at = $5, updated_at = now() ${where}`,
@@ -236,6 +238,30 @@ export class PostgresBookingUnitOfWork implements BookingUnitOfWork {
       select * from written`;
     const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, confirmedAt), ...paymentParams(booking)]);
     return row ? bookingOf(row) : null;
+  }
+
+  async insertRequested(booking: NewBooking, createdAt: Date): Promise<Booking | null> {
+    if (!booking.payment) throw new Error('a booking authorised while booking needs its payment');
+    const text = `with written as (
+        ${INSERT_BOOKING} values ($1, 'REQUESTED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, null, $13, 'AUTHORIZING')
+        on conflict do nothing returning ${COLUMNS}),
+      payment as (
+        insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
+            application_fee_minor, destination_account, authorize_at, action_deadline, attempt)
+        select w.id, 'AUTHORIZING', w.student_user_id, $14, $15, w.price_minor, w.currency, $16, $17, $18, $19, 1 from written w
+        returning 1)
+      select * from written`;
+    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, createdAt), ...paymentParams(booking)]);
+    return row ? bookingOf(row) : null;
+  }
+
+  async discardRequested(id: string): Promise<boolean> {
+    const rows = await this.tx.query(
+      `with gone as (delete from booking_payment p using booking b where p.booking_id = $1 and b.id = p.booking_id and b.status = 'REQUESTED' returning p.booking_id)
+       delete from booking where id in (select booking_id from gone) returning id`,
+      [id],
+    );
+    return rows.length > 0;
   }
 
   async transition(id: string, change: BookingTransition): Promise<Booking | null> {

@@ -106,12 +106,14 @@ export class StripePaymentProvider implements PaymentProvider, PayoutProvider {
 
   async authorize(request: AuthorizationRequest): Promise<AuthorizationOutcome> {
     const metadata = { bookingId: request.bookingId, attempt: String(request.attempt) };
+    // While booking the student is present: their bank may ask them to authenticate (requires_action, answered with the client secret).
+    const offSession: { off_session?: boolean } = request.onSession ? {} : { off_session: true };
     try {
       const intent = await this.call('paymentIntents.authorize', () =>
         request.existingIntentId
           ? this.stripe.paymentIntents.confirm(
               request.existingIntentId,
-              { payment_method: request.paymentMethodId, off_session: true, expand: ['latest_charge'] },
+              { payment_method: request.paymentMethodId, ...offSession, expand: ['latest_charge'] },
               { idempotencyKey: request.idempotencyKey },
             )
           : this.stripe.paymentIntents.create(
@@ -123,7 +125,7 @@ export class StripePaymentProvider implements PaymentProvider, PayoutProvider {
                 payment_method_types: ['card'],
                 capture_method: 'manual',
                 confirm: true,
-                off_session: true,
+                ...offSession,
                 transfer_data: { destination: request.destinationAccount },
                 application_fee_amount: request.applicationFeeMinor,
                 metadata,
