@@ -1,4 +1,4 @@
-import { actionDeadline, applicationFee, authorizationTime, declineKind, DEFAULT_PAYMENT_TERMS, nextRetryAt, voidingStatus } from './payment.rules';
+import { actionDeadline, applicationFee, authorizationTime, authorizesOnSession, declineKind, onSessionAuthorizationKey, DEFAULT_PAYMENT_TERMS, nextRetryAt, voidingStatus } from './payment.rules';
 import type { Payment } from './payment.types';
 
 const terms = DEFAULT_PAYMENT_TERMS;
@@ -21,6 +21,13 @@ describe('when the card is authorised and when the student must have acted', () 
     expect(authorizationTime(new Date(now.getTime() + hours(72)), now, terms)).toEqual(new Date(now.getTime() + hours(48)));
     expect(authorizationTime(new Date(now.getTime() + hours(24)), now, terms)).toEqual(now);
     expect(authorizationTime(new Date(now.getTime() + hours(3)), now, terms)).toEqual(now);
+  });
+
+  it('authorises while booking exactly when the lesson starts within the lead time, each create under its own key', () => {
+    expect(authorizesOnSession(new Date(now.getTime() + hours(24) + 1), now, terms)).toBe(false);
+    expect(authorizesOnSession(new Date(now.getTime() + hours(24)), now, terms)).toBe(true);
+    expect(authorizesOnSession(new Date(now.getTime() + hours(1)), now, terms)).toBe(true);
+    expect(onSessionAuthorizationKey('b1', now)).not.toBe(onSessionAuthorizationKey('b1', new Date(now.getTime() + 1)));
   });
 
   it('cancels unresolved payments 12 h before the start; a lesson booked later gets half an hour, never past its start', () => {
