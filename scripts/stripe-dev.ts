@@ -24,16 +24,20 @@ async function main(): Promise<void> {
     console.log(`stripe: ${base} is not the project's emulator; webhooks are configured in Stripe's Dashboard`);
     return;
   }
+  // The platform's own events, and connected accounts' (Connect: instructors' accounts and payouts), for each service.
   const endpoints = [
-    { url: `http://127.0.0.1:${DEFAULT_PORTS.booking}/webhooks/stripe`, connect: false },
-    { url: `http://127.0.0.1:${DEFAULT_PORTS.instructor}/webhooks/stripe`, connect: false },
-    { url: `http://127.0.0.1:${DEFAULT_PORTS.instructor}/webhooks/stripe`, connect: true },
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.booking}/webhooks/stripe`, connect: false, description: 'booking (platform)' },
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.booking}/webhooks/stripe`, connect: true, description: 'booking (connect)' },
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.instructor}/webhooks/stripe`, connect: false, description: 'instructor (platform)' },
+    { url: `http://127.0.0.1:${DEFAULT_PORTS.instructor}/webhooks/stripe`, connect: true, description: 'instructor (connect)' },
   ];
-  const listed = (await (await fetch(`${base}/v1/webhook_endpoints?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data?: { url: string }[] };
-  // Registered together once per emulator start: any of them known means all are.
-  const known = new Set((listed.data ?? []).map((e) => e.url));
+  const listed = (await (await fetch(`${base}/v1/webhook_endpoints?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+    data?: { url: string; description: string | null }[];
+  };
+  // Each registered once per emulator start, known by its description (an emulator started before one was added gets it now).
+  const known = new Set((listed.data ?? []).map((e) => e.description));
   for (const endpoint of endpoints) {
-    if (known.has(endpoints[0]!.url)) break;
+    if (known.has(endpoint.description)) continue;
     const answer = await control('/webhook_endpoints', { ...endpoint, secret });
     if (!answer.ok) throw new Error(`could not register ${endpoint.url}: ${answer.status} ${await answer.text()}`);
   }

@@ -37,6 +37,7 @@ export const controlRoutes: Route[] = [
       url: requiredStr(params, 'url'),
       events: list(params, 'enabled_events') ?? ['*'],
       connect: bool(params, 'connect') ?? false,
+      description: str(params, 'description') ?? null,
       ...(str(params, 'secret') ? { secret: str(params, 'secret')! } : {}),
     }),
   ),
