@@ -83,6 +83,9 @@ afterEach(async () => {
   await bed.world.control(`/accounts/${account}/payout_failure`, {});
 });
 
+const paymentOfBooking = async (token: string, id: string) =>
+  dataOf<{ booking: { payment: { status: string } } }>(await bed.stack.graphql(PAYMENT, { token, variables: { id } })).booking.payment;
+
 const earnings = async (token = teacher()) => dataOf<{ myEarnings: Earnings }>(await bed.stack.graphql(EARNINGS, { token })).myEarnings;
 const request = (amount: number, key?: string, token = teacher()) => bed.stack.graphql(REQUEST, { token, variables: { amount, key } });
 const quote = async (amount: number) =>
@@ -153,8 +156,9 @@ describe('from a captured lesson to the instructor’s card', () => {
 
     const token = await studentToken('student-pays-teacher');
     const startsAt = at(2, '10:00');
-    bed.bookingClockOffsetMs = Date.parse(startsAt) - 3 * 86_400_000 - Date.now();
-    const { createBooking } = dataOf<{ createBooking: BookingView }>(await bed.book(token, startsAt));
+    // Booked ahead of the 7-day lead; booking's clock then moves inside it and the scheduled authorisation runs.
+    const { createBooking } = dataOf<{ createBooking: BookingView }>(await bed.bookDue(token, startsAt));
+    expect((await paymentOfBooking(token, createBooking.id)).status).toBe('SCHEDULED');
     const paymentOf = async () =>
       dataOf<{
         booking: {
