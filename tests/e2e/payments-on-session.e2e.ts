@@ -1,5 +1,5 @@
 import { bookingSql, dataOf, errorOf, eventually, outboxEvents, startWorkers, stripeWebhookSecret, type RunningWorkers } from '@instainstru/test-harness';
-import { useMarketplaceTestbed, type BookingView } from '../support/booking';
+import { useMarketplaceTestbed } from '../support/booking';
 
 /**
  * A lesson sooner than the authorisation lead time (24 h by default) is authorised while the
