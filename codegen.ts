@@ -32,7 +32,14 @@ const services: Record<string, { context: string; mappers: Record<string, string
   },
   reviews: {
     context: '../context#ReviewsContext',
-    mappers: { Review: '../domain/review.types#Review' },
+    mappers: {
+      Review: '../domain/review.types#Review',
+      ReviewableBooking: '../domain/review.types#ReviewableLesson',
+      ReportedReview: '../domain/review.types#ReportedReview',
+      InstructorRating: '../domain/reviews.service#InstructorRatingView',
+      ServiceRating: '../domain/reviews.service#ServiceRatingView',
+      Instructor: '../domain/reviews.service#InstructorRef',
+    },
   },
   partners: {
     context: '../context#PartnersContext',

@@ -1,6 +1,6 @@
 /**
  * Mints a development JWT the local gateway accepts.
- *   npm run dev-token -- --role student --sub user-123 [--ttl 3600]
+ *   npm run dev-token -- --role student --sub user-123 [--name 'Jane Doe'] [--ttl 3600]
  */
 import { loadOrCreateDevKey, mintDevToken } from '../gateway/src/auth/dev-key';
 
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const ttl = Number(arg('ttl') ?? 3600);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
   const { privateJwk } = await loadOrCreateDevKey();
-  const token = await mintDevToken(privateJwk, { sub, roles: [role], ttlSeconds: ttl });
+  const name = arg('name');
+  const token = await mintDevToken(privateJwk, { sub, roles: [role], ttlSeconds: ttl, ...(name ? { name } : {}) });
   console.log(token);
 }
 

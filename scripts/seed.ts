@@ -1,6 +1,8 @@
 /** Seeds demo data through each service's module, with its own role (idempotent). */
 import { createCatalogModule } from '../services/catalog/src/module';
 import { createInstructorModule, type SeedCatalogService } from '../services/instructor/src/module';
+import { createReviewsModule } from '../services/reviews/src/module';
+import { liveDemoInstructors } from './lib/live-demo-instructors';
 import { withServiceDeps } from './lib/service-deps';
 
 /** The catalog's services, read with the catalog's own code and role, for the services' seeds to refer to. */
@@ -22,9 +24,20 @@ function seedInstructorService(services: SeedCatalogService[]): Promise<void> {
   });
 }
 
+/** Completed past lessons with reviews for the live demo instructors (read with the instructor service's own role). */
+async function seedReviewsService(services: SeedCatalogService[]): Promise<void> {
+  const categoryOf = new Map(services.map((s) => [s.id, s.categorySlug]));
+  const instructors = await withServiceDeps('instructor', (deps) => liveDemoInstructors(deps.db, categoryOf));
+  await withServiceDeps('reviews', async (deps) => {
+    const { instructors: reviewed, lessons, reviews, withText, responses, existing } = await createReviewsModule(deps).seed(instructors);
+    console.log(`reviews: ${reviews} written (${withText} with text, ${responses} with a response) over ${lessons} new completed lessons of ${reviewed} instructors, ${existing} already there`);
+  });
+}
+
 async function main(): Promise<void> {
   const services = await seedCatalogAndListServices();
   await seedInstructorService(services);
+  await seedReviewsService(services);
 }
 
 main().catch((error: unknown) => {

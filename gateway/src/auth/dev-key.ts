@@ -31,6 +31,8 @@ export async function loadOrCreateDevKey(path = devKeyPath()): Promise<DevKeyPai
 export interface DevTokenClaims {
   sub: string;
   roles: string[];
+  /** The user's display name (the `name` claim). */
+  name?: string;
   ttlSeconds?: number;
   issuer?: string;
   audience?: string;
@@ -40,7 +42,7 @@ export interface DevTokenClaims {
 export async function mintDevToken(privateJwk: JWK, claims: DevTokenClaims): Promise<string> {
   const key = await importJWK(privateJwk, 'EdDSA');
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: claims.roles })
+  return new SignJWT({ roles: claims.roles, ...(claims.name ? { name: claims.name } : {}) })
     .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid ?? 'dev-1' })
     .setSubject(claims.sub)
     .setIssuer(claims.issuer ?? process.env.JWT_ISSUER ?? 'https://auth.instainstru.dev')

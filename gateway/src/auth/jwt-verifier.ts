@@ -52,11 +52,21 @@ export function createCallerResolver(options: JwtVerifierOptions): CallerResolve
       if (options.maxLifetimeSeconds && payload.exp! - payload.iat! > options.maxLifetimeSeconds) {
         throw new AuthenticationError(`Token lifetime exceeds ${options.maxLifetimeSeconds} seconds`);
       }
-      return { userId: payload.sub!, roles: rolesOf(payload), requestId };
+      const name = displayNameOf(payload.name);
+      return { userId: payload.sub!, roles: rolesOf(payload), requestId, ...(name ? { name } : {}) };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof errors.JWTExpired) throw new AuthenticationError('Token has expired');
       throw new AuthenticationError('Token is not valid');
     }
   };
+}
+
+/** The token's `name` claim as a display name: trimmed, at most 100 characters, no control characters; undefined otherwise. */
+function displayNameOf(claim: unknown): string | undefined {
+  if (typeof claim !== 'string') return undefined;
+  const name = claim.trim();
+  // eslint-disable-next-line no-control-regex
+  if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) return undefined;
+  return name;
 }

@@ -23,6 +23,9 @@ export const PUBLIC_CACHE_MAX_AGE_MS: Readonly<Record<string, number>> = {
   'Query.instructorsForService': 2000,
   'Query.instructor': 2000,
   'Instructor.nextAvailableSlots': 1000,
+  // A hidden or new review shows within half a second in an instructor's rating and reviews.
+  'Instructor.rating': 500,
+  'Instructor.reviews': 500,
 };
 
 export interface PublicCacheOptions {

@@ -65,6 +65,18 @@ export const PayoutEventType = {
   Failed: 'payout.failed',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
+/**
+ * The reviews service's events (topic `<prefix>review.events`): each carries the review's whole
+ * state and its version; the catalog keeps instructors' ratings from them.
+ */
+export const ReviewEventType = {
+  Published: 'review.published',
+  Updated: 'review.updated',
+  Hidden: 'review.hidden',
+  Restored: 'review.restored',
+  Responded: 'review.responded',
+} as const satisfies Record<string, EventTypeWithSchema>;
+
 /** The partners service's events (topic `<prefix>partners.events`). */
 export const PartnerEventType = {
   ApiKeyCreated: 'partners.api-key-created',
@@ -76,6 +88,7 @@ export type InstructorPrivateEventTypeName = (typeof InstructorPrivateEventType)
 export type BookingEventTypeName = (typeof BookingEventType)[keyof typeof BookingEventType];
 export type PaymentEventTypeName = (typeof PaymentEventType)[keyof typeof PaymentEventType];
 export type PayoutEventTypeName = (typeof PayoutEventType)[keyof typeof PayoutEventType];
+export type ReviewEventTypeName = (typeof ReviewEventType)[keyof typeof ReviewEventType];
 export type PartnerEventTypeName = (typeof PartnerEventType)[keyof typeof PartnerEventType];
 
 /** Every named event type. */
@@ -85,6 +98,7 @@ export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
   ...Object.values(BookingEventType),
   ...Object.values(PaymentEventType),
   ...Object.values(PayoutEventType),
+  ...Object.values(ReviewEventType),
   ...Object.values(PartnerEventType),
 ];
 

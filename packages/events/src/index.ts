@@ -5,3 +5,4 @@ export * from './schema-registry';
 export * from './instructor-state';
 export * from './booking-state';
 export * from './internal/slot-holds';
+export * from './ratings';

@@ -50,7 +50,7 @@ export interface TestStack {
   /** The Redis the gateway keeps its rate-limit buckets in. */
   redis: Redis;
   /** A token the stack's gateway accepts. */
-  token(claims: { sub: string; roles: string[]; ttlSeconds?: number }): Promise<string>;
+  token(claims: { sub: string; roles: string[]; name?: string; ttlSeconds?: number }): Promise<string>;
   graphql(query: string, options?: GraphQLRequestOptions): Promise<GraphQLResult>;
   /** GraphQL requests a subgraph of the stack has served so far (from its own request metrics). */
   subgraphRequests(name: ServiceName): Promise<number>;

@@ -15,6 +15,7 @@ import { createCatalogRedis, kidsServicesCache } from './infra/redis';
 import { seedCatalog } from './infra/seed/seed-catalog';
 import { ZipCentroidLocator } from './infra/zip-centroid.locator';
 import { instructorOfferingsWorker } from './jobs/instructor-offerings.consumer';
+import { instructorRatingsWorker } from './jobs/instructor-ratings.consumer';
 import { resolvers } from './resolvers';
 
 export type { CatalogService } from './domain/catalog.types';
@@ -47,7 +48,7 @@ export interface CatalogModule extends ServiceModule {
   kidsAvailableServicesUncached(): Promise<CatalogService[]>;
 }
 
-/** The catalog: categories and services, instructor discovery and search, and the read model of instructors feeding them. */
+/** The catalog: categories and services, instructor discovery and search, and the read models of instructors and their ratings feeding them. */
 export function createCatalogModule(deps: ServiceDeps, options: CatalogModuleOptions = {}): CatalogModule {
   let redis = options.redis;
   const sharedRedis = () => (redis ??= createCatalogRedis(deps));
@@ -71,8 +72,8 @@ export function createCatalogModule(deps: ServiceDeps, options: CatalogModuleOpt
       });
     },
 
-    /** The worker role: the read model of instructors, invalidating the Kids cache after each commit. */
-    workers: (): Worker[] => [instructorOfferingsWorker(deps, kidsServicesCache(deps, sharedRedis()))],
+    /** The worker role: the read model of instructors, invalidating the Kids cache after each commit, and their ratings from the reviews. */
+    workers: (): Worker[] => [instructorOfferingsWorker(deps, kidsServicesCache(deps, sharedRedis())), instructorRatingsWorker(deps)],
     seed: () => seedCatalog(deps.db),
     async listServices() {
       const categories = await repository.listCategories();

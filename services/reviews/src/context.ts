@@ -1,7 +1,7 @@
 import type { Caller } from '@instainstru/platform';
-import type { Reviews } from './domain/reviews.service';
+import type { ReviewsService } from './domain/reviews.service';
 
 export interface ReviewsContext {
   caller: Caller;
-  reviews: Reviews;
+  reviews: ReviewsService;
 }

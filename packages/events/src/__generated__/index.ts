@@ -23,6 +23,11 @@ import type { PaymentVoidedV1 } from './payment.voided.v1';
 import type { PayoutFailedV1 } from './payout.failed.v1';
 import type { PayoutPaidV1 } from './payout.paid.v1';
 import type { PayoutRequestedV1 } from './payout.requested.v1';
+import type { ReviewHiddenV1 } from './review.hidden.v1';
+import type { ReviewPublishedV1 } from './review.published.v1';
+import type { ReviewRespondedV1 } from './review.responded.v1';
+import type { ReviewRestoredV1 } from './review.restored.v1';
+import type { ReviewUpdatedV1 } from './review.updated.v1';
 
 export type {
   BookingCancelledV1,
@@ -49,6 +54,11 @@ export type {
   PayoutFailedV1,
   PayoutPaidV1,
   PayoutRequestedV1,
+  ReviewHiddenV1,
+  ReviewPublishedV1,
+  ReviewRespondedV1,
+  ReviewRestoredV1,
+  ReviewUpdatedV1,
 };
 
 /** The payload type of every event with a schema, by `<type>@<version>` (as the schema registry keys them). */
@@ -77,4 +87,9 @@ export interface EventPayloads {
   'payout.failed@1': PayoutFailedV1;
   'payout.paid@1': PayoutPaidV1;
   'payout.requested@1': PayoutRequestedV1;
+  'review.hidden@1': ReviewHiddenV1;
+  'review.published@1': ReviewPublishedV1;
+  'review.responded@1': ReviewRespondedV1;
+  'review.restored@1': ReviewRestoredV1;
+  'review.updated@1': ReviewUpdatedV1;
 }

@@ -11,6 +11,8 @@ export interface Caller {
   /** Authenticated user id, or null for anonymous callers. */
   userId: string | null;
   roles: UserRole[];
+  /** The user's display name from the token's `name` claim (OpenID Connect), when it carries one. */
+  name?: string;
   /** Partner id when the call came in with a partner API key. */
   partnerId?: string;
   scopes?: string[];

@@ -146,13 +146,19 @@ export type InstructorSearchFilters = {
   withinMiles?: InputMaybe<Scalars['Float']['input']>;
 };
 
-/** How search results are ordered. */
+/**
+ * How search results are ordered. An instructor's rating here is their Bayesian rating: the average
+ * of their visible reviews pulled towards the platform's mean rating as if they had five more reviews
+ * of that mean, so one 5-star review does not outrank fifty 4.9s.
+ */
 export type InstructorSearchOrder =
   /** Nearest first, then by name. */
   | 'DISTANCE'
   /** By display name. */
   | 'NAME'
-  /** Best match of the searched words first, then nearest, then by name. */
+  /** Highest Bayesian rating first; instructors without reviews after those with reviews; then by name. */
+  | 'RATING'
+  /** Best match of the searched words first; equal matches by the higher rating, then nearest, then by name. */
   | 'RELEVANCE';
 
 /** Where a lesson happens. */
@@ -209,8 +215,11 @@ export type Query = {
    * match. An explicit filter replaces what the text said about the same thing (service and
    * category together, age group, both price bounds, the place, lesson modes); the connection
    * echoes both what the text was read as and the filters applied.
-   * Ordered by relevance when there are words to search, then by distance when there is a place,
-   * then by name. `first` is 1–50 (default 20); `after` is a cursor of the same search.
+   * Ordered by `orderBy` (see InstructorSearchOrder); without it, or when it needs what the search
+   * lacks (RELEVANCE: words to search; DISTANCE: a place), by relevance when there are words to
+   * search, else by distance when there is a place, else by name; `orderedBy` says which.
+   * `first` is 1–50 (default 20); `after` is a cursor of the same search and order: the pages of one
+   * search rank ratings over the same platform mean, so they neither skip nor repeat instructors.
    * BAD_USER_INPUT for text over 200 characters, negative or inverted prices, unknown category,
    * service or ZIP code, coordinates off the globe, a radius outside 0–100 miles, page sizes and
    * cursors this API did not hand out.
@@ -243,6 +252,7 @@ export type QuerySearchInstructorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filters?: InputMaybe<InstructorSearchFilters>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<InstructorSearchOrder>;
   text?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -1,7 +1,7 @@
 import { CATALOG_SEED, slugify } from '../infra/seed/catalog-seed-data';
 import { CatalogError } from './catalog.errors';
 import type { CatalogService, Category } from './catalog.types';
-import { decodeSearchCursor, encodeSearchCursor, searchFingerprint, searchedWordsOf, validateExplicitFilters, } from './instructor-search.service';
+import { decodeSearchCursor, encodeSearchCursor, searchFingerprint, searchedWordsOf, searchOrderOf, searchRankingOf, validateExplicitFilters } from './instructor-search.service';
 import type { ExplicitSearchFilters } from './instructor-search.types';
 import { parseSearchQuery, type SearchVocabulary } from './search-query-parser.rules';
 
@@ -31,25 +31,63 @@ const reasonOf = (work: () => unknown): string | undefined => {
 };
 
 describe('search cursors', () => {
-  const key = { score: 150, distanceKey: 1234, displayName: 'Ana Lindqvist', instructorId: '3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f' };
+  const key = { score: 150, ratingKey: 4_512_345, distanceKey: 1234, displayName: 'Ana Lindqvist', instructorId: '3f2b8c1e-5d4a-4b6c-9e8f-0a1b2c3d4e5f' };
+  const totals = { reviewCount: 120, ratingSum: 531 };
   const fingerprint = searchFingerprint({ text: 'pinao', filters: { postalCode: '11201' } });
 
-  it('round-trips the sort key of its own search', () => {
-    expect(decodeSearchCursor(encodeSearchCursor(fingerprint, key), fingerprint)).toEqual(key);
+  it('round-trips the sort key of its own search, with the rating totals it ranked over or none', () => {
+    expect(decodeSearchCursor(encodeSearchCursor(fingerprint, key, totals), fingerprint)).toEqual({ key, ratingTotals: totals });
+    expect(decodeSearchCursor(encodeSearchCursor(fingerprint, key, null), fingerprint)).toEqual({ key, ratingTotals: null });
   });
 
   it('does not depend on the page size, the cursor or surrounding spaces in the text', () => {
     expect(searchFingerprint({ text: ' pinao ', filters: { postalCode: '11201' }, first: 3, after: 'x' })).toBe(fingerprint);
   });
 
+  it('belongs to one order: the same search in another order does not take it', () => {
+    const byRating = searchFingerprint({ text: 'pinao', filters: { postalCode: '11201' }, orderBy: 'RATING' });
+    expect(byRating).not.toBe(fingerprint);
+    expect(reasonOf(() => decodeSearchCursor(encodeSearchCursor(byRating, key, totals), fingerprint))).toBe('INVALID_CURSOR');
+  });
+
   it.each([
-    ['another search', () => decodeSearchCursor(encodeSearchCursor(searchFingerprint({ text: 'gitar' }), key), fingerprint)],
-    ['a negative score', () => decodeSearchCursor(encodeSearchCursor(fingerprint, { ...key, score: -1 }), fingerprint)],
-    ['a fractional distance', () => decodeSearchCursor(encodeSearchCursor(fingerprint, { ...key, distanceKey: 1.5 }), fingerprint)],
+    ['another search', () => decodeSearchCursor(encodeSearchCursor(searchFingerprint({ text: 'gitar' }), key, null), fingerprint)],
+    ['a negative score', () => decodeSearchCursor(encodeSearchCursor(fingerprint, { ...key, score: -1 }, null), fingerprint)],
+    ['a fractional distance', () => decodeSearchCursor(encodeSearchCursor(fingerprint, { ...key, distanceKey: 1.5 }, null), fingerprint)],
+    ['a rating above five stars', () => decodeSearchCursor(encodeSearchCursor(fingerprint, { ...key, ratingKey: 5_000_001 }, totals), fingerprint)],
+    ['totals averaging above five stars', () => decodeSearchCursor(encodeSearchCursor(fingerprint, key, { reviewCount: 2, ratingSum: 11 }), fingerprint)],
+    ['negative totals', () => decodeSearchCursor(encodeSearchCursor(fingerprint, key, { reviewCount: -1, ratingSum: 0 }), fingerprint)],
     ['garbage', () => decodeSearchCursor('%%%', fingerprint)],
     ['an oversized cursor', () => decodeSearchCursor('a'.repeat(5000), fingerprint)],
   ])('refuses %s as INVALID_CURSOR', (_, work) => {
     expect(reasonOf(work)).toBe('INVALID_CURSOR');
+  });
+});
+
+describe('search orders', () => {
+  it.each<[Parameters<typeof searchOrderOf>, string]>([
+    [[null, true, true], 'RELEVANCE'],
+    [[null, false, true], 'DISTANCE'],
+    [[null, false, false], 'NAME'],
+    [['RATING', true, true], 'RATING'],
+    [['RATING', false, false], 'RATING'],
+    [['NAME', true, true], 'NAME'],
+    [['DISTANCE', true, true], 'DISTANCE'],
+    [['DISTANCE', true, false], 'RELEVANCE'],
+    [['DISTANCE', false, false], 'NAME'],
+    [['RELEVANCE', false, true], 'DISTANCE'],
+  ])('asked %j → %s', (args, order) => {
+    expect(searchOrderOf(...args)).toBe(order);
+  });
+
+  it('relevance ranks equal scores by rating before distance; rating ranks by rating alone; the prior is the platform mean', () => {
+    const totals = { reviewCount: 4, ratingSum: 18 };
+    expect(searchRankingOf('RELEVANCE', totals)).toEqual({ relevance: true, rating: { platformMean: 4.5, priorWeight: 5 }, distance: true });
+    expect(searchRankingOf('RATING', totals)).toEqual({ relevance: false, rating: { platformMean: 4.5, priorWeight: 5 }, distance: false });
+    expect(searchRankingOf('DISTANCE', null)).toEqual({ relevance: false, rating: null, distance: true });
+    expect(searchRankingOf('NAME', null)).toEqual({ relevance: false, rating: null, distance: false });
+    // Without any visible review on the platform, ratings start from the default mean.
+    expect(searchRankingOf('RATING', { reviewCount: 0, ratingSum: 0 }).rating).toEqual({ platformMean: 4, priorWeight: 5 });
   });
 });
 

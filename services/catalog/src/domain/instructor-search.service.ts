@@ -1,11 +1,24 @@
 import { createHash } from 'node:crypto';
+import { platformMean, RATING_PRIOR_WEIGHT } from '@instainstru/events';
 import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid } from '@instainstru/platform';
 import { CatalogError, CatalogErrorCode } from './catalog.errors';
 import type { CatalogRepository } from './catalog.ports';
 import type { CatalogService, Category } from './catalog.types';
 import { pageSize } from './instructor-offerings.service';
+import type { RatingTotals } from './instructor-ratings.types';
 import type { InstructorSearchRepository, PostalCodeLocator } from './instructor-search.ports';
-import type { ExplicitSearchFilters, GeoPoint, InstructorSearchPage, SearchInstructorsRequest, SearchKey, SearchPlan, SearchWord } from './instructor-search.types';
+import type {
+  ExplicitSearchFilters,
+  GeoPoint,
+  InstructorSearchPage,
+  SearchCursor,
+  SearchInstructorsRequest,
+  SearchKey,
+  SearchOrder,
+  SearchPlan,
+  SearchRanking,
+  SearchWord,
+} from './instructor-search.types';
 import { MAX_SEARCH_TEXT_LENGTH, parseSearchQuery, type ParsedSearch, type SearchFilters, type SearchVocabulary } from './search-query-parser.rules';
 import { ServiceVocabulary } from './service-vocabulary.rules';
 
@@ -17,6 +30,9 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ZIP = /^\d{5}$/;
 /** The distance key of a result without a location (online lessons in a search by place): last. */
 export const NO_DISTANCE = 2_147_483_647;
+/** Rating keys are the Bayesian rating in millionths, so the keyset stays integers (ratings closer than that tie, then go by name). */
+export const RATING_KEY_SCALE = 1_000_000;
+const MAX_RATING_KEY = 5 * RATING_KEY_SCALE;
 
 const bad = (code: CatalogErrorCode, message: string, details: Record<string, unknown> = {}) => new CatalogError(code, message, details);
 
@@ -34,25 +50,61 @@ export function searchFingerprint(request: SearchInstructorsRequest): string {
     f.near ? [f.near.latitude, f.near.longitude] : null,
     f.postalCode ?? null,
     f.withinMiles ?? null,
+    request.orderBy ?? null,
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 12);
 }
 
-export function encodeSearchCursor(fingerprint: string, key: SearchKey): string {
-  return encodeOpaqueCursor([fingerprint, key.score, key.distanceKey, key.displayName, key.instructorId]);
+export function encodeSearchCursor(fingerprint: string, key: SearchKey, ratingTotals: RatingTotals | null): string {
+  const totals = ratingTotals && [ratingTotals.reviewCount, ratingTotals.ratingSum];
+  return encodeOpaqueCursor([fingerprint, key.score, key.ratingKey, key.distanceKey, key.displayName, key.instructorId, totals]);
 }
 
 /** A cursor this search handed out, or BAD_USER_INPUT; never trusted beyond its shape. */
-export function decodeSearchCursor(cursor: string, fingerprint: string): SearchKey {
+export function decodeSearchCursor(cursor: string, fingerprint: string): SearchCursor {
   const invalid = () => bad(CatalogErrorCode.InvalidCursor, 'The cursor is not one this search returned');
   if (cursor.length > 1200) throw invalid();
   const parsed = decodeOpaqueCursor(cursor);
-  if (!Array.isArray(parsed) || parsed.length !== 5) throw invalid();
-  const [fp, score, distanceKey, displayName, instructorId] = parsed as unknown[];
+  if (!Array.isArray(parsed) || parsed.length !== 7) throw invalid();
+  const [fp, score, ratingKey, distanceKey, displayName, instructorId, totals] = parsed as unknown[];
   const isInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
-  if (fp !== fingerprint || !isInt(score, 1_000_000) || !isInt(distanceKey, NO_DISTANCE)) throw invalid();
+  if (fp !== fingerprint || !isInt(score, 1_000_000) || !isInt(ratingKey, MAX_RATING_KEY) || !isInt(distanceKey, NO_DISTANCE)) throw invalid();
   if (typeof displayName !== 'string' || displayName.length > 200 || typeof instructorId !== 'string' || !isUuid(instructorId)) throw invalid();
-  return { score, distanceKey, displayName, instructorId };
+  let ratingTotals: RatingTotals | null = null;
+  if (totals !== null) {
+    if (!Array.isArray(totals) || totals.length !== 2) throw invalid();
+    const [reviewCount, ratingSum] = totals as unknown[];
+    if (!isInt(reviewCount, Number.MAX_SAFE_INTEGER) || !isInt(ratingSum, Number.MAX_SAFE_INTEGER) || ratingSum < reviewCount || ratingSum > 5 * reviewCount) throw invalid();
+    ratingTotals = { reviewCount, ratingSum };
+  }
+  return { key: { score, ratingKey, distanceKey, displayName, instructorId }, ratingTotals };
+}
+
+/**
+ * The order a search is given: the one asked for, unless it needs what the search lacks (searched
+ * words for RELEVANCE, a place for DISTANCE); then, as without one, relevance with searched words,
+ * distance with a place, else name.
+ */
+export function searchOrderOf(asked: SearchOrder | null | undefined, hasWords: boolean, hasPlace: boolean): SearchOrder {
+  if (asked === 'RATING' || asked === 'NAME' || (asked === 'RELEVANCE' && hasWords) || (asked === 'DISTANCE' && hasPlace)) return asked;
+  return hasWords ? 'RELEVANCE' : hasPlace ? 'DISTANCE' : 'NAME';
+}
+
+/** The orders that rank by the Bayesian rating: RATING, and RELEVANCE between equal scores. */
+export const ranksByRating = (order: SearchOrder): boolean => order === 'RELEVANCE' || order === 'RATING';
+
+/**
+ * What an order ranks by before name and id. RELEVANCE: the words' score, equal scores by the
+ * Bayesian rating, then distance (with a place); RATING: the Bayesian rating alone; DISTANCE:
+ * distance; NAME: nothing. `ratingTotals` (given exactly when the order ranks by rating) make the
+ * platform mean every rating starts from.
+ */
+export function searchRankingOf(order: SearchOrder, ratingTotals: RatingTotals | null): SearchRanking {
+  return {
+    relevance: order === 'RELEVANCE',
+    rating: ratingTotals && { platformMean: platformMean(ratingTotals.ratingSum, ratingTotals.reviewCount), priorWeight: RATING_PRIOR_WEIGHT },
+    distance: order === 'RELEVANCE' || order === 'DISTANCE',
+  };
 }
 
 /** The explicit filters' checks that need no data; BAD_USER_INPUT before any query. */
@@ -100,7 +152,7 @@ interface Catalog extends SearchVocabulary {
   vocabulary: ServiceVocabulary;
 }
 
-/** Search of live instructors over the catalog's read model: text, typos, filters and distance. */
+/** Search of live instructors over the catalog's read models: text, typos, filters, distance and rating. */
 export class InstructorSearch {
   constructor(
     private readonly repository: CatalogRepository,
@@ -135,14 +187,17 @@ export class InstructorSearch {
       return match?.corrected ? [{ word, suggestions: match.suggestions }] : [];
     });
 
+    const order = searchOrderOf(request.orderBy, searchWords.length > 0, place !== null);
+    const ratingTotals = await this.ratingTotalsFor(order, after);
     const plan: SearchPlan = {
       ...this.offeringFilters(explicit, applied, catalog),
       place: place && { centre: place.centre, radiusMeters: place.withinMiles * METERS_PER_MILE },
       words: searchWords,
+      ranking: searchRankingOf(order, ratingTotals),
     };
-    const rows = await this.instructors.search(plan, after, limit + 1);
+    const rows = await this.instructors.search(plan, after?.key ?? null, limit + 1);
     const edges = rows.slice(0, limit).map((hit) => ({
-      cursor: encodeSearchCursor(fingerprint, hit),
+      cursor: encodeSearchCursor(fingerprint, hit, ratingTotals),
       node: { id: hit.instructorId },
       distanceMiles: hit.distanceMeters === null ? null : Math.round((hit.distanceMeters / METERS_PER_MILE) * 10) / 10,
     }));
@@ -154,8 +209,19 @@ export class InstructorSearch {
       area: place && { ...place.centre, withinMiles: place.withinMiles, postalCode: place.postalCode },
       searchedWords: words,
       corrections,
-      orderedBy: searchWords.length ? 'RELEVANCE' : place ? 'DISTANCE' : 'NAME',
+      orderedBy: order,
     };
+  }
+
+  /**
+   * The platform totals ratings are ranked with: read for a first page, then carried by the
+   * cursor, so every page of one search ranks over the same prior while new reviews move it.
+   */
+  private async ratingTotalsFor(order: SearchOrder, after: SearchCursor | null): Promise<RatingTotals | null> {
+    if (!ranksByRating(order)) return null;
+    if (!after) return this.instructors.ratingTotals();
+    if (!after.ratingTotals) throw bad(CatalogErrorCode.InvalidCursor, 'The cursor is not one this search returned');
+    return after.ratingTotals;
   }
 
   private async loadCatalog(): Promise<Catalog> {

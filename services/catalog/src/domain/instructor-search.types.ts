@@ -1,3 +1,4 @@
+import type { RatingTotals } from './instructor-ratings.types';
 import type { AgeGroup, LessonMode, ParsedSearch, SearchFilters } from './search-query-parser.rules';
 
 /** A point on the map (WGS 84 degrees). */
@@ -22,6 +23,8 @@ export interface ExplicitSearchFilters {
 export interface SearchInstructorsRequest {
   text?: string | null;
   filters?: ExplicitSearchFilters | null;
+  /** The order asked for; without one, relevance with searched words, distance with a place, else name. */
+  orderBy?: SearchOrder | null;
   first?: number | null;
   after?: string | null;
 }
@@ -47,23 +50,45 @@ export interface SearchPlan {
   lessonModes: string[];
   place: { centre: GeoPoint; radiusMeters: number } | null;
   words: SearchWord[];
+  ranking: SearchRanking;
+}
+
+/**
+ * What results are ranked by before their name and id, in this order: the searched words' score
+ * (highest first), the Bayesian rating (highest first, instructors without reviews last), the
+ * distance (nearest first). What an order does not rank by takes no part.
+ */
+export interface SearchRanking {
+  relevance: boolean;
+  /** The prior of every instructor's Bayesian rating; null when the order does not rank by rating. */
+  rating: { platformMean: number; priorWeight: number } | null;
+  /** Needs a place. */
+  distance: boolean;
 }
 
 /** The sort key of a result; cursors carry it so the next page starts exactly after it. */
 export interface SearchKey {
-  /** Higher is better; 0 without searched words. */
+  /** Higher is better; 0 unless the order ranks by relevance. */
   score: number;
-  /** Whole metres from the place; 0 without a place, NO_DISTANCE for a result without a location. */
+  /** The Bayesian rating in millionths (RATING_KEY_SCALE), higher is better; 0 without reviews or unless the order ranks by rating. */
+  ratingKey: number;
+  /** Whole metres from the place, NO_DISTANCE for a result without a location; 0 unless the order ranks by distance. */
   distanceKey: number;
   displayName: string;
   instructorId: string;
+}
+
+/** Where the next page of a search starts, and the platform totals its ratings were ranked with (null unless it ranks by rating). */
+export interface SearchCursor {
+  key: SearchKey;
+  ratingTotals: RatingTotals | null;
 }
 
 export interface SearchHit extends SearchKey {
   distanceMeters: number | null;
 }
 
-export type SearchOrder = 'RELEVANCE' | 'DISTANCE' | 'NAME';
+export type SearchOrder = 'RELEVANCE' | 'DISTANCE' | 'NAME' | 'RATING';
 
 export interface InstructorSearchPage {
   edges: { cursor: string; node: { id: string }; distanceMiles: number | null }[];

@@ -1,6 +1,7 @@
 import type { Sql } from '@instainstru/platform';
+import type { RatingTotals } from '../domain/instructor-ratings.types';
 import type { InstructorSearchRepository } from '../domain/instructor-search.ports';
-import { NO_DISTANCE } from '../domain/instructor-search.service';
+import { NO_DISTANCE, RATING_KEY_SCALE } from '../domain/instructor-search.service';
 import type { SearchHit, SearchKey, SearchPlan, SearchWord } from '../domain/instructor-search.types';
 
 /** Points a searched word earns; a result's score is the sum over the words of the best way each matched. */
@@ -18,6 +19,7 @@ interface HitRow {
   instructor_id: string;
   display_name: string;
   score: number;
+  rating_key: number;
   distance_key: number;
   distance_m: number | null;
 }
@@ -36,8 +38,9 @@ class Params {
  * (service, age groups, price, lesson modes, and for a search by place the distance, unless online
  * lessons were asked for and the offering is online); an instructor is a result when at least one
  * offering passes and every searched word matches one of those offerings' services, the name (word
- * prefix or trigram similarity) or the bio (English full text). The score and the distance are
- * integers, so the keyset (score desc, distance, name, id) pages exactly.
+ * prefix or trigram similarity) or the bio (English full text). The score, the rating key and the
+ * distance are integers (0 where the ranking leaves them out), so the keyset (score desc, rating
+ * desc, distance, name, id) pages exactly.
  */
 export class PostgresInstructorSearchRepository implements InstructorSearchRepository {
   constructor(private readonly sql: Sql) {}
@@ -57,7 +60,7 @@ export class PostgresInstructorSearchRepository implements InstructorSearchRepos
       const centre = `st_setsrid(st_makepoint(${p.add(plan.place.centre.longitude, 'float8')}, ${p.add(plan.place.centre.latitude, 'float8')}), 4326)::geography`;
       const within = `st_dwithin(l.location, ${centre}, ${p.add(plan.place.radiusMeters, 'float8')})`;
       distance = `round(st_distance(l.location, ${centre}))::int`;
-      distanceKey = `coalesce(${distance}, ${NO_DISTANCE})`;
+      if (plan.ranking.distance) distanceKey = `coalesce(${distance}, ${NO_DISTANCE})`;
       const inPerson = plan.lessonModes.filter((m) => m !== 'online');
       if (plan.lessonModes.includes('online')) {
         // Online lessons come from anywhere; in-person ones only from within the radius.
@@ -71,22 +74,34 @@ export class PostgresInstructorSearchRepository implements InstructorSearchRepos
     }
 
     const wordScores = plan.words.map((word) => this.wordScore(word, p));
-    const score = wordScores.length ? wordScores.map((_, i) => `w.s${i}`).join(' + ') : '0';
+    const score = plan.ranking.relevance && wordScores.length ? wordScores.map((_, i) => `w.s${i}`).join(' + ') : '0';
     const wordColumns = wordScores.length ? wordScores.map((expr, i) => `${expr} as s${i}`).join(', ') : '0 as s0';
     const everyWordMatches = wordScores.map((_, i) => `and w.s${i} > 0`).join(' ');
 
+    // The Bayesian rating of @instainstru/events (bayesianRating), in SQL over the prior the domain
+    // computed, in whole millionths; instructors without a visible review get 0 and come last.
+    let ratingKey = '0';
+    if (plan.ranking.rating) {
+      const weight = p.add(plan.ranking.rating.priorWeight, 'float8');
+      const mean = p.add(plan.ranking.rating.platformMean, 'float8');
+      // Looked up by key for each instructor that passed the filters: with a join, the planner may
+      // misjudge how few they are and scan every aggregate for each of them.
+      ratingKey = `coalesce((select round((${weight} * ${mean} + rt.rating_sum) / (${weight} + rt.review_count) * ${RATING_KEY_SCALE})::int
+                               from instructor_rating rt where rt.instructor_id = l.instructor_id and rt.review_count > 0), 0)`;
+    }
+
     const keyset = after
-      ? `where (-r.score, r.distance_key, r.display_name, r.instructor_id) > (${p.add(-after.score, 'int')}, ${p.add(after.distanceKey, 'int')}, ${p.add(after.displayName, 'text')}, ${p.add(after.instructorId, 'uuid')})`
+      ? `where (-r.score, -r.rating_key, r.distance_key, r.display_name, r.instructor_id) > (${p.add(-after.score, 'int')}, ${p.add(-after.ratingKey, 'int')}, ${p.add(after.distanceKey, 'int')}, ${p.add(after.displayName, 'text')}, ${p.add(after.instructorId, 'uuid')})`
       : '';
     const rows = await this.sql.query<HitRow>(
-      `select r.instructor_id, r.display_name, r.score, r.distance_key, r.distance_m
-         from (select l.instructor_id, l.display_name, (${score})::int as score, ${distanceKey} as distance_key, ${distance} as distance_m
+      `select r.instructor_id, r.display_name, r.score, r.rating_key, r.distance_key, r.distance_m
+         from (select l.instructor_id, l.display_name, (${score})::int as score, ${ratingKey} as rating_key, ${distanceKey} as distance_key, ${distance} as distance_m
                  from instructor_listing l
                  cross join lateral (select array_agg(o.service_id) as service_ids from offered_service o where ${offering.join(' and ')}) m
                  cross join lateral (select ${wordColumns}) w
                 where ${listing.join(' and ')} and m.service_ids is not null ${everyWordMatches}) r
          ${keyset}
-        order by -r.score, r.distance_key, r.display_name, r.instructor_id
+        order by -r.score, -r.rating_key, r.distance_key, r.display_name, r.instructor_id
         limit ${p.add(limit, 'int')}`,
       p.values,
     );
@@ -94,9 +109,15 @@ export class PostgresInstructorSearchRepository implements InstructorSearchRepos
       instructorId: r.instructor_id,
       displayName: r.display_name,
       score: r.score,
+      ratingKey: r.rating_key,
       distanceKey: r.distance_key,
       distanceMeters: r.distance_m,
     }));
+  }
+
+  async ratingTotals(): Promise<RatingTotals> {
+    const [row] = await this.sql.query<{ review_count: string; rating_sum: string }>(`select review_count, rating_sum from rating_totals`);
+    return { reviewCount: Number(row?.review_count ?? 0), ratingSum: Number(row?.rating_sum ?? 0) };
   }
 
   /** The points one word earns an instructor: the best of service, name and bio; 0 when none matches. */

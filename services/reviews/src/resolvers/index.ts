@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { Mutation } from './Mutation';
 import { Query } from './Query';
-import { Review } from './Review';
+import { Instructor, InstructorRating, Review, ReviewableBooking, ServiceRating } from './Review';
 
-export const resolvers: Resolvers = { Query, Review };
+export const resolvers: Resolvers = { Query, Mutation, Review, Instructor, InstructorRating, ServiceRating, ReviewableBooking };
