@@ -133,10 +133,10 @@ describe('the public view', () => {
     });
 
     // The schema itself: the Instructor type carries nothing private outside privateDetails
-    // (nextAvailableSlots comes from the availability service and is public).
+    // (nextAvailableSlots comes from the availability service, rating and reviews from the reviews service: both public).
     const schema = dataOf<{ __type: { fields: { name: string }[] } }>(await stack.graphql(`{ __type(name: "Instructor") { fields { name } } }`));
     expect(schema.__type.fields.map((f) => f.name).sort()).toEqual(
-      ['area', 'bio', 'displayName', 'generatedBio', 'id', 'isLive', 'nextAvailableSlots', 'offeredServices', 'photoUrl', 'privateDetails', 'timezone', 'yearsOfExperience'].sort(),
+      ['area', 'bio', 'displayName', 'generatedBio', 'id', 'isLive', 'nextAvailableSlots', 'offeredServices', 'photoUrl', 'privateDetails', 'rating', 'reviews', 'timezone', 'yearsOfExperience'].sort(),
     );
   });
 });

@@ -132,7 +132,7 @@ describe('api and worker roles', () => {
     const aged = await insertOutboxRow();
     await catalogSql(`update catalog.outbox set published_at = now() - interval '30 days'`);
     const service = await start({}, ['--role=worker']);
-    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay","outbox-retention","instructor-offerings"\]/);
+    expect(service.lines.find((l) => l.includes('catalog started'))).toMatch(/"role":"worker".*"workers":\["outbox-relay","outbox-retention","instructor-offerings","instructor-ratings"\]/);
     await expect(fetch(`http://127.0.0.1:${service.port}/healthz`)).rejects.toThrow();
     const id = await insertOutboxRow();
     await eventually(async () => (await publishedAt(id)) !== null, 15_000, 'the worker to publish the outbox row');

@@ -46,6 +46,7 @@ export * from './runtime/lifecycle';
 export * from './runtime/logger';
 export * from './runtime/metrics';
 export * from './runtime/periodic-job';
+export * from './runtime/seeded-random';
 export * from './runtime/request-context';
 export * from './runtime/service-deps';
 export * from './runtime/service-module';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type DocumentNode } from 'graphql';
+import { defaultFieldResolver, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { ApiErrorCode, createErrorFormatter } from '../api/errors';
 import { DEFAULT_REQUEST_BUDGET, requestBudgetPlugin, RequestBudgetExceeded, stopRequest, type RequestBudget } from '../api/request-budget';
@@ -41,23 +41,27 @@ export interface SubgraphServer extends HttpApp {
   apollo: ApolloServer<BaseContext>;
 }
 
-export function resolverTimingPlugin(metrics: PlatformMetrics): ApolloServerPlugin<BaseContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async executionDidStart() {
-          return {
-            willResolveField({ info }) {
-              const parent = info.parentType.name;
-              if (parent !== 'Query' && parent !== 'Mutation' && info.fieldName !== '_entities') return;
-              const stop = metrics.resolverDuration.startTimer({ parent, field: info.fieldName });
-              return () => stop();
-            },
-          };
-        },
+/**
+ * Times the root fields (queries, mutations, `_entities`) into graphql_resolver_duration_seconds by
+ * wrapping their resolvers once, at build: a plugin hook would run for every field of every answer.
+ */
+export function timeRootFields(schema: GraphQLSchema, metrics: PlatformMetrics): GraphQLSchema {
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!type) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const labels = { parent: type.name, field: field.name };
+      field.resolve = async (source, args, context, info) => {
+        const stop = metrics.resolverDuration.startTimer(labels);
+        try {
+          return await resolve(source, args, context, info);
+        } finally {
+          stop();
+        }
       };
-    },
-  };
+    }
+  }
+  return schema;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -79,7 +83,7 @@ async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T | type
 export async function createSubgraphServer<Ctx extends BaseContext>(options: SubgraphServerOptions<Ctx>): Promise<SubgraphServer> {
   const budget = options.budget ?? DEFAULT_REQUEST_BUDGET;
   const apollo = new ApolloServer<BaseContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]),
+    schema: timeRootFields(buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }]), options.metrics),
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -90,8 +94,9 @@ export async function createSubgraphServer<Ctx extends BaseContext>(options: Sub
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // No subgraph gives cache hints (the gateway's public cache decides by field): its per-field hook would only cost.
+      ApolloServerPluginCacheControlDisabled(),
       requestBudgetPlugin(options.typeDefs, budget),
-      resolverTimingPlugin(options.metrics),
     ],
   });
   await apollo.start();

@@ -4,13 +4,28 @@ import { bookingEventFor } from './booking.events';
 import type { Clock } from './booking.ports';
 import type { Booking } from './booking.types';
 import { paymentCommand, paymentFact } from './payment.events';
-import type { IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
+import type { AuthorizationRequest, IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
 import { authorizationKey, captureKey, declineKind, nextRetryAt, onSessionAuthorizationKey, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
 import type { Payment } from './payment.types';
 import type { PaymentMethods } from './payment-methods.service';
 
 /** What an authorisation while booking came to: DECLINED (nothing changed) or MOVED (the payment and booking were updated). */
 export type OnSessionOutcome = { kind: 'MOVED' } | { kind: 'DECLINED'; intentId: string | null; code: string; declineCode: string | null; message: string };
+
+/** The authorisation call for a payment's current attempt. */
+function authorizationOf(payment: Payment, call: Pick<AuthorizationRequest, 'onSession' | 'existingIntentId' | 'idempotencyKey'>): AuthorizationRequest {
+  return {
+    bookingId: payment.bookingId,
+    attempt: payment.attempt,
+    customerId: payment.customerId,
+    paymentMethodId: payment.paymentMethodId,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+    applicationFeeMinor: payment.applicationFeeMinor,
+    destinationAccount: payment.destinationAccount,
+    ...call,
+  };
+}
 
 const NOT_AUTHORIZED_IN_TIME = { code: 'payment_not_authorized', message: 'The payment was not authorised before the deadline' };
 
@@ -138,19 +153,9 @@ export class Payments {
   async authorizeOnSession(booking: Booking): Promise<OnSessionOutcome> {
     const payment = await this.repository.findPayment(booking.id);
     if (!payment || payment.status !== 'AUTHORIZING') throw new Error(`booking ${booking.id} has no authorisation to make`);
-    const outcome = await this.provider.authorize({
-      bookingId: booking.id,
-      attempt: payment.attempt,
-      customerId: payment.customerId,
-      paymentMethodId: payment.paymentMethodId,
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      applicationFeeMinor: payment.applicationFeeMinor,
-      destinationAccount: payment.destinationAccount,
-      onSession: true,
-      existingIntentId: null,
-      idempotencyKey: onSessionAuthorizationKey(booking.id, new Date(booking.createdAt)),
-    });
+    const outcome = await this.provider.authorize(
+      authorizationOf(payment, { onSession: true, existingIntentId: null, idempotencyKey: onSessionAuthorizationKey(booking.id, new Date(booking.createdAt)) }),
+    );
     return this.repository.transaction(async (uow): Promise<OnSessionOutcome> => {
       const now = this.clock();
       const current = await uow.lockPayment(booking.id);
@@ -181,19 +186,9 @@ export class Payments {
   async authorize(bookingId: string, attempt: number): Promise<void> {
     const payment = await this.repository.findPayment(bookingId);
     if (!payment || payment.status !== 'AUTHORIZING' || payment.attempt !== attempt) return;
-    const outcome = await this.provider.authorize({
-      bookingId,
-      attempt,
-      customerId: payment.customerId,
-      paymentMethodId: payment.paymentMethodId,
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      applicationFeeMinor: payment.applicationFeeMinor,
-      destinationAccount: payment.destinationAccount,
-      onSession: false,
-      existingIntentId: payment.paymentIntentId,
-      idempotencyKey: authorizationKey(bookingId, attempt),
-    });
+    const outcome = await this.provider.authorize(
+      authorizationOf(payment, { onSession: false, existingIntentId: payment.paymentIntentId, idempotencyKey: authorizationKey(bookingId, attempt) }),
+    );
     await this.repository.transaction(async (uow) => {
       const now = this.clock();
       const current = await uow.lockPayment(bookingId);

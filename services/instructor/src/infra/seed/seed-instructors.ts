@@ -1,4 +1,4 @@
-import type { Caller, Database, Outbox } from '@instainstru/platform';
+import { seededRandom, type Caller, type Database, type Outbox } from '@instainstru/platform';
 import type { DocumentStorage, InstructorDomainDeps } from '../../domain/instructor.ports';
 import type { AgeGroup, LessonMode, OfferedServiceTerms, SkillLevel } from '../../domain/instructor.types';
 import { LiveStatus } from '../../domain/live-status.service';
@@ -34,18 +34,6 @@ export interface SeedInstructorsResult {
   kidsCapable: number;
 }
 
-/** mulberry32: small, fast, deterministic. */
-function randomGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Stage = 'live' | 'awaiting-review' | 'skills-only';
 
 interface DemoInstructor {
@@ -61,7 +49,7 @@ interface DemoInstructor {
 
 /** Deterministic demo instructors over real NYC ZIP codes: about 20% teach kids, 70% are live. */
 export function demoInstructors(services: SeedCatalogService[], count: number, seed: number): DemoInstructor[] {
-  const random = randomGenerator(seed);
+  const random = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const byCategory = new Map<string, SeedCatalogService[]>();
   for (const service of services) {

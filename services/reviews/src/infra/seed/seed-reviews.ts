@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ReviewEventType } from '@instainstru/events';
-import type { Database } from '@instainstru/platform';
+import { seededRandom, type Database } from '@instainstru/platform';
 import { reviewFact } from '../../domain/review.events';
 import type { ReviewRepository } from '../../domain/review.ports';
 import { countsOf, studentNameOf } from '../../domain/review.rules';
@@ -94,16 +94,9 @@ function nameBasedUuid(name: string, namespace: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** A small deterministic generator (mulberry32) seeded from text, so each instructor's plan depends on nothing else. */
+/** A deterministic generator seeded from text, so each instructor's plan depends on nothing else. */
 function randomFrom(text: string): () => number {
-  let state = createHash('sha256').update(text).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(createHash('sha256').update(text).digest().readUInt32LE(0));
 }
 
 /**
