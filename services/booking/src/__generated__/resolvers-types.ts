@@ -133,6 +133,34 @@ export type BookingWhen =
   /** Not yet ended, soonest first. */
   | 'UPCOMING';
 
+/**
+ * What cancelling a booking now would do with the money, for the caller as the cancelling party, by
+ * the cancellation policy version the booking was made under (cancelBooking applies the same). A
+ * student cancelling 24 h or more before the start is charged nothing; 12–24 h before, 50 %; later,
+ * the whole price (policy version 1). An instructor or an admin cancelling charges the student
+ * nothing. Only an authorised payment can be charged: before the card is authorised nothing is.
+ */
+export type CancellationQuote = {
+  __typename?: 'CancellationQuote';
+  bookingId: Scalars['ID']['output'];
+  cancelledBy: CancelledBy;
+  /** The share of the price the policy charges now, in basis points (5000 = 50 %). */
+  chargeBps: Scalars['Int']['output'];
+  /** What the student's card is charged, in minor units. */
+  chargeMinor: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+  /** Hours left before the lesson starts (two decimals). */
+  hoursBeforeStart: Scalars['Float']['output'];
+  /** Of the charge, what the instructor receives. */
+  instructorShareMinor: Scalars['Int']['output'];
+  /** Of the charge, the platform fee (prorated). */
+  platformFeeMinor: Scalars['Int']['output'];
+  /** The cancellation policy version the booking was made under. */
+  policyVersion: Scalars['Int']['output'];
+  /** The authorised amount released back to the card. */
+  releasedMinor: Scalars['Int']['output'];
+};
+
 export type CancelledBy =
   | 'ADMIN'
   | 'INSTRUCTOR'
@@ -221,7 +249,11 @@ export type LessonMode =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels a confirmed booking: its student or instructor before the start, an admin at any time. Releases the slot. */
+  /**
+   * Cancels a confirmed booking: its student or instructor before the start, an admin at any time. Releases the
+   * slot. The payment follows the cancellation policy the booking was made under (see cancellationQuote): an
+   * authorisation is voided, or captured for the policy's share (payment CAPTURING, then CAPTURED) with the rest released.
+   */
   cancelBooking: Booking;
   /** The instructor marks a confirmed lesson completed once it ended. */
   completeBooking: Booking;
@@ -433,6 +465,12 @@ export type Query = {
   /** One booking; visible only to its student, its instructor and admins (NOT_FOUND otherwise). */
   booking: Booking;
   /**
+   * What cancelling the booking now would charge, release and pay the instructor, before anyone cancels;
+   * for its student, its instructor and admins (NOT_FOUND otherwise), while it can be cancelled
+   * (INVALID_TRANSITION, LESSON_ALREADY_STARTED otherwise). Nothing is written.
+   */
+  cancellationQuote: CancellationQuote;
+  /**
    * The fee and what arrives for an instant payout of amountMinor (whole minor units within the allowed range,
    * BAD_USER_INPUT INVALID_PAYOUT_AMOUNT otherwise), and whether it can be made now; nothing is written.
    */
@@ -455,6 +493,11 @@ export type Query = {
 
 export type QueryBookingArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCancellationQuoteArgs = {
+  bookingId: Scalars['ID']['input'];
 };
 
 
@@ -598,6 +641,8 @@ export type ResolversTypes = ResolversObject<{
   BookingPrice: ResolverTypeWrapper<BookingPrice>;
   BookingStatus: BookingStatus;
   BookingWhen: BookingWhen;
+  CancellationQuote: ResolverTypeWrapper<CancellationQuote>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CancelledBy: CancelledBy;
   CompletedBy: CompletedBy;
   CreateBookingInput: CreateBookingInput;
@@ -638,6 +683,8 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   BookingPayment: BookingPayment;
   BookingPrice: BookingPrice;
+  CancellationQuote: CancellationQuote;
+  Float: Scalars['Float']['output'];
   CreateBookingInput: CreateBookingInput;
   InstantPayoutQuote: InstantPayoutQuote;
   Instructor: Instructor;
@@ -722,6 +769,19 @@ export type BookingPaymentResolvers<ContextType = BookingContext, ParentType ext
 export type BookingPriceResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['BookingPrice'] = ResolversParentTypes['BookingPrice']> = ResolversObject<{
   amountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CancellationQuoteResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['CancellationQuote'] = ResolversParentTypes['CancellationQuote']> = ResolversObject<{
+  bookingId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  cancelledBy?: Resolver<ResolversTypes['CancelledBy'], ParentType, ContextType>;
+  chargeBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  chargeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hoursBeforeStart?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  instructorShareMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  platformFeeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  policyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  releasedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type InstantPayoutQuoteResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['InstantPayoutQuote'] = ResolversParentTypes['InstantPayoutQuote']> = ResolversObject<{
@@ -820,6 +880,7 @@ export type PayoutRefusalResolvers<ContextType = BookingContext, ParentType exte
 
 export type QueryResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   booking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<QueryBookingArgs, 'id'>>;
+  cancellationQuote?: Resolver<ResolversTypes['CancellationQuote'], ParentType, ContextType, RequireFields<QueryCancellationQuoteArgs, 'bookingId'>>;
   instantPayoutQuote?: Resolver<ResolversTypes['InstantPayoutQuote'], ParentType, ContextType, RequireFields<QueryInstantPayoutQuoteArgs, 'amountMinor'>>;
   instructorSchedule?: Resolver<Array<ResolversTypes['Booking']>, ParentType, ContextType, RequireFields<QueryInstructorScheduleArgs, 'from' | 'includeCancelled' | 'instructorId' | 'to'>>;
   myBookings?: Resolver<ResolversTypes['BookingConnection'], ParentType, ContextType, RequireFields<QueryMyBookingsArgs, 'first' | 'when'>>;
@@ -841,6 +902,7 @@ export type Resolvers<ContextType = BookingContext> = ResolversObject<{
   BookingPageInfo?: BookingPageInfoResolvers<ContextType>;
   BookingPayment?: BookingPaymentResolvers<ContextType>;
   BookingPrice?: BookingPriceResolvers<ContextType>;
+  CancellationQuote?: CancellationQuoteResolvers<ContextType>;
   InstantPayoutQuote?: InstantPayoutQuoteResolvers<ContextType>;
   Instructor?: InstructorResolvers<ContextType>;
   InstructorEarnings?: InstructorEarningsResolvers<ContextType>;

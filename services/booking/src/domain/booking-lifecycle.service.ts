@@ -15,6 +15,20 @@ function cancellingParty(caller: Caller, booking: Booking): CancelledBy | null {
 }
 
 /**
+ * Who would cancel the booking now, when they may: students and instructors before the lesson
+ * starts, admins at any time while it is confirmed (the same rules for cancelBooking and its quote).
+ */
+export function cancellerOf(caller: Caller, booking: Booking, now: Date): CancelledBy {
+  const cancelledBy = cancellingParty(caller, booking);
+  if (!cancelledBy) throw bookingNotFound(booking.id);
+  requireConfirmed(booking, 'CANCELLED');
+  if (cancelledBy !== 'ADMIN' && now >= new Date(booking.startsAt)) {
+    throw new BookingError(BookingErrorCode.LessonAlreadyStarted, 'The lesson has already started; it can no longer be cancelled', { startsAt: booking.startsAt });
+  }
+  return cancelledBy;
+}
+
+/**
  * A booking's life after confirmation: cancelled (by its student, its instructor or an admin),
  * completed (by its instructor after the lesson, or automatically), or marked no-show (by its
  * instructor after the start). Each transition is a compare-and-set on the status inside one
@@ -31,17 +45,13 @@ export class BookingLifecycle {
 
   /**
    * Students and instructors cancel before the lesson starts; admins at any time while it is
-   * confirmed. The cancellation policy's money side comes with payments.
+   * confirmed. The payment follows by the cancellation policy the booking was made under
+   * (Payments.followBooking; cancellationQuote shows the same beforehand).
    */
   cancelBooking(caller: Caller, id: string, reasonRaw: string | null | undefined): Promise<Booking> {
     const reason = normaliseReason(reasonRaw);
     return this.transition(caller, id, (booking, now) => {
-      const cancelledBy = cancellingParty(caller, booking);
-      if (!cancelledBy) throw bookingNotFound(id);
-      requireConfirmed(booking, 'CANCELLED');
-      if (cancelledBy !== 'ADMIN' && now >= new Date(booking.startsAt)) {
-        throw new BookingError(BookingErrorCode.LessonAlreadyStarted, 'The lesson has already started; it can no longer be cancelled', { startsAt: booking.startsAt });
-      }
+      const cancelledBy = cancellerOf(caller, booking, now);
       return { from: 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy, reason };
     });
   }

@@ -1,6 +1,7 @@
 import type { NewEvent } from '@instainstru/events';
 import type { Booking, BookingTransition } from './booking.types';
 import type { Payment, SavedPaymentMethod } from './payment.types';
+import type { CancellationPolicy } from './cancellation.rules';
 
 /** A PaymentIntent as the payments flow reads it from the provider. */
 export interface IntentState {
@@ -66,6 +67,8 @@ export interface PaymentUnitOfWork {
   /** Locks up to `limit` payments whose next step is due at `now` (others skip them). */
   lockDue(kind: 'AUTHORIZE' | 'COMMAND' | 'DEADLINE', now: Date, limit: number): Promise<Payment[]>;
   findBooking(id: string): Promise<Booking | null>;
+  /** The cancellation policy version the booking was made under. */
+  cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy>;
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null>;
   publish(event: NewEvent<object>): Promise<void>;
 }
@@ -84,5 +87,6 @@ export interface PaymentRepository {
   /** Payments in flight or authorised, for reconciliation (oldest update first). */
   unsettled(updatedBefore: Date, limit: number): Promise<Payment[]>;
   paymentByIntent(paymentIntentId: string): Promise<Payment | null>;
+  cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy>;
   transaction<T>(work: (unitOfWork: PaymentUnitOfWork) => Promise<T>): Promise<T>;
 }

@@ -31,6 +31,10 @@ export interface Payment extends NewPayment {
   paymentIntentId: string | null;
   authorizedAmountMinor: number | null;
   capturedAmountMinor: number | null;
+  /** What the capture takes, when less than the authorisation (a late cancellation's share); null: all of it. */
+  captureAmountMinor: number | null;
+  /** The platform fee of that capture (prorated); null: the whole fee. */
+  captureFeeMinor: number | null;
   /** When Stripe releases the authorisation if it has not been captured. */
   captureBefore: Date | null;
   authorizedAt: Date | null;

@@ -7,6 +7,8 @@ import { paymentCommand, paymentFact } from './payment.events';
 import type { AuthorizationRequest, IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
 import { authorizationKey, captureKey, declineKind, nextRetryAt, onSessionAuthorizationKey, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
 import type { Payment } from './payment.types';
+import { cancellerOf } from './booking-lifecycle.service';
+import { cancellationTerms, type CancellationTerms } from './cancellation.rules';
 import type { PaymentMethods } from './payment-methods.service';
 
 /** What an authorisation while booking came to: DECLINED (nothing changed) or MOVED (the payment and booking were updated). */
@@ -74,6 +76,14 @@ export class Payments {
     const payment = await uow.lockPayment(booking.id);
     if (!payment) return null;
     if (booking.status === 'CANCELLED') {
+      if (payment.status === 'AUTHORIZED' && booking.cancellation) {
+        // The cancellation policy the booking was made under: a late cancellation captures its share, the rest is released.
+        const policy = await uow.cancellationPolicyOf(booking.id);
+        const terms = cancellationTerms(policy, booking.cancellation.cancelledBy, new Date(booking.startsAt), new Date(booking.cancellation.cancelledAt), payment, booking.price);
+        if (terms.chargeMinor > 0) {
+          return this.change(uow, payment, { status: 'CAPTURING', captureAmountMinor: terms.chargeMinor, captureFeeMinor: terms.platformFeeMinor, nextAttemptAt: this.lease(now) }, now);
+        }
+      }
       const to = voidingStatus(payment);
       if (to === 'VOIDED') return this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
       if (to === 'VOIDING') return this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
@@ -252,11 +262,11 @@ export class Payments {
   async capture(bookingId: string): Promise<void> {
     const payment = await this.repository.findPayment(bookingId);
     if (!payment || payment.status !== 'CAPTURING' || !payment.paymentIntentId) return;
-    const amount = payment.authorizedAmountMinor ?? payment.amountMinor;
+    const amount = payment.captureAmountMinor ?? payment.authorizedAmountMinor ?? payment.amountMinor;
     const outcome = await this.provider.capture({
       paymentIntentId: payment.paymentIntentId,
       amountMinor: amount,
-      applicationFeeMinor: Math.min(payment.applicationFeeMinor, amount),
+      applicationFeeMinor: Math.min(payment.captureFeeMinor ?? payment.applicationFeeMinor, amount),
       idempotencyKey: captureKey(bookingId),
     });
     await this.repository.transaction(async (uow) => {
@@ -376,6 +386,20 @@ export class Payments {
       }
     }
     return drifted;
+  }
+
+  /**
+   * What cancelling the booking now would charge, release and pay whom, for the caller as the
+   * cancelling party: the very computation followBooking applies on cancellation. Nothing is written.
+   */
+  async quoteCancellation(caller: Caller, bookingId: string, findBooking: (id: string) => Promise<Booking | null>): Promise<CancellationTerms & { bookingId: string }> {
+    if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to see what cancelling costs');
+    const booking = isUuid(bookingId) ? await findBooking(bookingId) : null;
+    if (!booking) throw bookingNotFound(bookingId);
+    const now = this.clock();
+    const cancelledBy = cancellerOf(caller, booking, now);
+    const [payment, policy] = await Promise.all([this.repository.findPayment(booking.id), this.repository.cancellationPolicyOf(booking.id)]);
+    return { bookingId: booking.id, ...cancellationTerms(policy, cancelledBy, new Date(booking.startsAt), now, payment, booking.price) };
   }
 
   /** A booking's payment as its student, its instructor or an admin may see it. */

@@ -4,6 +4,7 @@ import type { PaymentChange, PaymentRepository, PaymentUnitOfWork } from '../dom
 import type { BookingRepository } from '../domain/booking.ports';
 import type { Booking, BookingTransition } from '../domain/booking.types';
 import type { Payment, PaymentStatus } from '../domain/payment.types';
+import { parseTiers, type CancellationPolicy } from '../domain/cancellation.rules';
 
 /** The booking side of the transaction the payment's writes share. */
 interface BookingWrites {
@@ -29,6 +30,8 @@ interface PaymentRow {
   payment_intent_id: string | null;
   authorized_amount_minor: number | null;
   captured_amount_minor: number | null;
+  capture_amount_minor: number | null;
+  capture_fee_minor: number | null;
   capture_before: Date | null;
   authorized_at: Date | null;
   captured_at: Date | null;
@@ -43,7 +46,7 @@ interface PaymentRow {
 
 export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
   application_fee_minor, destination_account, authorize_at, action_deadline, attempt, next_attempt_at, payment_intent_id,
-  authorized_amount_minor, captured_amount_minor, capture_before, authorized_at, captured_at, voided_at, failure_code,
+  authorized_amount_minor, captured_amount_minor, capture_amount_minor, capture_fee_minor, capture_before, authorized_at, captured_at, voided_at, failure_code,
   failure_message, action_type, action_client_secret, version, updated_at`;
 
 export function paymentOf(row: PaymentRow): Payment {
@@ -64,6 +67,8 @@ export function paymentOf(row: PaymentRow): Payment {
     paymentIntentId: row.payment_intent_id,
     authorizedAmountMinor: row.authorized_amount_minor,
     capturedAmountMinor: row.captured_amount_minor,
+    captureAmountMinor: row.capture_amount_minor,
+    captureFeeMinor: row.capture_fee_minor,
     captureBefore: row.capture_before,
     authorizedAt: row.authorized_at,
     capturedAt: row.captured_at,
@@ -92,6 +97,8 @@ function columnsOf(change: PaymentChange): [string, unknown][] {
     paymentIntentId: 'payment_intent_id',
     authorizedAmountMinor: 'authorized_amount_minor',
     capturedAmountMinor: 'captured_amount_minor',
+    captureAmountMinor: 'capture_amount_minor',
+    captureFeeMinor: 'capture_fee_minor',
     captureBefore: 'capture_before',
     authorizedAt: 'authorized_at',
     capturedAt: 'captured_at',
@@ -116,6 +123,16 @@ const DUE: Record<'AUTHORIZE' | 'COMMAND' | 'DEADLINE', string> = {
   COMMAND: `p.status in ('AUTHORIZING', 'CAPTURING', 'VOIDING') and p.next_attempt_at <= $1 order by p.next_attempt_at`,
   DEADLINE: `p.status in ('AUTHORIZING', 'ACTION_REQUIRED') and p.action_deadline <= $1 order by p.action_deadline`,
 };
+
+/** The cancellation policy version a booking was made under. */
+async function policyOfBooking(sql: Sql, bookingId: string): Promise<CancellationPolicy> {
+  const [row] = await sql.query<{ version: number; tiers: unknown }>(
+    `select p.version, p.tiers from booking b join cancellation_policy p on p.version = b.cancellation_policy_version where b.id = $1`,
+    [bookingId],
+  );
+  if (!row) throw new Error(`booking ${bookingId} has no cancellation policy`);
+  return { version: row.version, tiers: parseTiers(row.tiers) };
+}
 
 export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
   constructor(
@@ -158,6 +175,10 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
 
   findBooking(id: string): Promise<Booking | null> {
     return this.bookings.findById(id);
+  }
+
+  cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy> {
+    return policyOfBooking(this.tx, bookingId);
   }
 
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null> {
@@ -212,6 +233,10 @@ export class PostgresPaymentRepository implements PaymentRepository {
       [updatedBefore, limit],
     );
     return rows.map(paymentOf);
+  }
+
+  cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy> {
+    return policyOfBooking(this.db, bookingId);
   }
 
   async paymentByIntent(paymentIntentId: string): Promise<Payment | null> {

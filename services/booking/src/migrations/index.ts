@@ -5,6 +5,7 @@ import { BookingDropStudentIdx1764500000000 } from './1764500000000-booking-drop
 import { BookingPayoutAccounts1765100000000 } from './1765100000000-booking-payout-accounts';
 import { BookingPayments1765200000000 } from './1765200000000-booking-payments';
 import { BookingPayouts1765300000000 } from './1765300000000-booking-payouts';
+import { BookingCancellationPolicy1765500000000 } from './1765500000000-booking-cancellation-policy';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   BookingPayoutAccounts1765100000000,
   BookingPayments1765200000000,
   BookingPayouts1765300000000,
+  BookingCancellationPolicy1765500000000,
 ];

@@ -5,6 +5,7 @@ export const Query: QueryResolvers = {
   myBookings: (_, { when, first, after }, { bookings }) => bookings.myBookings(when, first, after),
   instructorSchedule: (_, { instructorId, from, to, includeCancelled }, { bookings }) => bookings.instructorSchedule(instructorId, from, to, includeCancelled ?? false),
   myPaymentMethods: (_, __, { caller, paymentMethods }) => paymentMethods.mine(caller),
+  cancellationQuote: (_, { bookingId }, { caller, payments, bookings }) => payments.quoteCancellation(caller, bookingId, (id) => bookings.requireVisibleBooking(id)),
   myEarnings: (_, __, { caller, payouts }) => payouts.earnings(caller),
   instantPayoutQuote: (_, { amountMinor }, { caller, payouts }) => payouts.quote(caller, amountMinor),
   myPayouts: (_, { first, after }, { caller, payouts }) => payouts.mine(caller, first, after),

@@ -1,0 +1,85 @@
+import type { CancelledBy } from './booking.types';
+import type { Payment } from './payment.types';
+
+/** One tier of a cancellation policy: a student cancelling at least `minHoursBefore` the start is charged `chargeBps` of the price. */
+export interface CancellationTier {
+  minHoursBefore: number;
+  /** Basis points of the price (5000 = 50 %). */
+  chargeBps: number;
+}
+
+/** A version of the cancellation policy, as data (the booking records the version in force when it was made). */
+export interface CancellationPolicy {
+  version: number;
+  tiers: CancellationTier[];
+}
+
+/** What cancelling now would do with the money, computed the same way for the quote and the cancellation. */
+export interface CancellationTerms {
+  policyVersion: number;
+  cancelledBy: CancelledBy;
+  hoursBeforeStart: number;
+  /** The share of the price the policy charges (basis points). */
+  chargeBps: number;
+  /** What the student's card is charged: the policy's share of what is authorised (nothing when nothing is). */
+  chargeMinor: number;
+  /** The platform fee prorated to the charge; the instructor receives the rest. */
+  platformFeeMinor: number;
+  instructorShareMinor: number;
+  /** The authorised amount released back to the card. */
+  releasedMinor: number;
+  currency: string;
+}
+
+/**
+ * The share the policy charges: a student cancelling is charged by the first tier (highest
+ * `minHoursBefore` first) whose threshold the time left reaches — at exactly 24 h before, the ≥ 24 h
+ * tier; an instructor, an admin or the system cancelling charges the student nothing.
+ */
+export function chargeShare(policy: CancellationPolicy, cancelledBy: CancelledBy, startsAt: Date, now: Date): number {
+  if (cancelledBy !== 'STUDENT') return 0;
+  const left = startsAt.getTime() - now.getTime();
+  const tiers = [...policy.tiers].sort((a, b) => b.minHoursBefore - a.minHoursBefore);
+  const tier = tiers.find((t) => left >= t.minHoursBefore * 3_600_000) ?? tiers[tiers.length - 1]!;
+  return tier.chargeBps;
+}
+
+/** Basis points of an amount, rounded half up to a whole minor unit. */
+const share = (amount: number, bps: number) => Math.floor((amount * bps + 5000) / 10_000);
+
+/**
+ * The money side of cancelling now. Only an authorisation can be charged: a payment not yet
+ * authorised (scheduled, being authorised, waiting for the student) is charged nothing, whatever
+ * the tier. The platform fee is prorated to the charge (the instructor is paid their share of it).
+ */
+export function cancellationTerms(policy: CancellationPolicy, cancelledBy: CancelledBy, startsAt: Date, now: Date, payment: Payment | null, price: { amountMinor: number; currency: string }): CancellationTerms {
+  const chargeBps = chargeShare(policy, cancelledBy, startsAt, now);
+  const authorized = payment?.status === 'AUTHORIZED' ? (payment.authorizedAmountMinor ?? payment.amountMinor) : 0;
+  const chargeMinor = Math.min(authorized, share(price.amountMinor, chargeBps));
+  const platformFeeMinor = payment && payment.amountMinor > 0 ? Math.min(chargeMinor, Math.floor((payment.applicationFeeMinor * chargeMinor * 2 + payment.amountMinor) / (2 * payment.amountMinor))) : 0;
+  return {
+    policyVersion: policy.version,
+    cancelledBy,
+    hoursBeforeStart: Math.round(((startsAt.getTime() - now.getTime()) / 3_600_000) * 100) / 100,
+    chargeBps,
+    chargeMinor,
+    platformFeeMinor,
+    instructorShareMinor: chargeMinor - platformFeeMinor,
+    releasedMinor: authorized - chargeMinor,
+    currency: price.currency,
+  };
+}
+
+/** A stored policy's tiers, checked: whole hours ≥ 0, basis points 0–10000, one tier at 0 hours. */
+export function parseTiers(value: unknown): CancellationTier[] {
+  if (!Array.isArray(value) || value.length === 0) throw new Error('a cancellation policy needs tiers');
+  const tiers = value.map((t: unknown) => {
+    const { minHoursBefore, chargeBps } = (t ?? {}) as Record<string, unknown>;
+    if (typeof minHoursBefore !== 'number' || minHoursBefore < 0 || typeof chargeBps !== 'number' || !Number.isInteger(chargeBps) || chargeBps < 0 || chargeBps > 10_000) {
+      throw new Error(`not a cancellation tier: ${JSON.stringify(t)}`);
+    }
+    return { minHoursBefore, chargeBps };
+  });
+  if (!tiers.some((t) => t.minHoursBefore === 0)) throw new Error('a cancellation policy needs a tier from 0 hours before');
+  return tiers;
+}
