@@ -156,6 +156,28 @@ describe('a lesson sooner than the lead time is authorised while booking', () =>
     expect(dataOf<{ createBooking: View }>(await bookSoon(other, startsAt)).createBooking.status).toBe('CONFIRMED');
   });
 
+  it('the student sees the REQUESTED booking in myBookings and may give it up: cancelled, the intent cancelled, the slot free at once', async () => {
+    const token = await studentToken('student-soon-gives-up');
+    const card = await bed.cards.cardOf(token, 'pm_card_authenticationRequired');
+    const startsAt = at(2, '10:00');
+    const { createBooking } = dataOf<{ createBooking: View }>(await bookSoon(token, startsAt, { paymentMethodId: card }));
+    expect(createBooking.status).toBe('REQUESTED');
+    const mine = dataOf<{ myBookings: { edges: { node: { id: string; status: string } }[] } }>(
+      await bed.stack.graphql(`{ myBookings(when: UPCOMING) { edges { node { id status } } } }`, { token }),
+    ).myBookings.edges.map((e) => e.node);
+    expect(mine).toContainEqual({ id: createBooking.id, status: 'REQUESTED' });
+    expect(dataOf<{ cancellationQuote: { chargeMinor: number } }>(await bed.stack.graphql(`query($id: ID!) { cancellationQuote(bookingId: $id) { chargeMinor } }`, { token, variables: { id: createBooking.id } })).cancellationQuote.chargeMinor).toBe(0);
+
+    const cancelled = dataOf<{ cancelBooking: { status: string } }>(await bed.stack.graphql(`mutation($id: ID!) { cancelBooking(id: $id) { status } }`, { token, variables: { id: createBooking.id } }));
+    expect(cancelled.cancelBooking.status).toBe('CANCELLED');
+    const gone = await until(token, createBooking.id, (v) => v.payment.status === 'VOIDED', 'the intent to be cancelled');
+    expect(gone.status).toBe('CANCELLED');
+    expect((await intentsOf(createBooking.id)).map((pi) => pi.status)).toEqual(['canceled']);
+    await eventually(async () => (await holdOf(createBooking.id)) === undefined, 20_000, 'the slot released at availability');
+    const other = await studentToken('student-soon-after-give-up');
+    expect(dataOf<{ createBooking: View }>(await bookSoon(other, startsAt)).createBooking.status).toBe('CONFIRMED');
+  });
+
   it('a declined card: PAYMENT_DECLINED, no booking left, the slot free; the same key with a good card books', async () => {
     const token = await studentToken('student-soon-declined');
     const declining = await bed.cards.cardOf(token, 'pm_card_chargeCustomerFail');

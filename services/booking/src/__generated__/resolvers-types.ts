@@ -123,7 +123,8 @@ export type BookingStatus =
   /**
    * A lesson sooner than the authorisation lead time whose slot is held while the student completes the
    * bank's authentication (payment ACTION_REQUIRED, action AUTHENTICATE); CONFIRMED once authorised,
-   * CANCELLED by the system when the window closes. Not listed in myBookings or instructorBookings.
+   * CANCELLED by the system when the window closes, or by the student giving up. Listed in the student's
+   * myBookings, not in the instructor's schedule.
    */
   | 'REQUESTED';
 
@@ -250,7 +251,7 @@ export type LessonMode =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Cancels a confirmed booking: its student or instructor before the start, an admin at any time. Releases the
+   * Cancels a confirmed (or REQUESTED) booking: its student or instructor before the start, an admin at any time. Releases the
    * slot. The payment follows the cancellation policy the booking was made under (see cancellationQuote): an
    * authorisation is voided, or captured for the policy's share (payment CAPTURING, then CAPTURED) with the rest released.
    */

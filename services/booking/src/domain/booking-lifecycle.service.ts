@@ -21,7 +21,8 @@ function cancellingParty(caller: Caller, booking: Booking): CancelledBy | null {
 export function cancellerOf(caller: Caller, booking: Booking, now: Date): CancelledBy {
   const cancelledBy = cancellingParty(caller, booking);
   if (!cancelledBy) throw bookingNotFound(booking.id);
-  requireConfirmed(booking, 'CANCELLED');
+  // A REQUESTED booking (its card being authorised with the student) may be given up as well.
+  if (booking.status !== 'CONFIRMED' && booking.status !== 'REQUESTED') throw invalidTransition(booking, 'CANCELLED');
   if (cancelledBy !== 'ADMIN' && now >= new Date(booking.startsAt)) {
     throw new BookingError(BookingErrorCode.LessonAlreadyStarted, 'The lesson has already started; it can no longer be cancelled', { startsAt: booking.startsAt });
   }
@@ -52,7 +53,7 @@ export class BookingLifecycle {
     const reason = normaliseReason(reasonRaw);
     return this.transition(caller, id, (booking, now) => {
       const cancelledBy = cancellerOf(caller, booking, now);
-      return { from: 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy, reason };
+      return { from: booking.status === 'REQUESTED' ? 'REQUESTED' : 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy, reason };
     });
   }
 

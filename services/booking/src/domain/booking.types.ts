@@ -5,8 +5,8 @@ import type { NewPayment, PaymentStatus as PaymentState } from './payment.types'
  * REQUESTED: a lesson sooner than the authorisation lead time, its slot held while the card is
  * authorised with the student present (their bank may ask them to authenticate); CONFIRMED once
  * authorised, CANCELLED by the system when the window passes. Every other create inserts its
- * booking CONFIRMED. REQUESTED counts as active in the exclusion constraint and is never shown in
- * lists.
+ * booking CONFIRMED. REQUESTED counts as active in the exclusion constraint; its student sees it
+ * (myBookings) and may cancel it; the instructor's schedule leaves it out.
  */
 export type BookingStatus = 'REQUESTED' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
 export type LessonMode = LessonModeValue;

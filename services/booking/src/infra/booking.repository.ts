@@ -305,7 +305,7 @@ export class PostgresBookingRepository implements BookingRepository {
     const upcoming = when === 'UPCOMING';
     const rows = await this.db.query<BookingRow>(
       `select ${COLUMNS} from booking
-        where student_user_id = $1 and status <> 'REQUESTED'
+        where student_user_id = $1
           and ${upcoming ? 'ends_at > $2' : 'ends_at <= $2'}
           and ($3::timestamptz is null or (starts_at, id) ${upcoming ? '>' : '<'} ($3::timestamptz, $4::uuid))
         order by starts_at ${upcoming ? 'asc' : 'desc'}, id ${upcoming ? 'asc' : 'desc'}
