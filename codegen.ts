@@ -28,7 +28,13 @@ const services: Record<string, { context: string; mappers: Record<string, string
   },
   booking: {
     context: '../context#BookingContext',
-    mappers: { Booking: '../domain/booking.types#Booking', Payout: '../domain/payout.types#Payout' },
+    mappers: {
+      CreditLot: '../domain/credits.types#CreditLot',
+      CreditEntry: '../domain/credits.types#CreditEntry',
+      MyCredits: '../domain/credits.types#StudentCredits',
+      Booking: '../domain/booking.types#Booking',
+      Payout: '../domain/payout.types#Payout',
+    },
   },
   reviews: {
     context: '../context#ReviewsContext',

@@ -6,6 +6,7 @@ import type { Bookings } from './domain/bookings.service';
 import type { PaymentMethods } from './domain/payment-methods.service';
 import type { Payments } from './domain/payments.service';
 import type { InstructorPayouts } from './domain/payouts.service';
+import type { Credits } from './domain/credits.service';
 import type { Payment } from './domain/payment.types';
 
 /** Per request: the caller, what they may read, and the use cases acting for them. */
@@ -17,6 +18,7 @@ export interface BookingContext {
   payments: Payments;
   paymentMethods: PaymentMethods;
   payouts: InstructorPayouts;
+  credits: Credits;
   /** Bookings' payments, one query per batch of bookings resolved together. */
   paymentLoader: DataLoader<string, Payment | null>;
 }

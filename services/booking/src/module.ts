@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import DataLoader from 'dataloader';
-import { buildSubgraph, createStripeClient, InternalClient, loadTypeDefs, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
+import { buildSubgraph, createStripeClient, InternalClient, loadTypeDefs, periodicJob, type ServiceDeps, type ServiceModule, type SubgraphServer, type Worker } from '@instainstru/platform';
 import { loadBookingConfig, type BookingConfig } from './booking.config';
 import type { BookingContext } from './context';
 import { BookingCreation } from './domain/booking-creation.service';
@@ -21,6 +21,8 @@ import { PostgresPayoutAccountDirectory, PostgresPayoutAccountsUnitOfWork } from
 import { payoutAccountsWorker } from './jobs/payout-accounts.consumer';
 import { PaymentMethods } from './domain/payment-methods.service';
 import { Payments } from './domain/payments.service';
+import { Credits, DEFAULT_CREDIT_TERMS } from './domain/credits.service';
+import { PostgresCreditLedger } from './infra/credit.repository';
 import type { PaymentProvider } from './domain/payment.ports';
 import type { Payment } from './domain/payment.types';
 import { PostgresPaymentRepository } from './infra/payment.repository';
@@ -89,6 +91,8 @@ export interface BookingModule extends ServiceModule {
   paymentCommandsWorker(): Worker;
   /** Instructors' earnings and payouts (tests drive reconciliation). */
   readonly payouts: InstructorPayouts;
+  /** The credits ledger (tests drive reservations and expiry). */
+  readonly credits: Credits;
 }
 
 export function createBookingModule(deps: ServiceDeps, options: BookingModuleOptions = {}): BookingModule {
@@ -106,6 +110,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const payouts = new InstructorPayouts(new PostgresPayoutRepository(deps.db, deps.outbox), provider, payoutAccounts, config.payouts, clock, logger.child({ component: 'payouts' }), (kind) =>
     drift.inc({ kind }),
   );
+  const credits = new Credits(new PostgresCreditLedger(deps.db), { ...DEFAULT_CREDIT_TERMS, currency: config.payouts.currency }, clock, deps.logger.child({ component: 'credits' }));
   const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments, flow: payments };
   const creationWith = (slotHolds: SlotHolds) =>
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);
@@ -127,6 +132,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     payments,
     paymentCommandsWorker: () => paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
     payouts,
+    credits,
 
     /** Builds the booking subgraph; it does not listen. */
     subgraph(): Promise<SubgraphServer> {
@@ -141,6 +147,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
           payments,
           paymentMethods,
           payouts,
+          credits,
           paymentLoader: new DataLoader<string, Payment | null>(async (ids) => {
             const found = new Map((await paymentRepository.paymentsOf(ids)).map((p) => [p.bookingId, p]));
             return ids.map((id) => found.get(id) ?? null);
@@ -172,6 +179,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
         paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
         paymentSchedulerJob(payments, config.payments.jobIntervalMs, logger),
         paymentReconciliationJob(payments, payouts, config.payments.reconcileAfterSeconds, logger),
+        periodicJob('credit-expiry', 60_000, jobs, () => credits.expireDue()),
       ];
     },
   };

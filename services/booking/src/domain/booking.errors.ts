@@ -40,6 +40,12 @@ export enum BookingErrorCode {
   InstantPayoutsUnsupported = 'INSTANT_PAYOUTS_UNSUPPORTED',
   InsufficientBalance = 'INSUFFICIENT_BALANCE',
   PayoutInProgress = 'PAYOUT_IN_PROGRESS',
+  AdminOnly = 'ADMIN_ONLY',
+  InvalidCreditAmount = 'INVALID_CREDIT_AMOUNT',
+  InvalidCreditExpiry = 'INVALID_CREDIT_EXPIRY',
+  ReasonRequired = 'REASON_REQUIRED',
+  InsufficientCredits = 'INSUFFICIENT_CREDITS',
+  InvalidStudentId = 'INVALID_STUDENT_ID',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -55,6 +61,7 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.NotBookingInstructor:
       case BookingErrorCode.NotScheduleOwner:
       case BookingErrorCode.InstructorProfileRequired:
+      case BookingErrorCode.AdminOnly:
         return ApiErrorCode.Forbidden;
       case BookingErrorCode.InvalidStartTime:
       case BookingErrorCode.InvalidDuration:
@@ -72,6 +79,10 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.PaymentRequired:
       case BookingErrorCode.PaymentMethodNotFound:
       case BookingErrorCode.InvalidPayoutAmount:
+      case BookingErrorCode.InvalidCreditAmount:
+      case BookingErrorCode.InvalidCreditExpiry:
+      case BookingErrorCode.ReasonRequired:
+      case BookingErrorCode.InvalidStudentId:
         return ApiErrorCode.BadUserInput;
       case BookingErrorCode.SlotUnavailable:
       case BookingErrorCode.InvalidTransition:
@@ -85,6 +96,7 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.InstantPayoutsUnsupported:
       case BookingErrorCode.InsufficientBalance:
       case BookingErrorCode.PayoutInProgress:
+      case BookingErrorCode.InsufficientCredits:
         return ApiErrorCode.Conflict;
       case BookingErrorCode.PaymentDeclined:
         return ApiErrorCode.PaymentRequired;

@@ -6,6 +6,7 @@ import { BookingPayoutAccounts1765100000000 } from './1765100000000-booking-payo
 import { BookingPayments1765200000000 } from './1765200000000-booking-payments';
 import { BookingPayouts1765300000000 } from './1765300000000-booking-payouts';
 import { BookingCancellationPolicy1765500000000 } from './1765500000000-booking-cancellation-policy';
+import { BookingCredits1765600000000 } from './1765600000000-booking-credits';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   BookingPayments1765200000000,
   BookingPayouts1765300000000,
   BookingCancellationPolicy1765500000000,
+  BookingCredits1765600000000,
 ];

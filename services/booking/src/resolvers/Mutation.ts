@@ -15,4 +15,6 @@ export const Mutation: MutationResolvers = {
     return bookings.requireVisibleBooking(bookingId);
   },
   requestInstantPayout: (_, { amountMinor, idempotencyKey }, { caller, payouts }) => payouts.requestInstant(caller, amountMinor, idempotencyKey),
+  grantCredits: (_, { input }, { caller, credits }) => credits.grant(caller, input),
+  revokeCredits: (_, { input }, { caller, credits }) => credits.revoke(caller, input),
 };

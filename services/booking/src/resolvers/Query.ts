@@ -6,6 +6,7 @@ export const Query: QueryResolvers = {
   instructorSchedule: (_, { instructorId, from, to, includeCancelled }, { bookings }) => bookings.instructorSchedule(instructorId, from, to, includeCancelled ?? false),
   myPaymentMethods: (_, __, { caller, paymentMethods }) => paymentMethods.mine(caller),
   cancellationQuote: (_, { bookingId }, { caller, payments, bookings }) => payments.quoteCancellation(caller, bookingId, (id) => bookings.requireVisibleBooking(id)),
+  myCredits: (_, { historyFirst }, { caller, credits }) => credits.mine(caller, historyFirst),
   myEarnings: (_, __, { caller, payouts }) => payouts.earnings(caller),
   instantPayoutQuote: (_, { amountMinor }, { caller, payouts }) => payouts.quote(caller, amountMinor),
   myPayouts: (_, { first, after }, { caller, payouts }) => payouts.mine(caller, first, after),

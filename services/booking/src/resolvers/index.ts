@@ -1,7 +1,8 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Booking } from './Booking';
+import { CreditEntry, CreditLot } from './Credits';
 import { Mutation } from './Mutation';
 import { Payout } from './Payout';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { Query, Mutation, Booking, Payout };
+export const resolvers: Resolvers = { Query, Mutation, Booking, Payout, CreditLot, CreditEntry };

@@ -1,0 +1,40 @@
+import type { CreditLot, CreditSource, CreditTransactionKind, StudentCredits } from './credits.types';
+
+export interface NewCreditLot {
+  id: string;
+  studentId: string;
+  source: CreditSource;
+  amountMinor: number;
+  currency: string;
+  reason: string | null;
+  grantedBy: string | null;
+  expiresAt: Date;
+}
+
+/** A movement of credits out of one account into another, lot by lot (one transaction of the ledger). */
+export interface CreditMove {
+  kind: CreditTransactionKind;
+  studentId: string;
+  bookingId: string | null;
+  reason: string | null;
+  actor: string | null;
+  from: string;
+  to: string;
+}
+
+export interface CreditLedger {
+  /** Records a lot and its grant (platform:grants → the student). */
+  grant(lot: NewCreditLot): Promise<CreditLot>;
+  /**
+   * Moves `amountMinor` of the student's available credits, soonest-expiring lots first (lots
+   * expired at `now` left out), to `move.to`; INSUFFICIENT (nothing written) when there is not
+   * that much. Serialised per student; the database refuses any posting that would leave an
+   * account below zero.
+   */
+  take(move: CreditMove, amountMinor: number, now: Date): Promise<{ takenMinor: number } | 'INSUFFICIENT'>;
+  /** Moves everything `move.from` holds, lot by lot, to `move.to` (a reservation spent or released); the amount moved. */
+  moveAll(move: CreditMove): Promise<number>;
+  /** Posts what is left of lots expired at `now` to platform:expired (at most `limit` students); how many lots. */
+  expireDue(now: Date, limit: number): Promise<number>;
+  studentCredits(studentId: string, currency: string, now: Date, historyLimit: number): Promise<StudentCredits>;
+}

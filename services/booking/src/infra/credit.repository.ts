@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Sql } from '@instainstru/platform';
+import type { CreditLedger, CreditMove, NewCreditLot } from '../domain/credits.ports';
+import { CreditAccount, type CreditEntry, type CreditLot, type CreditSource, type CreditTransactionKind, type StudentCredits } from '../domain/credits.types';
+
+interface LotRow {
+  id: string;
+  student_user_id: string;
+  source: CreditSource;
+  amount_minor: number;
+  currency: string;
+  reason: string | null;
+  expires_at: Date;
+  created_at: Date;
+  remaining: number | string;
+}
+
+const lotOf = (row: LotRow): CreditLot => ({
+  id: row.id,
+  studentId: row.student_user_id,
+  source: row.source,
+  grantedMinor: row.amount_minor,
+  remainingMinor: Number(row.remaining),
+  currency: row.currency,
+  reason: row.reason,
+  expiresAt: row.expires_at,
+  createdAt: row.created_at,
+});
+
+/** Serialises the transactions that read and spend one account (the database's own check stays the guard). */
+const lockAccount = (tx: Sql, account: string) => tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [account]);
+
+/** Records a transaction and its postings (one statement: the database checks they sum to zero). */
+async function post(tx: Sql, move: Pick<CreditMove, 'kind' | 'studentId' | 'bookingId' | 'reason' | 'actor'>, postings: { account: string; lotId: string; amount: number }[]): Promise<string> {
+  const id = randomUUID();
+  await tx.execute(`insert into credit_transaction (id, kind, student_user_id, booking_id, reason, actor) values ($1, $2, $3, $4, $5, $6)`, [
+    id,
+    move.kind,
+    move.studentId,
+    move.bookingId,
+    move.reason,
+    move.actor,
+  ]);
+  await tx.execute(
+    `insert into credit_posting (transaction_id, account, lot_id, amount_minor)
+     select $1, p.account, p.lot_id, p.amount from unnest($2::text[], $3::uuid[], $4::int[]) as p (account, lot_id, amount)`,
+    [id, postings.map((p) => p.account), postings.map((p) => p.lotId), postings.map((p) => p.amount)],
+  );
+  return id;
+}
+
+/** Each lot's balance on an account (positive ones), soonest-expiring first. */
+async function balancesOf(tx: Sql, account: string, notExpiredAt: Date | null): Promise<{ lotId: string; balance: number }[]> {
+  const rows = await tx.query<{ lot_id: string; balance: string }>(
+    `select p.lot_id, sum(p.amount_minor) as balance from credit_posting p join credit_lot l on l.id = p.lot_id
+      where p.account = $1 and ($2::timestamptz is null or l.expires_at > $2)
+      group by p.lot_id, l.expires_at having sum(p.amount_minor) > 0
+      order by l.expires_at, p.lot_id`,
+    [account, notExpiredAt],
+  );
+  return rows.map((r) => ({ lotId: r.lot_id, balance: Number(r.balance) }));
+}
+
+export class PostgresCreditLedger implements CreditLedger {
+  constructor(private readonly db: Database) {}
+
+  async grant(lot: NewCreditLot): Promise<CreditLot> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<LotRow>(
+        `insert into credit_lot (id, student_user_id, amount_minor, currency, source, reason, granted_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *, amount_minor as remaining`,
+        [lot.id, lot.studentId, lot.amountMinor, lot.currency, lot.source, lot.reason, lot.grantedBy, lot.expiresAt],
+      );
+      await post(tx, { kind: 'GRANT', studentId: lot.studentId, bookingId: null, reason: lot.reason, actor: lot.grantedBy }, [
+        { account: CreditAccount.grants, lotId: lot.id, amount: -lot.amountMinor },
+        { account: CreditAccount.student(lot.studentId), lotId: lot.id, amount: lot.amountMinor },
+      ]);
+      return lotOf(row!);
+    });
+  }
+
+  async take(move: CreditMove, amountMinor: number, now: Date): Promise<{ takenMinor: number } | 'INSUFFICIENT'> {
+    return this.db.transaction(async (tx) => {
+      await lockAccount(tx, move.from);
+      let left = amountMinor;
+      const postings: { account: string; lotId: string; amount: number }[] = [];
+      for (const { lotId, balance } of await balancesOf(tx, move.from, now)) {
+        if (left === 0) break;
+        const take = Math.min(balance, left);
+        postings.push({ account: move.from, lotId, amount: -take }, { account: move.to, lotId, amount: take });
+        left -= take;
+      }
+      if (left > 0) return 'INSUFFICIENT' as const;
+      await post(tx, move, postings);
+      return { takenMinor: amountMinor };
+    });
+  }
+
+  async moveAll(move: CreditMove): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await lockAccount(tx, move.from);
+      const balances = await balancesOf(tx, move.from, null);
+      if (!balances.length) return 0;
+      await post(
+        tx,
+        move,
+        balances.flatMap(({ lotId, balance }) => [
+          { account: move.from, lotId, amount: -balance },
+          { account: move.to, lotId, amount: balance },
+        ]),
+      );
+      return balances.reduce((sum, b) => sum + b.balance, 0);
+    });
+  }
+
+  async expireDue(now: Date, limit: number): Promise<number> {
+    const due = await this.db.query<{ student_user_id: string }>(
+      `select distinct l.student_user_id from credit_lot l
+        where l.expires_at <= $1
+          and (select coalesce(sum(p.amount_minor), 0) from credit_posting p where p.lot_id = l.id and p.account = 'student:' || l.student_user_id) > 0
+        limit $2`,
+      [now, limit],
+    );
+    let lots = 0;
+    for (const { student_user_id: studentId } of due) {
+      lots += await this.db.transaction(async (tx) => {
+        const account = CreditAccount.student(studentId);
+        await lockAccount(tx, account);
+        const expired = await tx.query<{ lot_id: string; balance: string }>(
+          `select p.lot_id, sum(p.amount_minor) as balance from credit_posting p join credit_lot l on l.id = p.lot_id
+            where p.account = $1 and l.expires_at <= $2 group by p.lot_id having sum(p.amount_minor) > 0`,
+          [account, now],
+        );
+        if (!expired.length) return 0;
+        await post(
+          tx,
+          { kind: 'EXPIRE', studentId, bookingId: null, reason: 'Credits expired', actor: null },
+          expired.flatMap((e) => [
+            { account, lotId: e.lot_id, amount: -Number(e.balance) },
+            { account: CreditAccount.expired, lotId: e.lot_id, amount: Number(e.balance) },
+          ]),
+        );
+        return expired.length;
+      });
+    }
+    return lots;
+  }
+
+  async studentCredits(studentId: string, currency: string, now: Date, historyLimit: number): Promise<StudentCredits> {
+    const account = CreditAccount.student(studentId);
+    const [lots, reserved, history] = await Promise.all([
+      this.db.query<LotRow>(
+        `select l.*, coalesce((select sum(p.amount_minor) from credit_posting p where p.lot_id = l.id and p.account = $2), 0) as remaining
+           from credit_lot l where l.student_user_id = $1 order by l.expires_at, l.id`,
+        [studentId, account],
+      ),
+      this.db.query<{ reserved: string | null }>(
+        `select sum(p.amount_minor) as reserved from credit_posting p join credit_lot l on l.id = p.lot_id
+          where l.student_user_id = $1 and p.account like 'reserved:%'`,
+        [studentId],
+      ),
+      this.db.query<{ id: string; kind: CreditTransactionKind; booking_id: string | null; reason: string | null; created_at: Date; amount: string }>(
+        `select t.id, t.kind, t.booking_id, t.reason, t.created_at,
+                coalesce((select sum(p.amount_minor) from credit_posting p where p.transaction_id = t.id and p.account = $2), 0) as amount
+           from credit_transaction t where t.student_user_id = $1 order by t.created_at desc, t.id desc limit $3`,
+        [studentId, account, historyLimit],
+      ),
+    ]);
+    const live = lots.map(lotOf).filter((lot) => lot.expiresAt > now || lot.remainingMinor > 0);
+    return {
+      currency,
+      balanceMinor: live.filter((lot) => lot.expiresAt > now).reduce((sum, lot) => sum + lot.remainingMinor, 0),
+      reservedMinor: Number(reserved[0]?.reserved ?? 0),
+      lots: live.filter((lot) => lot.expiresAt > now && lot.remainingMinor > 0),
+      history: history.map((h): CreditEntry => ({ id: h.id, kind: h.kind, amountMinor: Number(h.amount), bookingId: h.booking_id, reason: h.reason, at: h.created_at })),
+    };
+  }
+}
