@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bookingSql, dataOf, errorOf } from '@instainstru/test-harness';
+import { bookingSql, dataOf, errorOf, outboxEvents } from '@instainstru/test-harness';
 import { useBookingTestbed } from '../support/booking';
 
 /**
@@ -45,6 +45,10 @@ describe('granting, revoking and reading credits', () => {
     expect(mine.history.map((h) => [h.kind, h.amountMinor])).toEqual([
       ['GRANT', 500],
       ['GRANT', 2000],
+    ]);
+    expect((await outboxEvents(bed.stack, 'booking', 'credits-student-1')).map((e) => [e.type, (e.payload as { amountMinor: number }).amountMinor])).toEqual([
+      ['credit.granted', 2000],
+      ['credit.granted', 500],
     ]);
     // Nobody else sees them.
     expect((await creditsOf('credits-someone-else')).balanceMinor).toBe(0);
@@ -125,6 +129,15 @@ describe('reservations', () => {
       ['RESERVE', -500],
       ['GRANT', 1000],
       ['GRANT', 300],
+    ]);
+    // One event per ledger transaction: the redelivered spend and release published nothing.
+    expect((await outboxEvents(bed.stack, 'booking', 'credits-reserver')).map((e) => e.type)).toEqual([
+      'credit.granted',
+      'credit.granted',
+      'credit.reserved',
+      'credit.released',
+      'credit.reserved',
+      'credit.spent',
     ]);
     const [spentTotal] = await bookingSql<{ n: string }>(bed.stack, `select sum(amount_minor) as n from credit_posting p join credit_transaction t on t.id = p.transaction_id where p.account = 'platform:spent' and t.booking_id = $1`, [spent]);
     expect(Number(spentTotal!.n)).toBe(1200);

@@ -77,6 +77,19 @@ export const ReviewEventType = {
   Responded: 'review.responded',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
+/**
+ * The booking service's credits ledger (topic `<prefix>credit.events`): one event per ledger
+ * transaction, with what moved lot by lot.
+ */
+export const CreditEventType = {
+  Granted: 'credit.granted',
+  Revoked: 'credit.revoked',
+  Reserved: 'credit.reserved',
+  Released: 'credit.released',
+  Spent: 'credit.spent',
+  Expired: 'credit.expired',
+} as const satisfies Record<string, EventTypeWithSchema>;
+
 /** The partners service's events (topic `<prefix>partners.events`). */
 export const PartnerEventType = {
   ApiKeyCreated: 'partners.api-key-created',
@@ -89,6 +102,7 @@ export type BookingEventTypeName = (typeof BookingEventType)[keyof typeof Bookin
 export type PaymentEventTypeName = (typeof PaymentEventType)[keyof typeof PaymentEventType];
 export type PayoutEventTypeName = (typeof PayoutEventType)[keyof typeof PayoutEventType];
 export type ReviewEventTypeName = (typeof ReviewEventType)[keyof typeof ReviewEventType];
+export type CreditEventTypeName = (typeof CreditEventType)[keyof typeof CreditEventType];
 export type PartnerEventTypeName = (typeof PartnerEventType)[keyof typeof PartnerEventType];
 
 /** Every named event type. */
@@ -99,6 +113,7 @@ export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
   ...Object.values(PaymentEventType),
   ...Object.values(PayoutEventType),
   ...Object.values(ReviewEventType),
+  ...Object.values(CreditEventType),
   ...Object.values(PartnerEventType),
 ];
 

@@ -110,7 +110,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const payouts = new InstructorPayouts(new PostgresPayoutRepository(deps.db, deps.outbox), provider, payoutAccounts, config.payouts, clock, logger.child({ component: 'payouts' }), (kind) =>
     drift.inc({ kind }),
   );
-  const credits = new Credits(new PostgresCreditLedger(deps.db), { ...DEFAULT_CREDIT_TERMS, currency: config.payouts.currency }, clock, deps.logger.child({ component: 'credits' }));
+  const credits = new Credits(new PostgresCreditLedger(deps.db, deps.outbox, config.payouts.currency), { ...DEFAULT_CREDIT_TERMS, currency: config.payouts.currency }, clock, deps.logger.child({ component: 'credits' }));
   const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments, flow: payments };
   const creationWith = (slotHolds: SlotHolds) =>
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);

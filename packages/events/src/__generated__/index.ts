@@ -3,6 +3,12 @@ import type { BookingCancelledV1 } from './booking.cancelled.v1';
 import type { BookingCompletedV1 } from './booking.completed.v1';
 import type { BookingConfirmedV1 } from './booking.confirmed.v1';
 import type { BookingNoShowV1 } from './booking.no-show.v1';
+import type { CreditExpiredV1 } from './credit.expired.v1';
+import type { CreditGrantedV1 } from './credit.granted.v1';
+import type { CreditReleasedV1 } from './credit.released.v1';
+import type { CreditReservedV1 } from './credit.reserved.v1';
+import type { CreditRevokedV1 } from './credit.revoked.v1';
+import type { CreditSpentV1 } from './credit.spent.v1';
 import type { InstructorPayoutAccountUpdatedV1 } from './instructor.payout-account-updated.v1';
 import type { InstructorProfileUpdatedV1 } from './instructor.profile-updated.v1';
 import type { InstructorServiceOfferedV1 } from './instructor.service-offered.v1';
@@ -34,6 +40,12 @@ export type {
   BookingCompletedV1,
   BookingConfirmedV1,
   BookingNoShowV1,
+  CreditExpiredV1,
+  CreditGrantedV1,
+  CreditReleasedV1,
+  CreditReservedV1,
+  CreditRevokedV1,
+  CreditSpentV1,
   InstructorPayoutAccountUpdatedV1,
   InstructorProfileUpdatedV1,
   InstructorServiceOfferedV1,
@@ -67,6 +79,12 @@ export interface EventPayloads {
   'booking.completed@1': BookingCompletedV1;
   'booking.confirmed@1': BookingConfirmedV1;
   'booking.no-show@1': BookingNoShowV1;
+  'credit.expired@1': CreditExpiredV1;
+  'credit.granted@1': CreditGrantedV1;
+  'credit.released@1': CreditReleasedV1;
+  'credit.reserved@1': CreditReservedV1;
+  'credit.revoked@1': CreditRevokedV1;
+  'credit.spent@1': CreditSpentV1;
   'instructor.payout-account-updated@1': InstructorPayoutAccountUpdatedV1;
   'instructor.profile-updated@1': InstructorProfileUpdatedV1;
   'instructor.service-offered@1': InstructorServiceOfferedV1;

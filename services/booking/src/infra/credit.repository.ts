@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, Sql } from '@instainstru/platform';
+import { CreditEventType } from '@instainstru/events';
+import type { Database, Outbox, Sql } from '@instainstru/platform';
 import type { CreditLedger, CreditMove, NewCreditLot } from '../domain/credits.ports';
 import { CreditAccount, type CreditEntry, type CreditLot, type CreditSource, type CreditTransactionKind, type StudentCredits } from '../domain/credits.types';
 
@@ -30,8 +31,22 @@ const lotOf = (row: LotRow): CreditLot => ({
 /** Serialises the transactions that read and spend one account (the database's own check stays the guard). */
 const lockAccount = (tx: Sql, account: string) => tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [account]);
 
-/** Records a transaction and its postings (one statement: the database checks they sum to zero). */
-async function post(tx: Sql, move: Pick<CreditMove, 'kind' | 'studentId' | 'bookingId' | 'reason' | 'actor'>, postings: { account: string; lotId: string; amount: number }[]): Promise<string> {
+const EVENT_OF_KIND: Record<CreditTransactionKind, (typeof CreditEventType)[keyof typeof CreditEventType]> = {
+  GRANT: CreditEventType.Granted,
+  REVOKE: CreditEventType.Revoked,
+  RESERVE: CreditEventType.Reserved,
+  RELEASE: CreditEventType.Released,
+  SPEND: CreditEventType.Spent,
+  EXPIRE: CreditEventType.Expired,
+};
+
+type Posting = { account: string; lotId: string; amount: number };
+
+/**
+ * Records a transaction and its postings (one statement: the database checks they sum to zero),
+ * and appends its `credit.*` event to the outbox in the same transaction.
+ */
+async function post(tx: Sql, outbox: Outbox, currency: string, move: Pick<CreditMove, 'kind' | 'studentId' | 'bookingId' | 'reason' | 'actor'>, postings: Posting[]): Promise<string> {
   const id = randomUUID();
   await tx.execute(`insert into credit_transaction (id, kind, student_user_id, booking_id, reason, actor) values ($1, $2, $3, $4, $5, $6)`, [
     id,
@@ -46,6 +61,24 @@ async function post(tx: Sql, move: Pick<CreditMove, 'kind' | 'studentId' | 'book
      select $1, p.account, p.lot_id, p.amount from unnest($2::text[], $3::uuid[], $4::int[]) as p (account, lot_id, amount)`,
     [id, postings.map((p) => p.account), postings.map((p) => p.lotId), postings.map((p) => p.amount)],
   );
+  const student = CreditAccount.student(move.studentId);
+  const now = new Date();
+  await outbox.append(tx, {
+    type: EVENT_OF_KIND[move.kind],
+    aggregateId: move.studentId,
+    occurredAt: now,
+    payload: {
+      transactionId: id,
+      kind: move.kind,
+      studentUserId: move.studentId,
+      bookingId: move.bookingId,
+      amountMinor: postings.filter((p) => p.account === student).reduce((sum, p) => sum + p.amount, 0),
+      currency,
+      lots: postings.filter((p) => p.amount > 0).map((p) => ({ lotId: p.lotId, amountMinor: p.amount })),
+      reason: move.reason,
+      occurredAt: now.toISOString(),
+    },
+  });
   return id;
 }
 
@@ -62,7 +95,11 @@ async function balancesOf(tx: Sql, account: string, notExpiredAt: Date | null): 
 }
 
 export class PostgresCreditLedger implements CreditLedger {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly outbox: Outbox,
+    private readonly currency: string,
+  ) {}
 
   async grant(lot: NewCreditLot): Promise<CreditLot> {
     return this.db.transaction(async (tx) => {
@@ -71,7 +108,7 @@ export class PostgresCreditLedger implements CreditLedger {
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning *, amount_minor as remaining`,
         [lot.id, lot.studentId, lot.amountMinor, lot.currency, lot.source, lot.reason, lot.grantedBy, lot.expiresAt],
       );
-      await post(tx, { kind: 'GRANT', studentId: lot.studentId, bookingId: null, reason: lot.reason, actor: lot.grantedBy }, [
+      await post(tx, this.outbox, this.currency, { kind: 'GRANT', studentId: lot.studentId, bookingId: null, reason: lot.reason, actor: lot.grantedBy }, [
         { account: CreditAccount.grants, lotId: lot.id, amount: -lot.amountMinor },
         { account: CreditAccount.student(lot.studentId), lotId: lot.id, amount: lot.amountMinor },
       ]);
@@ -83,7 +120,7 @@ export class PostgresCreditLedger implements CreditLedger {
     return this.db.transaction(async (tx) => {
       await lockAccount(tx, move.from);
       let left = amountMinor;
-      const postings: { account: string; lotId: string; amount: number }[] = [];
+      const postings: Posting[] = [];
       for (const { lotId, balance } of await balancesOf(tx, move.from, now)) {
         if (left === 0) break;
         const take = Math.min(balance, left);
@@ -91,7 +128,7 @@ export class PostgresCreditLedger implements CreditLedger {
         left -= take;
       }
       if (left > 0) return 'INSUFFICIENT' as const;
-      await post(tx, move, postings);
+      await post(tx, this.outbox, this.currency, move, postings);
       return { takenMinor: amountMinor };
     });
   }
@@ -103,6 +140,8 @@ export class PostgresCreditLedger implements CreditLedger {
       if (!balances.length) return 0;
       await post(
         tx,
+        this.outbox,
+        this.currency,
         move,
         balances.flatMap(({ lotId, balance }) => [
           { account: move.from, lotId, amount: -balance },
@@ -134,6 +173,8 @@ export class PostgresCreditLedger implements CreditLedger {
         if (!expired.length) return 0;
         await post(
           tx,
+          this.outbox,
+          this.currency,
           { kind: 'EXPIRE', studentId, bookingId: null, reason: 'Credits expired', actor: null },
           expired.flatMap((e) => [
             { account, lotId: e.lot_id, amount: -Number(e.balance) },
