@@ -10,7 +10,7 @@ import { useMarketplaceTestbed, type BookingView } from '../support/booking';
 const bed = useMarketplaceTestbed({ bookingEnv: { PAYMENT_AUTHORIZATION_LEAD_MINUTES: String(7 * 24 * 60), PAYMENT_ACTION_DEADLINE_MINUTES: '60' } });
 const { at, studentToken } = bed;
 
-const QUOTE = `query($id: ID!) { cancellationQuote(bookingId: $id) { bookingId cancelledBy policyVersion hoursBeforeStart chargeBps chargeMinor instructorShareMinor platformFeeMinor releasedMinor currency } }`;
+const QUOTE = `query($id: ID!) { cancellationQuote(bookingId: $id) { bookingId cancelledBy policyVersion hoursBeforeStart chargeBps chargeMinor instructorShareMinor platformFeeMinor releasedMinor creditMinor currency } }`;
 const CANCEL = `mutation($id: ID!) { cancelBooking(id: $id) { id status paymentStatus } }`;
 const PAYMENT = `query($id: ID!) { booking(id: $id) { status payment { status platformFeeMinor authorizedAmountMinor capturedAmountMinor } } }`;
 
@@ -24,6 +24,7 @@ interface Quote {
   instructorShareMinor: number;
   platformFeeMinor: number;
   releasedMinor: number;
+  creditMinor: number;
   currency: string;
 }
 
@@ -99,10 +100,11 @@ describe('the cancellation policy, quoted and applied', () => {
       platformFeeMinor: proratedFee,
       instructorShareMinor: half - proratedFee,
       releasedMinor: price - half,
+      creditMinor: 0,
       currency: 'USD',
     });
-    // The instructor sees the quote as the canceller they would be: nothing charged.
-    expect(await quote(bed.teacher.token, booking.id)).toMatchObject({ cancelledBy: 'INSTRUCTOR', chargeMinor: 0, releasedMinor: price });
+    // The instructor sees the quote as the canceller they would be: nothing charged, a goodwill credit of 10 % to the student.
+    expect(await quote(bed.teacher.token, booking.id)).toMatchObject({ cancelledBy: 'INSTRUCTOR', chargeMinor: 0, releasedMinor: price, creditMinor: Math.floor((price * 1000 + 5000) / 10_000) });
 
     expect(dataOf<{ cancelBooking: { status: string; paymentStatus: string } }>(await bed.stack.graphql(CANCEL, { token, variables: { id: booking.id } })).cancelBooking).toEqual({
       id: booking.id,
@@ -134,6 +136,14 @@ describe('the cancellation policy, quoted and applied', () => {
     dataOf(await bed.stack.graphql(CANCEL, { token: bed.teacher.token, variables: { id: second.id } }));
     const voided = await settles(other, second.id, 'VOIDED');
     expect(voided.payment.capturedAmountMinor).toBeNull();
+    // The student whose instructor cancelled receives the goodwill credit, once.
+    const credits = dataOf<{ myCredits: { balanceMinor: number; lots: { source: string; grantedMinor: number }[] } }>(
+      await bed.stack.graphql(`{ myCredits { balanceMinor lots { source grantedMinor } } }`, { token: other }),
+    ).myCredits;
+    const goodwill = Math.floor((second.price.amountMinor * 1000 + 5000) / 10_000);
+    expect(credits).toEqual({ balanceMinor: goodwill, lots: [{ source: 'GOODWILL', grantedMinor: goodwill }] });
+    // The early student cancelled themself: no credit.
+    expect(dataOf<{ myCredits: { balanceMinor: number } }>(await bed.stack.graphql(`{ myCredits { balanceMinor } }`, { token: early })).myCredits.balanceMinor).toBe(0);
   });
 
   it('refuses a quote to strangers, the signed-out, and once the lesson started', async () => {

@@ -140,7 +140,7 @@ export type BookingWhen =
  * the cancellation policy version the booking was made under (cancelBooking applies the same). A
  * student cancelling 24 h or more before the start is charged nothing; 12–24 h before, 50 %; later,
  * the whole price (policy version 1). An instructor or an admin cancelling charges the student
- * nothing. Only an authorised payment can be charged: before the card is authorised nothing is.
+ * nothing; an instructor's cancellation gives the student a goodwill credit (10 % of the price). Only an authorised payment can be charged: before the card is authorised nothing is.
  */
 export type CancellationQuote = {
   __typename?: 'CancellationQuote';
@@ -150,6 +150,8 @@ export type CancellationQuote = {
   chargeBps: Scalars['Int']['output'];
   /** What the student's card is charged, in minor units. */
   chargeMinor: Scalars['Int']['output'];
+  /** Platform credits the student receives: a goodwill credit when the instructor cancels (10 % of the price in policy version 1). */
+  creditMinor: Scalars['Int']['output'];
   currency: Scalars['String']['output'];
   /** Hours left before the lesson starts (two decimals). */
   hoursBeforeStart: Scalars['Float']['output'];
@@ -889,6 +891,7 @@ export type CancellationQuoteResolvers<ContextType = BookingContext, ParentType 
   cancelledBy?: Resolver<ResolversTypes['CancelledBy'], ParentType, ContextType>;
   chargeBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   chargeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hoursBeforeStart?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   instructorShareMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { cancellationTerms, chargeShare, parseTiers, type CancellationPolicy } from './cancellation.rules';
 import type { Payment } from './payment.types';
 
-const V1: CancellationPolicy = { version: 1, tiers: [{ minHoursBefore: 24, chargeBps: 0 }, { minHoursBefore: 12, chargeBps: 5000 }, { minHoursBefore: 0, chargeBps: 10_000 }] };
+const V1: CancellationPolicy = { version: 1, tiers: [{ minHoursBefore: 24, chargeBps: 0 }, { minHoursBefore: 12, chargeBps: 5000 }, { minHoursBefore: 0, chargeBps: 10_000 }], goodwillCreditBps: 1000 };
 const MIN = 60_000;
 const H = 3_600_000;
 
@@ -42,8 +42,18 @@ describe('the money of a cancellation', () => {
       platformFeeMinor: 488, // 975 × 3250 / 6500 = 487.5 → 488
       instructorShareMinor: 2762,
       releasedMinor: 3250,
+      creditMinor: 0,
       currency: 'USD',
     });
+  });
+
+  it('an instructor cancelling charges nothing, releases the authorisation and gives the student the goodwill credit', () => {
+    expect(cancellationTerms(V1, 'INSTRUCTOR', start, new Date(start.getTime() - H), authorized, { amountMinor: 6500, currency: 'USD' })).toMatchObject({
+      chargeMinor: 0,
+      releasedMinor: 6500,
+      creditMinor: 650,
+    });
+    expect(cancellationTerms(V1, 'ADMIN', start, new Date(start.getTime() - H), authorized, { amountMinor: 6500, currency: 'USD' }).creditMinor).toBe(0);
   });
 
   it('charges nothing before the card is authorised, whatever the tier', () => {

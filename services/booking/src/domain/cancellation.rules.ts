@@ -12,6 +12,8 @@ export interface CancellationTier {
 export interface CancellationPolicy {
   version: number;
   tiers: CancellationTier[];
+  /** The goodwill credit an instructor's cancellation gives the student, in basis points of the price. */
+  goodwillCreditBps: number;
 }
 
 /** What cancelling now would do with the money, computed the same way for the quote and the cancellation. */
@@ -28,6 +30,8 @@ export interface CancellationTerms {
   instructorShareMinor: number;
   /** The authorised amount released back to the card. */
   releasedMinor: number;
+  /** Platform credits the student receives (a goodwill credit when the instructor cancels). */
+  creditMinor: number;
   currency: string;
 }
 
@@ -66,6 +70,7 @@ export function cancellationTerms(policy: CancellationPolicy, cancelledBy: Cance
     platformFeeMinor,
     instructorShareMinor: chargeMinor - platformFeeMinor,
     releasedMinor: authorized - chargeMinor,
+    creditMinor: cancelledBy === 'INSTRUCTOR' ? share(price.amountMinor, policy.goodwillCreditBps) : 0,
     currency: price.currency,
   };
 }

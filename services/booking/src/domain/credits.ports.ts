@@ -9,6 +9,8 @@ export interface NewCreditLot {
   reason: string | null;
   grantedBy: string | null;
   expiresAt: Date;
+  /** The booking it is for (a goodwill credit). */
+  bookingId?: string | null;
 }
 
 /** A movement of credits out of one account into another, lot by lot (one transaction of the ledger). */

@@ -2,6 +2,7 @@ import type { NewEvent } from '@instainstru/events';
 import type { Booking, BookingTransition } from './booking.types';
 import type { Payment, SavedPaymentMethod } from './payment.types';
 import type { CancellationPolicy } from './cancellation.rules';
+import type { NewCreditLot } from './credits.ports';
 
 /** A PaymentIntent as the payments flow reads it from the provider. */
 export interface IntentState {
@@ -69,6 +70,8 @@ export interface PaymentUnitOfWork {
   findBooking(id: string): Promise<Booking | null>;
   /** The cancellation policy version the booking was made under. */
   cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy>;
+  /** Grants the student a lot of credits in this transaction (a goodwill credit), with its event. */
+  grantCredit(lot: NewCreditLot): Promise<void>;
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null>;
   publish(event: NewEvent<object>): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hasRole, isUuid, type Caller, type Logger } from '@instainstru/platform';
 import { BookingError, BookingErrorCode, bookingNotFound } from './booking.errors';
 import { bookingEventFor } from './booking.events';
@@ -8,6 +9,7 @@ import type { AuthorizationRequest, IntentState, PaymentChange, PaymentProvider,
 import { authorizationKey, captureKey, declineKind, nextRetryAt, onSessionAuthorizationKey, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
 import type { Payment } from './payment.types';
 import { cancellerOf } from './booking-lifecycle.service';
+import { DEFAULT_CREDIT_TERMS } from './credits.service';
 import { cancellationTerms, type CancellationTerms } from './cancellation.rules';
 import type { PaymentMethods } from './payment-methods.service';
 
@@ -73,6 +75,7 @@ export class Payments {
    * captured once authorised. Answers the payment as changed; null when it did not change.
    */
   async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<Payment | null> {
+    if (booking.status === 'CANCELLED' && booking.cancellation?.cancelledBy === 'INSTRUCTOR') await this.goodwill(uow, booking, now);
     const payment = await uow.lockPayment(booking.id);
     if (!payment) return null;
     if (booking.status === 'CANCELLED') {
@@ -91,6 +94,24 @@ export class Payments {
       return this.change(uow, payment, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
     }
     return null;
+  }
+
+  /** The goodwill credit the policy gives a student whose instructor cancelled (in the cancellation's transaction, so exactly once). */
+  private async goodwill(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<void> {
+    const policy = await uow.cancellationPolicyOf(booking.id);
+    const { creditMinor } = cancellationTerms(policy, 'INSTRUCTOR', new Date(booking.startsAt), now, null, booking.price);
+    if (creditMinor <= 0) return;
+    await uow.grantCredit({
+      id: randomUUID(),
+      studentId: booking.studentId,
+      source: 'GOODWILL',
+      amountMinor: creditMinor,
+      currency: booking.price.currency,
+      reason: 'Your instructor cancelled the lesson',
+      grantedBy: null,
+      expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
+      bookingId: booking.id,
+    });
   }
 
   /**

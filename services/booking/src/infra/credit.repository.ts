@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CreditEventType } from '@instainstru/events';
+import { CreditEventType, type NewEvent } from '@instainstru/events';
 import type { Database, Outbox, Sql } from '@instainstru/platform';
 import type { CreditLedger, CreditMove, NewCreditLot } from '../domain/credits.ports';
 import { CreditAccount, type CreditEntry, type CreditLot, type CreditSource, type CreditTransactionKind, type StudentCredits } from '../domain/credits.types';
@@ -46,7 +46,9 @@ type Posting = { account: string; lotId: string; amount: number };
  * Records a transaction and its postings (one statement: the database checks they sum to zero),
  * and appends its `credit.*` event to the outbox in the same transaction.
  */
-async function post(tx: Sql, outbox: Outbox, currency: string, move: Pick<CreditMove, 'kind' | 'studentId' | 'bookingId' | 'reason' | 'actor'>, postings: Posting[]): Promise<string> {
+type Publish = (event: NewEvent<object>) => Promise<unknown>;
+
+async function post(tx: Sql, publish: Publish, currency: string, move: Pick<CreditMove, 'kind' | 'studentId' | 'bookingId' | 'reason' | 'actor'>, postings: Posting[]): Promise<string> {
   const id = randomUUID();
   await tx.execute(`insert into credit_transaction (id, kind, student_user_id, booking_id, reason, actor) values ($1, $2, $3, $4, $5, $6)`, [
     id,
@@ -63,7 +65,7 @@ async function post(tx: Sql, outbox: Outbox, currency: string, move: Pick<Credit
   );
   const student = CreditAccount.student(move.studentId);
   const now = new Date();
-  await outbox.append(tx, {
+  await publish({
     type: EVENT_OF_KIND[move.kind],
     aggregateId: move.studentId,
     occurredAt: now,
@@ -94,6 +96,20 @@ async function balancesOf(tx: Sql, account: string, notExpiredAt: Date | null): 
   return rows.map((r) => ({ lotId: r.lot_id, balance: Number(r.balance) }));
 }
 
+/** Records a lot and its grant (platform:grants → the student) in the caller's transaction, with its event. */
+export async function grantLot(tx: Sql, publish: Publish, lot: NewCreditLot): Promise<CreditLot> {
+  const [row] = await tx.query<LotRow>(
+    `insert into credit_lot (id, student_user_id, amount_minor, currency, source, reason, granted_by, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *, amount_minor as remaining`,
+    [lot.id, lot.studentId, lot.amountMinor, lot.currency, lot.source, lot.reason, lot.grantedBy, lot.expiresAt],
+  );
+  await post(tx, publish, lot.currency, { kind: 'GRANT', studentId: lot.studentId, bookingId: lot.bookingId ?? null, reason: lot.reason, actor: lot.grantedBy }, [
+    { account: CreditAccount.grants, lotId: lot.id, amount: -lot.amountMinor },
+    { account: CreditAccount.student(lot.studentId), lotId: lot.id, amount: lot.amountMinor },
+  ]);
+  return lotOf(row!);
+}
+
 export class PostgresCreditLedger implements CreditLedger {
   constructor(
     private readonly db: Database,
@@ -101,19 +117,8 @@ export class PostgresCreditLedger implements CreditLedger {
     private readonly currency: string,
   ) {}
 
-  async grant(lot: NewCreditLot): Promise<CreditLot> {
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<LotRow>(
-        `insert into credit_lot (id, student_user_id, amount_minor, currency, source, reason, granted_by, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *, amount_minor as remaining`,
-        [lot.id, lot.studentId, lot.amountMinor, lot.currency, lot.source, lot.reason, lot.grantedBy, lot.expiresAt],
-      );
-      await post(tx, this.outbox, this.currency, { kind: 'GRANT', studentId: lot.studentId, bookingId: null, reason: lot.reason, actor: lot.grantedBy }, [
-        { account: CreditAccount.grants, lotId: lot.id, amount: -lot.amountMinor },
-        { account: CreditAccount.student(lot.studentId), lotId: lot.id, amount: lot.amountMinor },
-      ]);
-      return lotOf(row!);
-    });
+  grant(lot: NewCreditLot): Promise<CreditLot> {
+    return this.db.transaction((tx) => grantLot(tx, (event) => this.outbox.append(tx, event), lot));
   }
 
   async take(move: CreditMove, amountMinor: number, now: Date): Promise<{ takenMinor: number } | 'INSUFFICIENT'> {
@@ -128,7 +133,7 @@ export class PostgresCreditLedger implements CreditLedger {
         left -= take;
       }
       if (left > 0) return 'INSUFFICIENT' as const;
-      await post(tx, this.outbox, this.currency, move, postings);
+      await post(tx, (event) => this.outbox.append(tx, event), this.currency, move, postings);
       return { takenMinor: amountMinor };
     });
   }
@@ -140,7 +145,7 @@ export class PostgresCreditLedger implements CreditLedger {
       if (!balances.length) return 0;
       await post(
         tx,
-        this.outbox,
+        (event) => this.outbox.append(tx, event),
         this.currency,
         move,
         balances.flatMap(({ lotId, balance }) => [
@@ -173,7 +178,7 @@ export class PostgresCreditLedger implements CreditLedger {
         if (!expired.length) return 0;
         await post(
           tx,
-          this.outbox,
+          (event) => this.outbox.append(tx, event),
           this.currency,
           { kind: 'EXPIRE', studentId, bookingId: null, reason: 'Credits expired', actor: null },
           expired.flatMap((e) => [

@@ -5,6 +5,8 @@ import type { BookingRepository } from '../domain/booking.ports';
 import type { Booking, BookingTransition } from '../domain/booking.types';
 import type { Payment, PaymentStatus } from '../domain/payment.types';
 import { parseTiers, type CancellationPolicy } from '../domain/cancellation.rules';
+import type { NewCreditLot } from '../domain/credits.ports';
+import { grantLot } from './credit.repository';
 
 /** The booking side of the transaction the payment's writes share. */
 interface BookingWrites {
@@ -126,12 +128,12 @@ const DUE: Record<'AUTHORIZE' | 'COMMAND' | 'DEADLINE', string> = {
 
 /** The cancellation policy version a booking was made under. */
 async function policyOfBooking(sql: Sql, bookingId: string): Promise<CancellationPolicy> {
-  const [row] = await sql.query<{ version: number; tiers: unknown }>(
-    `select p.version, p.tiers from booking b join cancellation_policy p on p.version = b.cancellation_policy_version where b.id = $1`,
+  const [row] = await sql.query<{ version: number; tiers: unknown; goodwill_credit_bps: number }>(
+    `select p.version, p.tiers, p.goodwill_credit_bps from booking b join cancellation_policy p on p.version = b.cancellation_policy_version where b.id = $1`,
     [bookingId],
   );
   if (!row) throw new Error(`booking ${bookingId} has no cancellation policy`);
-  return { version: row.version, tiers: parseTiers(row.tiers) };
+  return { version: row.version, tiers: parseTiers(row.tiers), goodwillCreditBps: row.goodwill_credit_bps };
 }
 
 export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
@@ -179,6 +181,10 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
 
   cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy> {
     return policyOfBooking(this.tx, bookingId);
+  }
+
+  async grantCredit(lot: NewCreditLot): Promise<void> {
+    await grantLot(this.tx, (event) => this.bookings.publish(event), lot);
   }
 
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null> {

@@ -5,6 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * start and the share charged when the student cancels. A booking records the version in force
  * when it was made (the column's default reads it, so every way of inserting a booking records
  * it), and a cancellation is charged by that version even after the policy changed. A payment may
+ * An instructor's cancellation gives the student a goodwill credit, a share of the price. A payment may
  * be captured for less than it authorised (a late cancellation's share): what to capture, and the
  * platform fee prorated with it.
  */
@@ -16,11 +17,12 @@ export class BookingCancellationPolicy1765500000000 implements MigrationInterfac
       create table cancellation_policy (
         version integer primary key check (version >= 1),
         tiers jsonb not null check (jsonb_typeof(tiers) = 'array' and jsonb_array_length(tiers) between 1 and 20),
+        goodwill_credit_bps integer not null default 0 check (goodwill_credit_bps between 0 and 10000),
         created_at timestamptz not null default now()
       )`);
     await runner.query(`
-      insert into cancellation_policy (version, tiers) values
-        (1, '[{"minHoursBefore": 24, "chargeBps": 0}, {"minHoursBefore": 12, "chargeBps": 5000}, {"minHoursBefore": 0, "chargeBps": 10000}]')`);
+      insert into cancellation_policy (version, tiers, goodwill_credit_bps) values
+        (1, '[{"minHoursBefore": 24, "chargeBps": 0}, {"minHoursBefore": 12, "chargeBps": 5000}, {"minHoursBefore": 0, "chargeBps": 10000}]', 1000)`);
     await runner.query(`
       create function current_cancellation_policy_version() returns integer language sql stable
         as 'select max(version) from cancellation_policy'`);
