@@ -302,6 +302,8 @@ describe('Stripe’s news, however it arrives', () => {
 describe('a request whose answer was lost', () => {
   it('Stripe made the payout but the process died before recording it: the instructor waits, reconciliation records the one payout', async () => {
     await credit(4_000);
+    // Stripe's webhook about the payout would tell the platform by itself: held back, so only reconciliation can.
+    await bed.world.control('/webhooks/mode', { mode: 'hold' });
     const atStripe = await stripePayoutCount();
     // What the process had written before calling Stripe, a lease ago, and the call Stripe carried out.
     const id = randomUUID();
@@ -334,6 +336,8 @@ describe('a request whose answer was lost', () => {
     expect(await stripePayoutCount()).toBe(atStripe + 1);
     const [row] = await bookingSql<{ stripe_payout_id: string }>(bed.stack, `select stripe_payout_id from instructor_payout where id = $1`, [id]);
     expect((await bed.world.stripe.payouts.retrieve(row!.stripe_payout_id, {}, { stripeAccount: account })).metadata?.payoutId).toBe(id);
+    await bed.world.control('/webhooks/mode', { mode: 'normal' });
+    await bed.world.control('/webhooks/flush', {});
     await bed.world.advance(1800);
     await payoutBecomes(id, 'PAID');
     await drain();
