@@ -3,6 +3,7 @@
  * checking what comes back (its shape, its length, that it belongs to this query), stays with each
  * service; a cursor is never trusted beyond that check.
  */
+import { isUuid } from './ids';
 
 /** The cursor of `value` (any JSON value, typically a tuple of the page's sort key). */
 export function encodeOpaqueCursor(value: unknown): string {
@@ -16,4 +17,17 @@ export function decodeOpaqueCursor(cursor: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The (instant, uuid) key inside a cursor of the common `[iso instant, uuid]` shape (pages ordered
+ * by a time, then id); null when the cursor is not one. Each service answers a bad cursor with its
+ * own error and may check the instant further.
+ */
+export function decodeInstantIdCursor(cursor: string): { at: string; id: string } | null {
+  const value = decodeOpaqueCursor(cursor);
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [at, id] = value as unknown[];
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) return null;
+  return { at, id };
 }

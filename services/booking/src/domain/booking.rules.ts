@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { DateTime } from 'luxon';
-import { decodeOpaqueCursor, encodeOpaqueCursor, isPageSize, isUuid, MAX_PAGE_SIZE } from '@instainstru/platform';
+import { decodeInstantIdCursor, encodeOpaqueCursor, isPageSize, MAX_PAGE_SIZE } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import type { BookingPageKey, InstructorOffering, LessonMode, OfferedServiceTerms, Price } from './booking.types';
 
@@ -147,11 +147,8 @@ export function encodeCursor(key: BookingPageKey): string {
 
 export function decodeCursor(cursor: string | null | undefined): BookingPageKey | null {
   if (cursor === null || cursor === undefined) return null;
-  const value = decodeOpaqueCursor(cursor);
-  if (Array.isArray(value) && value.length === 2) {
-    const [startsAt, id] = value as unknown[];
-    if (typeof startsAt === 'string' && typeof id === 'string' && isUuid(id) && parseInstant(startsAt)) return { startsAt, id };
-  }
+  const key = decodeInstantIdCursor(cursor);
+  if (key && parseInstant(key.at)) return { startsAt: key.at, id: key.id };
   throw new BookingError(BookingErrorCode.InvalidCursor, 'after is not a cursor this query returned');
 }
 

@@ -75,37 +75,43 @@ export class Payments {
    * captured once authorised. Answers the payment as changed; null when it did not change.
    */
   async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<Payment | null> {
-    if (booking.status === 'CANCELLED' && booking.cancellation?.cancelledBy === 'INSTRUCTOR') await this.goodwill(uow, booking, now);
     const payment = await uow.lockPayment(booking.id);
+    if (booking.status === 'CANCELLED' && booking.cancellation) return this.followCancellation(uow, booking, booking.cancellation, payment, now);
     if (!payment) return null;
-    if (booking.status === 'CANCELLED') {
-      if (payment.status === 'AUTHORIZED' && booking.cancellation) {
-        // The cancellation policy the booking was made under: a late cancellation captures its share, the rest is released.
-        const policy = await uow.cancellationPolicyOf(booking.id);
-        const terms = cancellationTerms(policy, booking.cancellation.cancelledBy, new Date(booking.startsAt), new Date(booking.cancellation.cancelledAt), payment, booking.price);
-        if (terms.chargeMinor > 0) {
-          return this.change(uow, payment, { status: 'CAPTURING', captureAmountMinor: terms.chargeMinor, captureFeeMinor: terms.platformFeeMinor, nextAttemptAt: this.lease(now) }, now);
-        }
-      }
-      const to = voidingStatus(payment);
-      if (to === 'VOIDED') return this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
-      if (to === 'VOIDING') return this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
-    } else if ((booking.status === 'COMPLETED' || booking.status === 'NO_SHOW') && payment.status === 'AUTHORIZED') {
+    if ((booking.status === 'COMPLETED' || booking.status === 'NO_SHOW') && payment.status === 'AUTHORIZED') {
       return this.change(uow, payment, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
     }
     return null;
   }
 
-  /** The goodwill credit the policy gives a student whose instructor cancelled (in the cancellation's transaction, so exactly once). */
-  private async goodwill(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<void> {
-    const policy = await uow.cancellationPolicyOf(booking.id);
-    const { creditMinor } = cancellationTerms(policy, 'INSTRUCTOR', new Date(booking.startsAt), now, null, booking.price);
-    if (creditMinor <= 0) return;
+  /**
+   * A cancellation, by the cancellation policy the booking was made under (read once): the
+   * student's goodwill credit when their instructor cancelled (in the cancellation's transaction,
+   * so exactly once); a late cancellation captures its share of an authorisation and releases the
+   * rest; otherwise the authorisation is voided.
+   */
+  private async followCancellation(uow: PaymentUnitOfWork, booking: Booking, cancellation: NonNullable<Booking['cancellation']>, payment: Payment | null, now: Date): Promise<Payment | null> {
+    if (cancellation.cancelledBy === 'INSTRUCTOR' || payment?.status === 'AUTHORIZED') {
+      const policy = await uow.cancellationPolicyOf(booking.id);
+      const terms = cancellationTerms(policy, cancellation.cancelledBy, new Date(booking.startsAt), new Date(cancellation.cancelledAt), payment, booking.price);
+      if (terms.creditMinor > 0) await this.grantGoodwill(uow, booking, terms.creditMinor, now);
+      if (payment && terms.chargeMinor > 0) {
+        return this.change(uow, payment, { status: 'CAPTURING', captureAmountMinor: terms.chargeMinor, captureFeeMinor: terms.platformFeeMinor, nextAttemptAt: this.lease(now) }, now);
+      }
+    }
+    if (!payment) return null;
+    const to = voidingStatus(payment);
+    if (to === 'VOIDED') return this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
+    if (to === 'VOIDING') return this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
+    return null;
+  }
+
+  private async grantGoodwill(uow: PaymentUnitOfWork, booking: Booking, amountMinor: number, now: Date): Promise<void> {
     await uow.grantCredit({
       id: randomUUID(),
       studentId: booking.studentId,
       source: 'GOODWILL',
-      amountMinor: creditMinor,
+      amountMinor,
       currency: booking.price.currency,
       reason: 'Your instructor cancelled the lesson',
       grantedBy: null,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeOpaqueCursor, encodeOpaqueCursor, isUuid, type Caller, type Logger } from '@instainstru/platform';
+import { decodeInstantIdCursor, encodeOpaqueCursor, isUuid, type Caller, type Logger } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from './booking.errors';
 import type { Clock } from './booking.ports';
 import { requireIdempotencyKey, requirePageSize } from './booking.rules';
@@ -68,11 +68,8 @@ const encodePayoutCursor = (payout: Payout) => encodeOpaqueCursor([payout.reques
 
 function decodePayoutCursor(cursor: string | null | undefined): PayoutPageKey | null {
   if (cursor === null || cursor === undefined) return null;
-  const value = decodeOpaqueCursor(cursor);
-  if (Array.isArray(value) && value.length === 2) {
-    const [requestedAt, id] = value as unknown[];
-    if (typeof requestedAt === 'string' && !Number.isNaN(Date.parse(requestedAt)) && typeof id === 'string' && isUuid(id)) return { requestedAt, id };
-  }
+  const key = decodeInstantIdCursor(cursor);
+  if (key) return { requestedAt: key.at, id: key.id };
   throw new BookingError(BookingErrorCode.InvalidCursor, 'after is not a cursor this query returned');
 }
 

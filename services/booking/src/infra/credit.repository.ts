@@ -197,8 +197,8 @@ export class PostgresCreditLedger implements CreditLedger {
     const [lots, reserved, history] = await Promise.all([
       this.db.query<LotRow>(
         `select l.*, coalesce((select sum(p.amount_minor) from credit_posting p where p.lot_id = l.id and p.account = $2), 0) as remaining
-           from credit_lot l where l.student_user_id = $1 order by l.expires_at, l.id`,
-        [studentId, account],
+           from credit_lot l where l.student_user_id = $1 and l.expires_at > $3 order by l.expires_at, l.id`,
+        [studentId, account, now],
       ),
       this.db.query<{ reserved: string | null }>(
         `select sum(p.amount_minor) as reserved from credit_posting p join credit_lot l on l.id = p.lot_id
@@ -212,12 +212,13 @@ export class PostgresCreditLedger implements CreditLedger {
         [studentId, account, historyLimit],
       ),
     ]);
-    const live = lots.map(lotOf).filter((lot) => lot.expiresAt > now || lot.remainingMinor > 0);
+    // A lot counts until its expiry instant, whether or not the expiry job has posted it yet.
+    const current = lots.map(lotOf);
     return {
       currency,
-      balanceMinor: live.filter((lot) => lot.expiresAt > now).reduce((sum, lot) => sum + lot.remainingMinor, 0),
+      balanceMinor: current.reduce((sum, lot) => sum + lot.remainingMinor, 0),
       reservedMinor: Number(reserved[0]?.reserved ?? 0),
-      lots: live.filter((lot) => lot.expiresAt > now && lot.remainingMinor > 0),
+      lots: current.filter((lot) => lot.remainingMinor > 0),
       history: history.map((h): CreditEntry => ({ id: h.id, kind: h.kind, amountMinor: Number(h.amount), bookingId: h.booking_id, reason: h.reason, at: h.created_at })),
     };
   }

@@ -1,3 +1,4 @@
+import { isPageSize, MAX_PAGE_SIZE } from '@instainstru/platform';
 import { ReviewsError, ReviewsErrorCode } from './reviews.errors';
 import type { Lesson, RatingCounts, Review } from './review.types';
 
@@ -5,7 +6,6 @@ import type { Lesson, RatingCounts, Review } from './review.types';
 export const MAX_TEXT_LENGTH = 2000;
 /** The longest reason for a report or a moderation decision. */
 export const MAX_REASON_LENGTH = 500;
-export const MAX_PAGE_SIZE = 50;
 
 // Control characters other than line breaks and tabs (C0, DEL, C1).
 // eslint-disable-next-line no-control-regex
@@ -48,7 +48,7 @@ export function requireReason(reason: string): string {
 
 export function requirePageSize(first: number | null | undefined, fallback = 10): number {
   const size = first ?? fallback;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+  if (!isPageSize(size)) {
     throw new ReviewsError(ReviewsErrorCode.InvalidPageSize, `first must be from 1 to ${MAX_PAGE_SIZE}`, { first: size, max: MAX_PAGE_SIZE });
   }
   return size;

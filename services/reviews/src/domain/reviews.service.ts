@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { ReviewEventType, bayesianRating, platformMean } from '@instainstru/events';
-import { decodeOpaqueCursor, encodeOpaqueCursor, hasRole, isUuid, type Caller } from '@instainstru/platform';
+import { decodeInstantIdCursor, encodeOpaqueCursor, hasRole, isUuid, type Caller } from '@instainstru/platform';
 import type { ReviewsConfig } from '../reviews.config';
 import { reviewFact } from './review.events';
 import type { ReviewChange, ReviewRepository, ReviewsUnitOfWork } from './review.ports';
@@ -68,11 +68,8 @@ const reviewCursor = (review: Review) => encodeOpaqueCursor([review.createdAt, r
 
 function decodeReviewCursor(after: string | null | undefined): ReviewPageKey | null {
   if (after === null || after === undefined) return null;
-  const value = decodeOpaqueCursor(after);
-  if (Array.isArray(value) && value.length === 2) {
-    const [createdAt, id] = value as unknown[];
-    if (typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)) && typeof id === 'string' && isUuid(id)) return { createdAt, id };
-  }
+  const key = decodeInstantIdCursor(after);
+  if (key) return { createdAt: key.at, id: key.id };
   throw new ReviewsError(ReviewsErrorCode.InvalidCursor, 'after is not a cursor this query returned');
 }
 
@@ -269,12 +266,9 @@ export class ReviewsService {
     const size = requirePageSize(first, 20);
     let key: { firstReportedAt: string; id: string } | null = null;
     if (after !== null && after !== undefined) {
-      const value = decodeOpaqueCursor(after);
-      const [at, id] = Array.isArray(value) ? (value as unknown[]) : [];
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) {
-        throw new ReviewsError(ReviewsErrorCode.InvalidCursor, 'after is not a cursor this query returned');
-      }
-      key = { firstReportedAt: at, id };
+      const decoded = decodeInstantIdCursor(after);
+      if (!decoded) throw new ReviewsError(ReviewsErrorCode.InvalidCursor, 'after is not a cursor this query returned');
+      key = { firstReportedAt: decoded.at, id: decoded.id };
     }
     const rows = await this.repository.awaitingModeration(key, size + 1);
     const edges = rows.slice(0, size).map((node) => ({ cursor: encodeOpaqueCursor([node.firstReportedAt, node.review.id]), node }));

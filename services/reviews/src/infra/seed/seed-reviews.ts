@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { ReviewEventType } from '@instainstru/events';
 import { seededRandom, type Database } from '@instainstru/platform';
 import { reviewFact } from '../../domain/review.events';
@@ -85,15 +86,6 @@ const BATCH = 25;
 const LESSON_NAMESPACE = 'b1f4c1d2-5e0a-4c59-9f6e-2d7a1c3e8b40';
 const REVIEW_NAMESPACE = '6a0e2f57-3c1b-4d8e-a5f2-9b4c7d1e0f63';
 
-/** A name-based UUID (version 5: SHA-1 of the namespace and the name). */
-function nameBasedUuid(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /** A deterministic generator seeded from text, so each instructor's plan depends on nothing else. */
 function randomFrom(text: string): () => number {
   return seededRandom(createHash('sha256').update(text).digest().readUInt32LE(0));
@@ -174,7 +166,7 @@ function planFor(instructor: SeedReviewedInstructor, seed: number, now: Date, wi
     const shift = now.getTime() - (day.getTime() + durationMinutes * MINUTE_MS + lateBy) < DAY_MS ? DAY_MS : 0;
     const startsAt = new Date(day.getTime() - shift);
     const completedAt = new Date(startsAt.getTime() + durationMinutes * MINUTE_MS + lateBy);
-    const bookingId = nameBasedUuid(`${instructor.id}/${n}`, LESSON_NAMESPACE);
+    const bookingId = uuidv5(`${instructor.id}/${n}`, LESSON_NAMESPACE);
     const lesson: Lesson = {
       bookingId,
       studentUserId: student.userId,
@@ -201,7 +193,7 @@ function planFor(instructor: SeedReviewedInstructor, seed: number, now: Date, wi
       const answers = rating <= 3 ? CRITICAL_RESPONSES : THANKS_RESPONSES;
       if (respondedAt > createdAt) response = { text: answers[Math.floor(random() * answers.length)]!, respondedAt };
     }
-    plan.push({ lesson, review: { id: nameBasedUuid(bookingId, REVIEW_NAMESPACE), studentName: student.name, rating, text, createdAt, response } });
+    plan.push({ lesson, review: { id: uuidv5(bookingId, REVIEW_NAMESPACE), studentName: student.name, rating, text, createdAt, response } });
   }
   return plan.sort((a, b) => a.lesson.completedAt!.localeCompare(b.lesson.completedAt!));
 }
