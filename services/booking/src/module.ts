@@ -111,7 +111,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     drift.inc({ kind }),
   );
   const credits = new Credits(new PostgresCreditLedger(deps.db, deps.outbox, config.payouts.currency), { ...DEFAULT_CREDIT_TERMS, currency: config.payouts.currency }, clock, deps.logger.child({ component: 'credits' }));
-  const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments, flow: payments };
+  const paymentDeps = { methods: paymentMethods, payoutAccounts, terms: config.payments, flow: payments, creditBalance: (studentId: string) => credits.available(studentId) };
   const creationWith = (slotHolds: SlotHolds) =>
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);
   const creation = creationWith(holds);

@@ -99,6 +99,10 @@ export type BookingPayment = {
   captureBefore?: Maybe<Scalars['String']['output']>;
   capturedAmountMinor?: Maybe<Scalars['Int']['output']>;
   capturedAt?: Maybe<Scalars['String']['output']>;
+  /** What the card pays: the price less the credits (0: the credits cover the lesson and no card is authorised). */
+  cardAmountMinor: Scalars['Int']['output'];
+  /** Platform credits applied to the price (reserved with the booking, spent when it is charged). */
+  creditsAppliedMinor: Scalars['Int']['output'];
   /** Why the last attempt failed, when it did. */
   failure?: Maybe<PaymentFailure>;
   /** The platform's fee within the amount (the instructor receives the rest). */
@@ -148,10 +152,14 @@ export type CancellationQuote = {
   cancelledBy: CancelledBy;
   /** The share of the price the policy charges now, in basis points (5000 = 50 %). */
   chargeBps: Scalars['Int']['output'];
-  /** What the student's card is charged, in minor units. */
+  /** What the student is charged, in minor units: credits the booking reserved pay first, then the card. */
   chargeMinor: Scalars['Int']['output'];
   /** Platform credits the student receives: a goodwill credit when the instructor cancels (10 % of the price in policy version 1). */
   creditMinor: Scalars['Int']['output'];
+  /** Of the charge, what the booking's reserved credits pay. */
+  creditsChargedMinor: Scalars['Int']['output'];
+  /** The booking's reserved credits given back to the student. */
+  creditsReturnedMinor: Scalars['Int']['output'];
   currency: Scalars['String']['output'];
   /** Hours left before the lesson starts (two decimals). */
   hoursBeforeStart: Scalars['Float']['output'];
@@ -161,7 +169,7 @@ export type CancellationQuote = {
   platformFeeMinor: Scalars['Int']['output'];
   /** The cancellation policy version the booking was made under. */
   policyVersion: Scalars['Int']['output'];
-  /** The authorised amount released back to the card. */
+  /** The card's authorised amount released back to it. */
   releasedMinor: Scalars['Int']['output'];
 };
 
@@ -177,6 +185,13 @@ export type CompletedBy =
   | 'SYSTEM';
 
 export type CreateBookingInput = {
+  /**
+   * Platform credits to apply, in minor units, from 0 (the default) up to the price: they are reserved with the
+   * booking (myCredits shows them reserved), the card is authorised for the rest, and a lesson they cover wholly needs
+   * no card. More than the student has: PAYMENT_REQUIRED INSUFFICIENT_CREDITS, nothing held. Spent when the lesson
+   * is charged; given back when nothing is charged (a cancellation in time, by the instructor, a failed payment).
+   */
+  creditsMinor?: InputMaybe<Scalars['Int']['input']>;
   /** One of the durations the instructor offers for this service. */
   durationMinutes: Scalars['Int']['input'];
   /**
@@ -190,7 +205,7 @@ export type CreateBookingInput = {
   lessonMode: LessonMode;
   /** For the instructor; at most 1000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
-  /** One of the student's saved cards (PaymentMethod.id). Required: without it the answer is PAYMENT_REQUIRED. */
+  /** One of the student's saved cards (PaymentMethod.id). Required unless creditsMinor covers the whole price: without it the answer is PAYMENT_REQUIRED. */
   paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
   /** The catalog service to book; the instructor must offer it. */
   serviceId: Scalars['ID']['input'];
@@ -875,6 +890,8 @@ export type BookingPaymentResolvers<ContextType = BookingContext, ParentType ext
   captureBefore?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   capturedAmountMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   capturedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cardAmountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditsAppliedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   failure?: Resolver<Maybe<ResolversTypes['PaymentFailure']>, ParentType, ContextType>;
   platformFeeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
@@ -892,6 +909,8 @@ export type CancellationQuoteResolvers<ContextType = BookingContext, ParentType 
   chargeBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   chargeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   creditMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditsChargedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditsReturnedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hoursBeforeStart?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   instructorShareMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

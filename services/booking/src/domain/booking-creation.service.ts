@@ -11,7 +11,7 @@ import {
   requireStartsAt,
   type BookingRequest,
 } from './booking.rules';
-import type { BookingRepository, Clock } from './booking.ports';
+import type { BookingRepository, BookingUnitOfWork, Clock } from './booking.ports';
 import type { Booking, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds.ports';
 import type { PaymentMethods } from './payment-methods.service';
@@ -27,6 +27,8 @@ export interface BookingPaymentDeps {
   terms: PaymentTerms;
   /** Authorises lessons sooner than the lead time while they are booked. */
   flow: Pick<Payments, 'authorizeOnSession' | 'cancelDeclined'>;
+  /** The student's available credits now (a check before anything is held; the reservation itself is the guard). */
+  creditBalance: (studentId: string) => Promise<{ balanceMinor: number; currency: string }>;
 }
 
 export interface CreateBookingInput {
@@ -40,6 +42,8 @@ export interface CreateBookingInput {
   idempotencyKey?: string | null;
   /** One of the student's saved cards (`pm_…`), authorised before the lesson and charged after it. */
   paymentMethodId?: string | null;
+  /** Platform credits to apply (0 to the price): reserved with the booking, the card authorised for the rest. */
+  creditsMinor?: number | null;
 }
 
 /** Availability answered and refused (any other failure leaves the hold's outcome unknown). */
@@ -104,15 +108,18 @@ export class BookingCreation {
       if (earlier) return earlier;
       throw upcomingBookingsLimit(this.maxUpcomingPerStudent, upcoming);
     }
-    if (!input.paymentMethodId) {
+    const creditsMinor = requireCredits(input.creditsMinor);
+    if (!input.paymentMethodId && creditsMinor === 0) {
       throw new BookingError(BookingErrorCode.PaymentRequired, 'A saved card is needed to book (paymentMethodId; save one with startPaymentMethodSetup)');
     }
     const offering = isUuid(lesson.instructorId) ? await this.repository.instructorOffering(lesson.instructorId) : null;
     const unpaid = newBooking(offering, id, lesson);
-    const booking: NewBooking = { ...unpaid, payment: await this.paymentFor(unpaid, input.paymentMethodId) };
+    const booking: NewBooking = { ...unpaid, payment: await this.paymentFor(unpaid, input.paymentMethodId ?? null, creditsMinor) };
 
     await this.holdSlot(booking);
-    if (authorizesOnSession(booking.startsAt, this.clock(), this.payments.terms)) return this.bookWhileAuthorizing(booking, keyed ? lesson : null);
+    if (booking.payment!.amountMinor > 0 && authorizesOnSession(booking.startsAt, this.clock(), this.payments.terms)) {
+      return this.bookWhileAuthorizing(booking, keyed ? lesson : null);
+    }
     try {
       return await this.bookHeldSlot(booking, offering!.revision);
     } catch (error) {
@@ -145,6 +152,7 @@ export class BookingCreation {
         const checked: NewBooking = { ...newBooking(offering, booking.id, booking), payment: { ...booking.payment!, authorizeAt: now, actionDeadline: window } };
         const inserted = await unitOfWork.insertRequested(checked, now);
         if (!inserted) throw slotUnavailable(booking);
+        await this.reserveCredits(unitOfWork, checked, now);
         return inserted;
       });
     } catch (error) {
@@ -155,7 +163,10 @@ export class BookingCreation {
     }
     const outcome = await this.payments.flow.authorizeOnSession(requested);
     if (outcome.kind === 'DECLINED') {
-      await this.repository.transaction((unitOfWork) => unitOfWork.discardRequested(booking.id));
+      await this.repository.transaction(async (unitOfWork) => {
+        const payment = await unitOfWork.payments.lockPayment(booking.id);
+        if (payment && (await unitOfWork.discardRequested(booking.id))) await unitOfWork.payments.settleCredits(payment, 0);
+      });
       await this.releaseHold(booking.id);
       if (outcome.intentId) await this.payments.flow.cancelDeclined(booking.id, outcome.intentId);
       throw new BookingError(BookingErrorCode.PaymentDeclined, `The card was declined: ${outcome.message}`, {
@@ -166,26 +177,47 @@ export class BookingCreation {
   }
 
   /**
-   * How the booking will be paid, every check made before anything is held or written: the card is
-   * one of the student's own, the instructor can receive payments (a Connect account with charges
-   * enabled), and the authorisation is scheduled at start − lead time (at once for a lesson sooner).
+   * How the booking will be paid, every check made before anything is held or written: the credits
+   * are no more than the price and the student has them now, a card is given unless they cover it
+   * all, the card is one of the student's own, the instructor can receive payments (a Connect
+   * account with charges enabled), and the authorisation is scheduled at start − lead time (at
+   * once for a lesson sooner). The platform fee is a share of the whole price; the card's
+   * application fee is what the credits leave of it.
    */
-  private async paymentFor(booking: NewBooking, paymentMethodId: string): Promise<NewPayment> {
+  private async paymentFor(booking: NewBooking, paymentMethodId: string | null, creditsMinor: number): Promise<NewPayment> {
     const { methods, payoutAccounts, terms } = this.payments;
+    const price = booking.price.amountMinor;
+    if (creditsMinor > price) {
+      throw new BookingError(BookingErrorCode.InvalidCreditAmount, `creditsMinor cannot be more than the price (${price})`, { creditsMinor, priceMinor: price });
+    }
+    const cardMinor = price - creditsMinor;
+    if (cardMinor > 0 && !paymentMethodId) {
+      throw new BookingError(BookingErrorCode.PaymentRequired, 'The credits do not cover the price: a saved card is needed for the rest (paymentMethodId)', { cardAmountMinor: cardMinor });
+    }
     const account = await payoutAccounts.find(booking.instructorId);
     if (!account?.stripeAccountId || !account.chargesEnabled) {
       throw new BookingError(BookingErrorCode.InstructorCannotAcceptPayments, 'This instructor cannot take bookings yet: their payout account is not ready', {
         instructorId: booking.instructorId,
       });
     }
-    const method = await methods.requireUsable(booking.studentId, paymentMethodId);
+    if (creditsMinor > 0) {
+      const credits = await this.payments.creditBalance(booking.studentId);
+      if (credits.currency !== booking.price.currency) {
+        throw new BookingError(BookingErrorCode.InvalidCreditAmount, `Credits are in ${credits.currency}; this lesson is priced in ${booking.price.currency}`, { creditsMinor });
+      }
+      if (credits.balanceMinor < creditsMinor) throw insufficientCredits(creditsMinor, credits.balanceMinor);
+    }
+    const method = paymentMethodId ? await methods.requireUsable(booking.studentId, paymentMethodId) : null;
     const now = this.clock();
+    const platformFeeMinor = applicationFee(price, terms.platformFeeBps);
     return {
-      customerId: method.customerId,
-      paymentMethodId: method.id,
-      amountMinor: booking.price.amountMinor,
+      customerId: method?.customerId ?? null,
+      paymentMethodId: method?.id ?? null,
+      amountMinor: cardMinor,
+      creditMinor: creditsMinor,
       currency: booking.price.currency,
-      applicationFeeMinor: applicationFee(booking.price.amountMinor, terms.platformFeeBps),
+      platformFeeMinor,
+      applicationFeeMinor: Math.min(cardMinor, Math.max(0, platformFeeMinor - creditsMinor)),
       destinationAccount: account.stripeAccountId,
       authorizeAt: authorizationTime(booking.startsAt, now, terms),
       actionDeadline: actionDeadline(booking.startsAt, now, terms),
@@ -223,17 +255,33 @@ export class BookingCreation {
    */
   async bookHeldSlot(booking: NewBooking, revision: number): Promise<Booking> {
     const confirmedAt = this.clock();
-    const confirmed = confirmedBooking(booking, confirmedAt);
-    const outcome = await this.repository.insertConfirmedAtRevision(booking, confirmedAt, revision, bookingEventFor(confirmed)!);
-    if (outcome === 'BOOKED') return confirmed;
-    if (outcome === 'SLOT_TAKEN') throw slotUnavailable(booking);
+    if (!booking.payment?.creditMinor) {
+      const confirmed = confirmedBooking(booking, confirmedAt);
+      const outcome = await this.repository.insertConfirmedAtRevision(booking, confirmedAt, revision, bookingEventFor(confirmed)!);
+      if (outcome === 'BOOKED') return confirmed;
+      if (outcome === 'SLOT_TAKEN') throw slotUnavailable(booking);
+    }
+    // Credits are reserved in the insert's transaction: the booking and its reservation commit together or not at all.
     return this.repository.transaction(async (unitOfWork) => {
       const offering = await unitOfWork.lockInstructorOffering(booking.instructorId);
-      const confirmed = await unitOfWork.insertConfirmed({ ...newBooking(offering, booking.id, booking), payment: booking.payment }, confirmedAt);
+      const checked = { ...newBooking(offering, booking.id, booking), payment: booking.payment };
+      const confirmed = await unitOfWork.insertConfirmed(checked, confirmedAt);
       if (!confirmed) throw slotUnavailable(booking);
+      await this.reserveCredits(unitOfWork, checked, confirmedAt);
       await unitOfWork.publish(bookingEventFor(confirmed)!);
       return confirmed;
     });
+  }
+
+  /**
+   * Reserves the credits a booking applies, in its insert's transaction; INSUFFICIENT_CREDITS (the
+   * transaction rolls back, the booking with it) when another booking or a revocation took them
+   * since the check before the hold.
+   */
+  private async reserveCredits(unitOfWork: BookingUnitOfWork, booking: NewBooking, now: Date): Promise<void> {
+    const credits = booking.payment?.creditMinor ?? 0;
+    if (credits === 0) return;
+    if (!(await unitOfWork.reserveCredits(booking.studentId, booking.id, credits, booking.price.currency, now))) throw insufficientCredits(credits, null);
   }
 
   /** Step 2: a refusal is rethrown as availability gave it; after an unknown outcome the hold is released. */
@@ -282,6 +330,18 @@ function newBooking(offering: InstructorOffering | null, id: string, lesson: Les
     payment: null,
   };
 }
+
+/** The credits a create applies: a whole number ≥ 0 (0 when not given). */
+function requireCredits(creditsMinor: number | null | undefined): number {
+  const credits = creditsMinor ?? 0;
+  if (!Number.isInteger(credits) || credits < 0) {
+    throw new BookingError(BookingErrorCode.InvalidCreditAmount, 'creditsMinor must be a whole number of minor units, 0 or more', { creditsMinor: credits });
+  }
+  return credits;
+}
+
+const insufficientCredits = (creditsMinor: number, balanceMinor: number | null) =>
+  new BookingError(BookingErrorCode.InsufficientCredits, 'You do not have that many credits', { creditsMinor, ...(balanceMinor === null ? {} : { balanceMinor }) });
 
 const slotUnavailable = (b: NewBooking) =>
   new BookingError(BookingErrorCode.SlotUnavailable, 'The instructor already has a lesson booked at that time', {

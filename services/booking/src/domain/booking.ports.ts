@@ -31,6 +31,12 @@ export interface BookingUnitOfWork {
    * a lesson authorised while booking. Null, writing nothing, on an overlap, as insertConfirmed.
    */
   insertRequested(booking: NewBooking, createdAt: Date): Promise<Booking | null>;
+  /**
+   * Reserves `amountMinor` of the student's credits for the booking (reserved:<booking>),
+   * soonest-expiring lots first, lots expired at `now` left out; false, writing nothing, when the
+   * student has not that much. The student's account stays locked until the transaction ends.
+   */
+  reserveCredits(studentId: string, bookingId: string, amountMinor: number, currency: string, now: Date): Promise<boolean>;
   /** Deletes a REQUESTED booking and its payment (its authorisation was declined while booking); false when it is no longer REQUESTED. */
   discardRequested(id: string): Promise<boolean>;
   /** Compare-and-set on status; null when the booking is not (or no longer) in `from`. */

@@ -6,7 +6,7 @@ const V1: CancellationPolicy = { version: 1, tiers: [{ minHoursBefore: 24, charg
 const MIN = 60_000;
 const H = 3_600_000;
 
-const authorized = { status: 'AUTHORIZED', amountMinor: 6500, authorizedAmountMinor: 6500, applicationFeeMinor: 975 } as Payment;
+const authorized = { status: 'AUTHORIZED', amountMinor: 6500, creditMinor: 0, authorizedAmountMinor: 6500, platformFeeMinor: 975, applicationFeeMinor: 975 } as Payment;
 
 describe('the share a cancellation charges', () => {
   // The same lessons in two zones: tiers are hours before the start instant, whatever the local clock says.
@@ -39,6 +39,8 @@ describe('the money of a cancellation', () => {
       hoursBeforeStart: 18,
       chargeBps: 5000,
       chargeMinor: 3250,
+      creditsChargedMinor: 0,
+      creditsReturnedMinor: 0,
       platformFeeMinor: 488, // 975 × 3250 / 6500 = 487.5 → 488
       instructorShareMinor: 2762,
       releasedMinor: 3250,
@@ -67,5 +69,23 @@ describe('the money of a cancellation', () => {
     expect(() => parseTiers([{ minHoursBefore: 24, chargeBps: 0 }])).toThrow();
     expect(() => parseTiers([{ minHoursBefore: 0, chargeBps: 10_001 }])).toThrow();
     expect(parseTiers(V1.tiers)).toEqual(V1.tiers);
+  });
+
+  it('charges reserved credits first, then the card, and returns what is not charged', () => {
+    const start = new Date('2030-03-10T09:30:00Z');
+    const withCredits = { ...authorized, amountMinor: 3500, authorizedAmountMinor: 3500, creditMinor: 3000, applicationFeeMinor: 0 } as Payment;
+    expect(cancellationTerms(V1, 'STUDENT', start, new Date(start.getTime() - 18 * H), withCredits, { amountMinor: 6500, currency: 'USD' })).toMatchObject({
+      chargeMinor: 3250,
+      creditsChargedMinor: 3000,
+      creditsReturnedMinor: 0,
+      platformFeeMinor: 488,
+      releasedMinor: 3250,
+    });
+    // Scheduled (nothing authorised yet): nothing charged, every credit returned.
+    expect(cancellationTerms(V1, 'STUDENT', start, new Date(start.getTime() - 18 * H), { ...withCredits, status: 'SCHEDULED' }, { amountMinor: 6500, currency: 'USD' })).toMatchObject({
+      chargeMinor: 0,
+      creditsChargedMinor: 0,
+      creditsReturnedMinor: 3000,
+    });
   });
 });

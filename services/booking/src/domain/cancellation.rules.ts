@@ -1,5 +1,6 @@
 import type { CancelledBy } from './booking.types';
 import type { Payment } from './payment.types';
+import { settlementOf } from './payment.rules';
 
 /** One tier of a cancellation policy: a student cancelling at least `minHoursBefore` the start is charged `chargeBps` of the price. */
 export interface CancellationTier {
@@ -23,12 +24,16 @@ export interface CancellationTerms {
   hoursBeforeStart: number;
   /** The share of the price the policy charges (basis points). */
   chargeBps: number;
-  /** What the student's card is charged: the policy's share of what is authorised (nothing when nothing is). */
+  /** What the student is charged, credits and card together: the policy's share of the price, within what is held (nothing when nothing is). */
   chargeMinor: number;
+  /** The part of the charge taken from the credits the booking reserved (they pay first). */
+  creditsChargedMinor: number;
+  /** The reserved credits given back to the student. */
+  creditsReturnedMinor: number;
   /** The platform fee prorated to the charge; the instructor receives the rest. */
   platformFeeMinor: number;
   instructorShareMinor: number;
-  /** The authorised amount released back to the card. */
+  /** The card's authorised amount released back to it. */
   releasedMinor: number;
   /** Platform credits the student receives (a goodwill credit when the instructor cancels). */
   creditMinor: number;
@@ -52,24 +57,33 @@ export function chargeShare(policy: CancellationPolicy, cancelledBy: CancelledBy
 const share = (amount: number, bps: number) => Math.floor((amount * bps + 5000) / 10_000);
 
 /**
- * The money side of cancelling now. Only an authorisation can be charged: a payment not yet
- * authorised (scheduled, being authorised, waiting for the student) is charged nothing, whatever
- * the tier. The platform fee is prorated to the charge (the instructor is paid their share of it).
+ * The money side of cancelling now. Only a payment held in full can be charged (its card
+ * authorised, or credits covering the whole price): one not yet authorised (scheduled, being
+ * authorised, waiting for the student) is charged nothing, whatever the tier, and its credits go
+ * back. The charge takes the reserved credits first, then the card; the platform fee is prorated
+ * to the charge (the instructor is paid their share of it).
  */
 export function cancellationTerms(policy: CancellationPolicy, cancelledBy: CancelledBy, startsAt: Date, now: Date, payment: Payment | null, price: { amountMinor: number; currency: string }): CancellationTerms {
   const chargeBps = chargeShare(policy, cancelledBy, startsAt, now);
-  const authorized = payment?.status === 'AUTHORIZED' ? (payment.authorizedAmountMinor ?? payment.amountMinor) : 0;
-  const chargeMinor = Math.min(authorized, share(price.amountMinor, chargeBps));
-  const platformFeeMinor = payment && payment.amountMinor > 0 ? Math.min(chargeMinor, Math.floor((payment.applicationFeeMinor * chargeMinor * 2 + payment.amountMinor) / (2 * payment.amountMinor))) : 0;
+  const held = payment?.status === 'AUTHORIZED';
+  const card = held ? (payment.authorizedAmountMinor ?? payment.amountMinor) : 0;
+  const credits = payment?.creditMinor ?? 0;
+  const chargeMinor = held ? Math.min(card + credits, share(price.amountMinor, chargeBps)) : 0;
+  const whole = payment ? payment.amountMinor + payment.creditMinor : 0;
+  const platformFeeMinor = payment && whole > 0 ? Math.min(chargeMinor, Math.floor((payment.platformFeeMinor * chargeMinor * 2 + whole) / (2 * whole))) : 0;
+  const settled = held && chargeMinor > 0 ? settlementOf({ ...payment, captureAmountMinor: chargeMinor, captureFeeMinor: platformFeeMinor }) : null;
+  const creditsChargedMinor = settled?.creditSpendMinor ?? 0;
   return {
     policyVersion: policy.version,
     cancelledBy,
     hoursBeforeStart: Math.round(((startsAt.getTime() - now.getTime()) / 3_600_000) * 100) / 100,
     chargeBps,
     chargeMinor,
+    creditsChargedMinor,
+    creditsReturnedMinor: credits - creditsChargedMinor,
     platformFeeMinor,
     instructorShareMinor: chargeMinor - platformFeeMinor,
-    releasedMinor: authorized - chargeMinor,
+    releasedMinor: card - (settled?.cardCaptureMinor ?? 0),
     creditMinor: cancelledBy === 'INSTRUCTOR' ? share(price.amountMinor, policy.goodwillCreditBps) : 0,
     currency: price.currency,
   };

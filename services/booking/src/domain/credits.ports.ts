@@ -38,5 +38,7 @@ export interface CreditLedger {
   moveAll(move: CreditMove): Promise<number>;
   /** Posts what is left of lots expired at `now` to platform:expired (at most `limit` students); how many lots. */
   expireDue(now: Date, limit: number): Promise<number>;
+  /** The student's credits available at `now` (lots not expired, reservations not counted). */
+  available(studentId: string, now: Date): Promise<number>;
   studentCredits(studentId: string, currency: string, now: Date, historyLimit: number): Promise<StudentCredits>;
 }

@@ -62,6 +62,11 @@ export class Credits {
     return this.ledger.studentCredits(caller.userId, this.terms.currency, this.clock(), requirePageSize(historyFirst));
   }
 
+  /** What the student may apply to a booking now. */
+  async available(studentId: string): Promise<{ balanceMinor: number; currency: string }> {
+    return { balanceMinor: await this.ledger.available(studentId, this.clock()), currency: this.terms.currency };
+  }
+
   /** Admins: a lot of credits for a student, with its expiry (default DEFAULT expiry days) and the reason. */
   async grant(caller: Caller, input: { studentId: string; amountMinor: number; expiresInDays?: number | null; reason: string }): Promise<CreditLot> {
     const adminId = this.requireAdmin(caller);

@@ -36,6 +36,9 @@ export type AuthorizationOutcome =
   | { kind: 'AUTHORIZED'; intent: IntentState }
   | { kind: 'DECLINED'; intentId: string | null; code: string; declineCode: string | null; message: string; clientSecret: string | null };
 
+/** The platform's transfer to a connected account: made (or found made under the same key), or refused by Stripe (the balance short). */
+export type TransferOutcome = { kind: 'TRANSFERRED'; transferId: string } | { kind: 'REFUSED'; code: string; message: string };
+
 export type CaptureOutcome = { kind: 'CAPTURED'; amountMinor: number } | { kind: 'NOT_CAPTURABLE'; intent: IntentState | null };
 
 /**
@@ -50,6 +53,8 @@ export interface PaymentProvider {
   paymentMethod(id: string): Promise<SavedPaymentMethod | null>;
   authorize(request: AuthorizationRequest): Promise<AuthorizationOutcome>;
   capture(request: { paymentIntentId: string; amountMinor: number; applicationFeeMinor: number; idempotencyKey: string }): Promise<CaptureOutcome>;
+  /** Moves funds from the platform's balance to a connected account (a booking's credits paid beyond the fee). */
+  transfer(request: { amountMinor: number; currency: string; destinationAccount: string; bookingId: string; idempotencyKey: string }): Promise<TransferOutcome>;
   /** Cancels an uncaptured intent; an intent already canceled counts as done. */
   cancel(paymentIntentId: string, idempotencyKey: string): Promise<IntentState>;
   intent(id: string): Promise<IntentState | null>;
@@ -72,6 +77,11 @@ export interface PaymentUnitOfWork {
   cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy>;
   /** Grants the student a lot of credits in this transaction (a goodwill credit), with its event. */
   grantCredit(lot: NewCreditLot): Promise<void>;
+  /**
+   * Settles the credits the booking reserved: `spendMinor` spent, the rest back to the student;
+   * nothing moves once the reservation is empty (settling again changes nothing).
+   */
+  settleCredits(payment: Payment, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }>;
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null>;
   publish(event: NewEvent<object>): Promise<void>;
 }

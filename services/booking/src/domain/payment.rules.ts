@@ -110,11 +110,51 @@ export function voidingStatus(payment: Payment): PaymentStatus | null {
   switch (payment.status) {
     case 'SCHEDULED':
       return payment.paymentIntentId ? 'VOIDING' : 'VOIDED';
+    case 'AUTHORIZED':
+      // A lesson its credits pay wholly is authorised on no card: nothing to cancel.
+      return payment.paymentIntentId || payment.amountMinor > 0 ? 'VOIDING' : 'VOIDED';
     case 'AUTHORIZING':
     case 'ACTION_REQUIRED':
-    case 'AUTHORIZED':
       return 'VOIDING';
     default:
       return null;
   }
 }
+
+/** How a charge of a booking's price is paid, and who receives what (see settlementOf). */
+export interface Settlement {
+  /** What the card's authorisation is captured for (0: nothing is captured; a live authorisation is cancelled). */
+  cardCaptureMinor: number;
+  /** The capture's application fee: the platform fee on the charge less the credits spent, never below zero. */
+  applicationFeeMinor: number;
+  /** Reserved credits spent on the charge (taken first). */
+  creditSpendMinor: number;
+  /** Reserved credits given back to the student. */
+  creditReleaseMinor: number;
+  /** What the platform transfers to the instructor from its balance: credits spent beyond the fee. */
+  platformTransferMinor: number;
+}
+
+/**
+ * How a charge of `chargeMinor` (the whole price after the lesson, a policy's share on a late
+ * cancellation) with platform fee `feeMinor` is paid: the reserved credits first, then the card.
+ * Whatever the split, the instructor receives the charge less the fee: the card's capture less its
+ * application fee, plus a platform transfer when the credits spent exceed the fee.
+ */
+export function settlementOf(payment: Pick<Payment, 'amountMinor' | 'creditMinor' | 'authorizedAmountMinor' | 'platformFeeMinor' | 'captureAmountMinor' | 'captureFeeMinor'>): Settlement {
+  const card = payment.authorizedAmountMinor ?? payment.amountMinor;
+  const charge = Math.min(payment.captureAmountMinor ?? card + payment.creditMinor, card + payment.creditMinor);
+  const fee = Math.min(payment.captureFeeMinor ?? payment.platformFeeMinor, charge);
+  const creditSpendMinor = Math.min(payment.creditMinor, charge);
+  const cardCaptureMinor = charge - creditSpendMinor;
+  return {
+    cardCaptureMinor,
+    applicationFeeMinor: Math.min(cardCaptureMinor, Math.max(0, fee - creditSpendMinor)),
+    creditSpendMinor,
+    creditReleaseMinor: payment.creditMinor - creditSpendMinor,
+    platformTransferMinor: Math.max(0, creditSpendMinor - fee),
+  };
+}
+
+/** The key of the platform's transfer to the instructor of a booking's credits. */
+export const creditTransferKey = (bookingId: string) => `booking-${bookingId}-credit-transfer`;

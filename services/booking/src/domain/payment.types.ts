@@ -31,10 +31,12 @@ export interface Payment extends NewPayment {
   paymentIntentId: string | null;
   authorizedAmountMinor: number | null;
   capturedAmountMinor: number | null;
-  /** What the capture takes, when less than the authorisation (a late cancellation's share); null: all of it. */
+  /** What the capture charges, credits included, when less than the price (a late cancellation's share); null: the whole price. */
   captureAmountMinor: number | null;
   /** The platform fee of that capture (prorated); null: the whole fee. */
   captureFeeMinor: number | null;
+  /** The platform's transfer to the instructor of what credits paid beyond the platform fee (made at capture). */
+  platformTransferId: string | null;
   /** When Stripe releases the authorisation if it has not been captured. */
   captureBefore: Date | null;
   authorizedAt: Date | null;
@@ -46,12 +48,22 @@ export interface Payment extends NewPayment {
   updatedAt: Date;
 }
 
-/** A new booking's payment, as the create writes it with the booking. */
+/**
+ * A new booking's payment, as the create writes it with the booking. The price is paid by the
+ * card (amountMinor) and the student's credits (creditMinor); a lesson the credits cover wholly
+ * has no card (customer and method null) and is never authorised.
+ */
 export interface NewPayment {
-  customerId: string;
-  paymentMethodId: string;
+  customerId: string | null;
+  paymentMethodId: string | null;
+  /** What the card is authorised for: the price less the credits applied. */
   amountMinor: number;
+  /** The credits applied, reserved on the ledger with the booking. */
+  creditMinor: number;
   currency: string;
+  /** The platform's fee on the whole price. */
+  platformFeeMinor: number;
+  /** The card charge's application fee: the platform fee less the credits, never below zero. */
   applicationFeeMinor: number;
   /** The instructor's Stripe Connect account, the destination of the charge. */
   destinationAccount: string;

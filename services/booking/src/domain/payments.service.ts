@@ -5,8 +5,8 @@ import { bookingEventFor } from './booking.events';
 import type { Clock } from './booking.ports';
 import type { Booking } from './booking.types';
 import { paymentCommand, paymentFact } from './payment.events';
-import type { AuthorizationRequest, IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
-import { authorizationKey, captureKey, declineKind, nextRetryAt, onSessionAuthorizationKey, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
+import type { AuthorizationRequest, CaptureOutcome, IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
+import { authorizationKey, captureKey, creditTransferKey, declineKind, nextRetryAt, onSessionAuthorizationKey, settlementOf, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
 import type { Payment } from './payment.types';
 import { cancellerOf } from './booking-lifecycle.service';
 import { DEFAULT_CREDIT_TERMS } from './credits.service';
@@ -18,6 +18,7 @@ export type OnSessionOutcome = { kind: 'MOVED' } | { kind: 'DECLINED'; intentId:
 
 /** The authorisation call for a payment's current attempt. */
 function authorizationOf(payment: Payment, call: Pick<AuthorizationRequest, 'onSession' | 'existingIntentId' | 'idempotencyKey'>): AuthorizationRequest {
+  if (!payment.customerId || !payment.paymentMethodId) throw new Error(`booking ${payment.bookingId} has no card to authorise`);
   return {
     bookingId: payment.bookingId,
     attempt: payment.attempt,
@@ -59,10 +60,18 @@ export class Payments {
     return new Date(now.getTime() + this.terms.leaseSeconds * 1000);
   }
 
-  /** Writes a change and its event(s); a payment changed meanwhile is left as it is (null). */
+  /**
+   * Writes a change and its event(s); a payment changed meanwhile is left as it is (null). A
+   * payment reaching its end settles the credits its booking reserved in the same transaction:
+   * CAPTURED spends what the charge took of them and gives back the rest, VOIDED and FAILED give
+   * them all back (settling is idempotent: an empty reservation moves nothing).
+   */
   private async change(uow: PaymentUnitOfWork, payment: Payment, change: PaymentChange, now: Date, fact?: Parameters<typeof paymentFact>[0]): Promise<Payment | null> {
     const changed = await uow.updatePayment(payment, change);
     if (!changed) return null;
+    if (changed.creditMinor > 0 && (change.status === 'CAPTURED' || change.status === 'VOIDED' || change.status === 'FAILED')) {
+      await uow.settleCredits(changed, change.status === 'CAPTURED' ? settlementOf(changed).creditSpendMinor : 0);
+    }
     if (fact) await uow.publish(paymentFact(fact, changed, now));
     const command = change.status || change.attempt !== undefined ? paymentCommand(changed, now) : null;
     if (command && changed.nextAttemptAt && changed.nextAttemptAt > now) await uow.publish(command);
@@ -285,28 +294,64 @@ export class Payments {
     await this.change(uow, current, { paymentIntentId: intent.id, status: 'VOIDING', nextAttemptAt: this.lease(now) }, now);
   }
 
-  /** `payment.capture-due`: captures the authorisation; an expired or cancelled one is never captured (FAILED). */
+  /**
+   * `payment.capture-due`: charges the booking (see settlementOf): the card's authorisation captured
+   * for its part (cancelled when the credits pay the whole charge), the platform's transfer to the
+   * instructor of what the credits paid beyond the fee, then CAPTURED with the credits spent, in one
+   * transaction. Each call carries its idempotency key, so a command sent again repeats nothing. An
+   * expired or cancelled authorisation is never captured (FAILED); a transfer Stripe refuses (the
+   * platform's balance short) leaves the payment CAPTURING, tried again when its lease runs out.
+   */
   async capture(bookingId: string): Promise<void> {
     const payment = await this.repository.findPayment(bookingId);
-    if (!payment || payment.status !== 'CAPTURING' || !payment.paymentIntentId) return;
-    const amount = payment.captureAmountMinor ?? payment.authorizedAmountMinor ?? payment.amountMinor;
-    const outcome = await this.provider.capture({
-      paymentIntentId: payment.paymentIntentId,
-      amountMinor: amount,
-      applicationFeeMinor: Math.min(payment.captureFeeMinor ?? payment.applicationFeeMinor, amount),
-      idempotencyKey: captureKey(bookingId),
-    });
+    if (!payment || payment.status !== 'CAPTURING') return;
+    const settlement = settlementOf(payment);
+    let capturedMinor = 0;
+    let outcome: CaptureOutcome | null = null;
+    let intentStatus: IntentState['status'] | null = null;
+    if (settlement.cardCaptureMinor > 0) {
+      if (!payment.paymentIntentId) return;
+      outcome = await this.provider.capture({
+        paymentIntentId: payment.paymentIntentId,
+        amountMinor: settlement.cardCaptureMinor,
+        applicationFeeMinor: settlement.applicationFeeMinor,
+        idempotencyKey: captureKey(bookingId),
+      });
+      if (outcome.kind === 'CAPTURED') capturedMinor = outcome.amountMinor;
+      else {
+        intentStatus = outcome.intent?.status ?? null;
+        if (outcome.intent?.status === 'succeeded') capturedMinor = outcome.intent.amountReceived;
+      }
+    } else if (payment.paymentIntentId) {
+      // The credits pay the whole charge: the card's authorisation is released.
+      await this.provider.cancel(payment.paymentIntentId, voidKey(bookingId, payment.paymentIntentId));
+    }
+    const charged = settlement.cardCaptureMinor === 0 || outcome?.kind === 'CAPTURED' || intentStatus === 'succeeded';
+    let transferId = payment.platformTransferId;
+    if (charged && settlement.platformTransferMinor > 0 && !transferId) {
+      const transfer = await this.provider.transfer({
+        amountMinor: settlement.platformTransferMinor,
+        currency: payment.currency,
+        destinationAccount: payment.destinationAccount,
+        bookingId,
+        idempotencyKey: creditTransferKey(bookingId),
+      });
+      if (transfer.kind === 'REFUSED') {
+        this.logger.error({ bookingId, code: transfer.code, amountMinor: settlement.platformTransferMinor }, "the platform's transfer of a booking's credits was refused; tried again when the lease runs out");
+        return;
+      }
+      transferId = transfer.transferId;
+    }
     await this.repository.transaction(async (uow) => {
       const now = this.clock();
       const current = await uow.lockPayment(bookingId);
       if (!current || current.status !== 'CAPTURING') return;
-      if (outcome.kind === 'CAPTURED' || outcome.intent?.status === 'succeeded') {
-        const captured = outcome.kind === 'CAPTURED' ? outcome.amountMinor : outcome.intent!.amountReceived;
-        await this.change(uow, current, { status: 'CAPTURED', capturedAmountMinor: captured, capturedAt: now, nextAttemptAt: null }, now, 'payment.captured');
+      if (charged) {
+        await this.change(uow, current, { status: 'CAPTURED', capturedAmountMinor: capturedMinor, capturedAt: now, platformTransferId: transferId, nextAttemptAt: null }, now, 'payment.captured');
         return;
       }
-      const code = outcome.intent?.status === 'canceled' ? 'authorization_expired' : 'not_capturable';
-      this.logger.error({ bookingId, paymentIntentId: current.paymentIntentId, intentStatus: outcome.intent?.status ?? 'missing' }, 'authorisation could not be captured');
+      const code = intentStatus === 'canceled' ? 'authorization_expired' : 'not_capturable';
+      this.logger.error({ bookingId, paymentIntentId: current.paymentIntentId, intentStatus: intentStatus ?? 'missing' }, 'authorisation could not be captured');
       await this.change(uow, current, { status: 'FAILED', failure: { code, message: 'The authorisation was no longer capturable' }, nextAttemptAt: null }, now, 'payment.failed');
     });
   }
@@ -317,7 +362,9 @@ export class Payments {
     if (!payment || payment.status !== 'VOIDING') return;
     const intents = payment.paymentIntentId
       ? [await this.provider.intent(payment.paymentIntentId)].filter((i): i is IntentState => i !== null)
-      : await this.provider.intentsOfBooking(payment.customerId, bookingId);
+      : payment.customerId
+        ? await this.provider.intentsOfBooking(payment.customerId, bookingId)
+        : [];
     let captured = false;
     for (const intent of intents) {
       if (intent.status === 'succeeded') captured = true;

@@ -3,6 +3,8 @@ import { AppendingStatement, type Database, type Outbox, type Sql } from '@insta
 import type { BookingRepository, BookingUnitOfWork, InsertAtRevision } from '../domain/booking.ports';
 import type { PaymentUnitOfWork } from '../domain/payment.ports';
 import { PostgresPaymentUnitOfWork } from './payment.repository';
+import { takeCredits } from './credit.repository';
+import { CreditAccount } from '../domain/credits.types';
 import { MAX_DURATION_MINUTES } from '../domain/booking.rules';
 import type {
   Booking,
@@ -135,22 +137,52 @@ const paymentParams = (b: NewBooking) => {
   return p ? [p.customerId, p.paymentMethodId, p.applicationFeeMinor, p.destinationAccount, p.authorizeAt, p.actionDeadline] : [null, null, null, null, null, null];
 };
 
+/**
+ * The payment's values for the transactional inserts, which also take credits: the six of
+ * paymentParams, then the credits applied, the platform fee on the whole price, and the status the
+ * payment starts in (null: no payment). A lesson the credits cover wholly starts AUTHORIZED for
+ * nothing on no card: there is nothing to authorise.
+ */
+const creditPaymentParams = (b: NewBooking, status: 'SCHEDULED' | 'AUTHORIZING') => {
+  const p = b.payment;
+  if (!p) return [...paymentParams(b), 0, null, null];
+  return [...paymentParams(b), p.creditMinor, p.platformFeeMinor, p.amountMinor === 0 ? 'AUTHORIZED' : status];
+};
+
 /** The booking's payment status as inserted: SCHEDULED with a payment, NOT_STARTED without (seeds, benches). */
 const paymentStatusOf = (customerParam: string) => `case when ${customerParam}::text is null then 'NOT_STARTED' else 'SCHEDULED' end`;
 
 /**
  * The payment row of the booking a CTE `written` just inserted (it returns the booking's id,
  * student, price and currency: the new row is not visible to a read of the table in the same
- * statement), from the payment values at $first…$first+5.
+ * statement), from the payment values at $first…$first+5 (a card paying the whole price).
  */
 const insertPaymentFrom = (written: string, first: number) => {
   const p = (i: number) => `$${first + i}`;
   return `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
-      application_fee_minor, destination_account, authorize_at, action_deadline)
-    select w.id, 'SCHEDULED', w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor, w.currency, ${p(2)}::integer, ${p(3)}::text,
+      application_fee_minor, platform_fee_minor, destination_account, authorize_at, action_deadline)
+    select w.id, 'SCHEDULED', w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor, w.currency, ${p(2)}::integer, ${p(2)}::integer, ${p(3)}::text,
            ${p(4)}::timestamptz, ${p(5)}::timestamptz
       from ${written} w
      where ${p(0)}::text is not null`;
+};
+
+/**
+ * The same with credits (creditPaymentParams at $first…$first+8): the card pays the price less the
+ * credits; a payment starting AUTHORIZED (credits cover it all) records its empty authorisation
+ * as made at `authorizedAt`; the first authorisation attempt is 1 when it starts AUTHORIZING.
+ */
+const insertCreditPaymentFrom = (written: string, first: number, authorizedAt: string) => {
+  const p = (i: number) => `$${first + i}`;
+  return `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, currency,
+      application_fee_minor, platform_fee_minor, destination_account, authorize_at, action_deadline, attempt, authorized_amount_minor, authorized_at)
+    select w.id, ${p(8)}::text, w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor - ${p(6)}::integer, ${p(6)}::integer, w.currency,
+           ${p(2)}::integer, ${p(7)}::integer, ${p(3)}::text, ${p(4)}::timestamptz, ${p(5)}::timestamptz,
+           case when ${p(8)}::text = 'AUTHORIZING' then 1 else 0 end,
+           case when ${p(8)}::text = 'AUTHORIZED' then 0 end,
+           case when ${p(8)}::text = 'AUTHORIZED' then ${authorizedAt}::timestamptz end
+      from ${written} w
+     where ${p(8)}::text is not null`;
 };
 
 /**
@@ -232,27 +264,29 @@ export class PostgresBookingUnitOfWork implements BookingUnitOfWork {
 
   async insertConfirmed(booking: NewBooking, confirmedAt: Date): Promise<Booking | null> {
     const text = `with written as (
-        ${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, ${paymentStatusOf('$14')})
+        ${INSERT_BOOKING} values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, coalesce($22::text, 'NOT_STARTED'))
         on conflict do nothing returning ${COLUMNS}),
-      payment as (${insertPaymentFrom('written', 14)} returning 1)
+      payment as (${insertCreditPaymentFrom('written', 14, '$13')} returning 1)
       select * from written`;
-    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, confirmedAt), ...paymentParams(booking)]);
+    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, confirmedAt), ...creditPaymentParams(booking, 'SCHEDULED')]);
     return row ? bookingOf(row) : null;
   }
 
   async insertRequested(booking: NewBooking, createdAt: Date): Promise<Booking | null> {
     if (!booking.payment) throw new Error('a booking authorised while booking needs its payment');
+    if (booking.payment.amountMinor === 0) throw new Error('a booking its credits pay for wholly has nothing to authorise');
     const text = `with written as (
         ${INSERT_BOOKING} values ($1, 'REQUESTED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, null, $13, 'AUTHORIZING')
         on conflict do nothing returning ${COLUMNS}),
-      payment as (
-        insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
-            application_fee_minor, destination_account, authorize_at, action_deadline, attempt)
-        select w.id, 'AUTHORIZING', w.student_user_id, $14, $15, w.price_minor, w.currency, $16, $17, $18, $19, 1 from written w
-        returning 1)
+      payment as (${insertCreditPaymentFrom('written', 14, '$13')} returning 1)
       select * from written`;
-    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, createdAt), ...paymentParams(booking)]);
+    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, createdAt), ...creditPaymentParams(booking, 'AUTHORIZING')]);
     return row ? bookingOf(row) : null;
+  }
+
+  async reserveCredits(studentId: string, bookingId: string, amountMinor: number, currency: string, now: Date): Promise<boolean> {
+    const move = { kind: 'RESERVE' as const, studentId, bookingId, reason: null, actor: null, from: CreditAccount.student(studentId), to: CreditAccount.reserved(bookingId) };
+    return (await takeCredits(this.tx, (event) => this.publish(event), currency, move, amountMinor, now)) !== 'INSUFFICIENT';
   }
 
   async discardRequested(id: string): Promise<boolean> {

@@ -110,6 +110,45 @@ export async function grantLot(tx: Sql, publish: Publish, lot: NewCreditLot): Pr
   return lotOf(row!);
 }
 
+/**
+ * Moves `amountMinor` of an account's credits, soonest-expiring lots first (lots expired at `now`
+ * left out when given), to `move.to`, in the caller's transaction, the account locked until it
+ * ends; INSUFFICIENT (nothing written) when it has not that much.
+ */
+export async function takeCredits(tx: Sql, publish: Publish, currency: string, move: CreditMove, amountMinor: number, now: Date | null): Promise<{ takenMinor: number } | 'INSUFFICIENT'> {
+  await lockAccount(tx, move.from);
+  let left = amountMinor;
+  const postings: Posting[] = [];
+  for (const { lotId, balance } of await balancesOf(tx, move.from, now)) {
+    if (left === 0) break;
+    const take = Math.min(balance, left);
+    postings.push({ account: move.from, lotId, amount: -take }, { account: move.to, lotId, amount: take });
+    left -= take;
+  }
+  if (left > 0) return 'INSUFFICIENT';
+  if (postings.length) await post(tx, publish, currency, move, postings);
+  return { takenMinor: amountMinor };
+}
+
+/**
+ * Settles a booking's reservation in the caller's transaction: `spendMinor` of it spent
+ * (platform:spent, soonest-expiring lots first), the rest released to the student. Whatever the
+ * reservation no longer holds is not moved again, so settling twice (a redelivered capture or
+ * cancellation) changes nothing. Answers what was spent and released.
+ */
+export async function settleReservation(tx: Sql, publish: Publish, currency: string, studentId: string, bookingId: string, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }> {
+  const reserved = CreditAccount.reserved(bookingId);
+  await lockAccount(tx, reserved);
+  const balances = await balancesOf(tx, reserved, null);
+  const held = balances.reduce((sum, b) => sum + b.balance, 0);
+  if (held === 0) return { spentMinor: 0, releasedMinor: 0 };
+  const spend = Math.min(spendMinor, held);
+  const base = { studentId, bookingId, reason: null, actor: null };
+  if (spend > 0) await takeCredits(tx, publish, currency, { ...base, kind: 'SPEND', from: reserved, to: CreditAccount.spent }, spend, null);
+  if (held - spend > 0) await takeCredits(tx, publish, currency, { ...base, kind: 'RELEASE', from: reserved, to: CreditAccount.student(studentId) }, held - spend, null);
+  return { spentMinor: spend, releasedMinor: held - spend };
+}
+
 export class PostgresCreditLedger implements CreditLedger {
   constructor(
     private readonly db: Database,
@@ -121,21 +160,8 @@ export class PostgresCreditLedger implements CreditLedger {
     return this.db.transaction((tx) => grantLot(tx, (event) => this.outbox.append(tx, event), lot));
   }
 
-  async take(move: CreditMove, amountMinor: number, now: Date): Promise<{ takenMinor: number } | 'INSUFFICIENT'> {
-    return this.db.transaction(async (tx) => {
-      await lockAccount(tx, move.from);
-      let left = amountMinor;
-      const postings: Posting[] = [];
-      for (const { lotId, balance } of await balancesOf(tx, move.from, now)) {
-        if (left === 0) break;
-        const take = Math.min(balance, left);
-        postings.push({ account: move.from, lotId, amount: -take }, { account: move.to, lotId, amount: take });
-        left -= take;
-      }
-      if (left > 0) return 'INSUFFICIENT' as const;
-      await post(tx, (event) => this.outbox.append(tx, event), this.currency, move, postings);
-      return { takenMinor: amountMinor };
-    });
+  take(move: CreditMove, amountMinor: number, now: Date): Promise<{ takenMinor: number } | 'INSUFFICIENT'> {
+    return this.db.transaction((tx) => takeCredits(tx, (event) => this.outbox.append(tx, event), this.currency, move, amountMinor, now));
   }
 
   async moveAll(move: CreditMove): Promise<number> {
@@ -190,6 +216,14 @@ export class PostgresCreditLedger implements CreditLedger {
       });
     }
     return lots;
+  }
+
+  async available(studentId: string, now: Date): Promise<number> {
+    const [row] = await this.db.query<{ balance: string | null }>(
+      `select sum(p.amount_minor) as balance from credit_posting p join credit_lot l on l.id = p.lot_id where p.account = $1 and l.expires_at > $2`,
+      [CreditAccount.student(studentId), now],
+    );
+    return Number(row?.balance ?? 0);
   }
 
   async studentCredits(studentId: string, currency: string, now: Date, historyLimit: number): Promise<StudentCredits> {

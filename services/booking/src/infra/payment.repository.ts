@@ -6,7 +6,7 @@ import type { Booking, BookingTransition } from '../domain/booking.types';
 import type { Payment, PaymentStatus } from '../domain/payment.types';
 import { parseTiers, type CancellationPolicy } from '../domain/cancellation.rules';
 import type { NewCreditLot } from '../domain/credits.ports';
-import { grantLot } from './credit.repository';
+import { grantLot, settleReservation } from './credit.repository';
 
 /** The booking side of the transaction the payment's writes share. */
 interface BookingWrites {
@@ -19,9 +19,12 @@ interface PaymentRow {
   booking_id: string;
   status: PaymentStatus;
   student_user_id: string;
-  stripe_customer_id: string;
-  payment_method_id: string;
+  stripe_customer_id: string | null;
+  payment_method_id: string | null;
   amount_minor: number;
+  credit_minor: number;
+  platform_fee_minor: number;
+  platform_transfer_id: string | null;
   currency: string;
   application_fee_minor: number;
   destination_account: string;
@@ -46,7 +49,7 @@ interface PaymentRow {
   updated_at: Date;
 }
 
-export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
+export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, platform_fee_minor, platform_transfer_id, currency,
   application_fee_minor, destination_account, authorize_at, action_deadline, attempt, next_attempt_at, payment_intent_id,
   authorized_amount_minor, captured_amount_minor, capture_amount_minor, capture_fee_minor, capture_before, authorized_at, captured_at, voided_at, failure_code,
   failure_message, action_type, action_client_secret, version, updated_at`;
@@ -59,6 +62,9 @@ export function paymentOf(row: PaymentRow): Payment {
     customerId: row.stripe_customer_id,
     paymentMethodId: row.payment_method_id,
     amountMinor: row.amount_minor,
+    creditMinor: row.credit_minor,
+    platformFeeMinor: row.platform_fee_minor,
+    platformTransferId: row.platform_transfer_id,
     currency: row.currency,
     applicationFeeMinor: row.application_fee_minor,
     destinationAccount: row.destination_account,
@@ -101,6 +107,7 @@ function columnsOf(change: PaymentChange): [string, unknown][] {
     capturedAmountMinor: 'captured_amount_minor',
     captureAmountMinor: 'capture_amount_minor',
     captureFeeMinor: 'capture_fee_minor',
+    platformTransferId: 'platform_transfer_id',
     captureBefore: 'capture_before',
     authorizedAt: 'authorized_at',
     capturedAt: 'captured_at',
@@ -185,6 +192,10 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
 
   async grantCredit(lot: NewCreditLot): Promise<void> {
     await grantLot(this.tx, (event) => this.bookings.publish(event), lot);
+  }
+
+  settleCredits(payment: Payment, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }> {
+    return settleReservation(this.tx, (event) => this.bookings.publish(event), payment.currency, payment.studentId, payment.bookingId, spendMinor);
   }
 
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null> {

@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The cancellation policy as data, versioned (DESIGN §5): each version's tiers of hours before the
  * start and the share charged when the student cancels. A booking records the version in force
  * when it was made (the column's default reads it, so every way of inserting a booking records
- * it), and a cancellation is charged by that version even after the policy changed. A payment may
+ * it), and a cancellation is charged by that version even after the policy changed.
  * An instructor's cancellation gives the student a goodwill credit, a share of the price. A payment may
  * be captured for less than it authorised (a late cancellation's share): what to capture, and the
  * platform fee prorated with it.

@@ -7,6 +7,7 @@ import { BookingPayments1765200000000 } from './1765200000000-booking-payments';
 import { BookingPayouts1765300000000 } from './1765300000000-booking-payouts';
 import { BookingCancellationPolicy1765500000000 } from './1765500000000-booking-cancellation-policy';
 import { BookingCredits1765600000000 } from './1765600000000-booking-credits';
+import { BookingPaymentCredits1765700000000 } from './1765700000000-booking-payment-credits';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   BookingPayouts1765300000000,
   BookingCancellationPolicy1765500000000,
   BookingCredits1765600000000,
+  BookingPaymentCredits1765700000000,
 ];

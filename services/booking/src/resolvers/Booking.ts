@@ -17,8 +17,10 @@ export const Booking: BookingResolvers = {
     const student = caller.userId === booking.studentId;
     return {
       status: payment.status,
-      amount: { amountMinor: payment.amountMinor, currency: payment.currency },
-      platformFeeMinor: payment.applicationFeeMinor,
+      amount: { amountMinor: payment.amountMinor + payment.creditMinor, currency: payment.currency },
+      creditsAppliedMinor: payment.creditMinor,
+      cardAmountMinor: payment.amountMinor,
+      platformFeeMinor: payment.platformFeeMinor,
       authorizeAt: payment.authorizeAt.toISOString(),
       authorizedAmountMinor: payment.authorizedAmountMinor,
       authorizedAt: iso(payment.authorizedAt),

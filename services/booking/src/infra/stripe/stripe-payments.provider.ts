@@ -1,6 +1,6 @@
 import { isStripeAnswer, type Stripe } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from '../../domain/booking.errors';
-import type { AuthorizationOutcome, AuthorizationRequest, CaptureOutcome, IntentState, PaymentProvider } from '../../domain/payment.ports';
+import type { AuthorizationOutcome, AuthorizationRequest, CaptureOutcome, IntentState, PaymentProvider, TransferOutcome } from '../../domain/payment.ports';
 import type { SavedPaymentMethod } from '../../domain/payment.types';
 import type { PayoutOutcome, PayoutProvider } from '../../domain/payout.ports';
 import type { AccountBalance, ProviderPayout } from '../../domain/payout.types';
@@ -173,6 +173,29 @@ export class StripePaymentProvider implements PaymentProvider, PayoutProvider {
       if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
       // Not capturable (expired, canceled, already captured): what the intent is now decides.
       return { kind: 'NOT_CAPTURABLE', intent: await this.intent(request.paymentIntentId) };
+    }
+  }
+
+  async transfer(request: { amountMinor: number; currency: string; destinationAccount: string; bookingId: string; idempotencyKey: string }): Promise<TransferOutcome> {
+    try {
+      const transfer = await this.call('transfers.create', () =>
+        this.stripe.transfers.create(
+          {
+            amount: request.amountMinor,
+            currency: request.currency.toLowerCase(),
+            destination: request.destinationAccount,
+            transfer_group: `booking-${request.bookingId}`,
+            metadata: { bookingId: request.bookingId, reason: 'credits' },
+            description: `Credits applied to lesson booking ${request.bookingId}`,
+          },
+          { idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      return { kind: 'TRANSFERRED', transferId: transfer.id };
+    } catch (error) {
+      if (isStripeAnswer(error) && error.statusCode === 409) throw unavailable('transfers.create', error);
+      if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
+      return { kind: 'REFUSED', code: error.code ?? 'transfer_refused', message: error.message };
     }
   }
 
