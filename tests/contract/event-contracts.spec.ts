@@ -59,6 +59,7 @@ describe('private event channels', () => {
     [PaymentEventType.AuthorizationDue]: ['booking'],
     [PaymentEventType.CaptureDue]: ['booking'],
     [PaymentEventType.VoidDue]: ['booking'],
+    [PaymentEventType.RefundDue]: ['booking'],
   };
 
   it('every private event type goes to a `<producer>.private.<stream>` topic of its own, never to the public one', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bookingSql, dataOf, errorOf, outboxEvents } from '@instainstru/test-harness';
 import { useBookingTestbed } from '../support/booking';
+import { ledgerViolations } from '../support/payments';
 
 /**
  * The platform credits ledger through the gateway and the booking module: admins grant and revoke
@@ -27,12 +28,7 @@ const creditsOf = async (sub: string) => dataOf<{ myCredits: Credits }>(await be
 const grant = async (studentId: string, amountMinor: number, expiresInDays: number, reason = 'Welcome gift') =>
   dataOf<{ grantCredits: Credits['lots'][number] }>(await bed.stack.graphql(GRANT, { token: await admin(), variables: { input: { studentId, amountMinor, expiresInDays, reason } } })).grantCredits;
 
-/** The ledger's invariants over every posting: each transaction sums to zero, no student or reservation account below zero in any lot. */
-async function ledgerHolds(): Promise<void> {
-  const unbalanced = await bookingSql(bed.stack, `select transaction_id from credit_posting group by transaction_id having sum(amount_minor) <> 0`);
-  const negative = await bookingSql(bed.stack, `select account, lot_id from credit_posting where account !~ '^platform:' group by account, lot_id having sum(amount_minor) < 0`);
-  expect({ unbalanced, negative }).toEqual({ unbalanced: [], negative: [] });
-}
+const ledgerHolds = async () => expect(await ledgerViolations(bed.stack)).toEqual({ unbalanced: [], negative: [] });
 
 describe('granting, revoking and reading credits', () => {
   it('an admin grants lots with an expiry and a reason; the student sees the balance, the lots soonest-expiring first and the history', async () => {

@@ -1,5 +1,6 @@
 import { bookingSql, dataOf, errorOf, eventually, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
+import { ledgerTotals as totalsOf, ledgerViolations } from '../support/payments';
 
 /**
  * Credits paying for lessons, through the gateway against the Stripe emulator: a booking reserves
@@ -78,18 +79,8 @@ async function instructorReceived(id: string): Promise<number> {
   return received;
 }
 
-/** The ledger's invariants: every transaction sums to zero; no student or reservation account below zero in any lot. */
-async function ledgerHolds(): Promise<void> {
-  const unbalanced = await bookingSql(bed.stack, `select transaction_id from credit_posting group by transaction_id having sum(amount_minor) <> 0`);
-  const negative = await bookingSql(bed.stack, `select account, lot_id from credit_posting where account !~ '^platform:' group by account, lot_id having sum(amount_minor) < 0`);
-  expect({ unbalanced, negative }).toEqual({ unbalanced: [], negative: [] });
-}
-
-/** Every ledger account's balance. */
-async function ledgerTotals(): Promise<Record<string, number>> {
-  const rows = await bookingSql<{ account: string; total: string }>(bed.stack, `select account, sum(amount_minor) as total from credit_posting group by account order by account`);
-  return Object.fromEntries(rows.map((r) => [r.account, Number(r.total)]));
-}
+const ledgerHolds = async () => expect(await ledgerViolations(bed.stack)).toEqual({ unbalanced: [], negative: [] });
+const ledgerTotals = () => totalsOf(bed.stack);
 
 async function completeAndCapture(token: string, id: string, startsAt: string): Promise<PaymentView> {
   bed.bookingClockOffsetMs = Date.parse(startsAt) + 2 * H - Date.now();

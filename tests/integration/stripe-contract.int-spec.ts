@@ -63,6 +63,9 @@ const SERVICE_CALLS = [
   'balance.retrieve',
   'payouts.create',
   'payouts.retrieve',
+  'transfers.create',
+  'transfers.createReversal',
+  'refunds.create',
 ] as const;
 type ServiceCall = (typeof SERVICE_CALLS)[number];
 
@@ -234,6 +237,26 @@ const WITH_UNKNOWN_PARAMETER: Record<ServiceCall, (stripe: Stripe, ids: Ids) => 
       stripeAccount: ids.account,
     }),
   'payouts.retrieve': (s, ids) => s.payouts.retrieve(ids.payout, UNKNOWN as Stripe.PayoutRetrieveParams, { stripeAccount: ids.account }),
+  'transfers.create': (s, ids) =>
+    s.transfers.create({
+      amount: 100,
+      currency: 'usd',
+      destination: ids.account,
+      transfer_group: 'booking-contract',
+      metadata: { bookingId: 'contract', reason: 'credits' },
+      description: 'Credits applied (contract)',
+      ...UNKNOWN,
+    } as Stripe.TransferCreateParams),
+  'transfers.createReversal': (s) => s.transfers.createReversal('tr_contract', { amount: 100, metadata: { bookingId: 'contract' }, ...UNKNOWN } as Stripe.TransferCreateReversalParams),
+  'refunds.create': (s, ids) =>
+    s.refunds.create({
+      payment_intent: ids.intent,
+      amount: 100,
+      reverse_transfer: true,
+      refund_application_fee: true,
+      metadata: { bookingId: 'contract', refundId: 'contract' },
+      ...UNKNOWN,
+    } as Stripe.RefundCreateParams),
 };
 
 /** The answer or the error of a call, as a value (for assertions on refusals). */
@@ -476,6 +499,38 @@ describe.each(TARGETS)('the services’ Stripe calls against $name', (target) =>
 
     expect(captured).toEqual([expect.objectContaining({ id: capturedIntentId, status: 'succeeded', bookingId: bookingCaptured })]);
     expect(await provider.intentsOfBooking(customerId, bookingRetried)).toEqual([expect.objectContaining({ status: 'canceled', bookingId: bookingRetried })]);
+  });
+
+  test('refunds.create (reverse_transfer, refund_application_fee) of a captured intent; transfers.create from the platform balance and transfers.createReversal', async () => {
+    const intentId = capturedIntentId || 'pi_contract';
+    if (target.stateful) {
+      // The platform's own available balance, which pays instructors what credits paid.
+      const funded = await fetch(`${target.url}/_emulator/balance/credit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 10_000, status: 'available' }),
+      });
+      expect(funded.ok).toBe(true);
+    }
+    const refund = await provider.refund({ paymentIntentId: intentId, amountMinor: 1000, bookingId: bookingCaptured, refundId: randomUUID(), idempotencyKey: key() });
+    const refunded = accepted('refunds.create', 'refund');
+    const transfer = await provider.transfer({ amountMinor: 500, currency: 'USD', destinationAccount: accountId, bookingId: bookingCaptured, idempotencyKey: key() });
+    accepted('transfers.create', 'transfer');
+    const transferId = transfer.kind === 'TRANSFERRED' ? transfer.transferId : 'tr_contract';
+    const reversal = await provider.reverseTransfer({ transferId, amountMinor: 200, bookingId: bookingCaptured, idempotencyKey: key() });
+    accepted('transfers.createReversal', 'transfer_reversal');
+    if (!target.stateful) return;
+
+    expect(refund).toEqual({ kind: 'DONE', id: refunded.id });
+    expect(refunded).toMatchObject({ amount: 1000, status: 'succeeded', payment_intent: intentId });
+    expect(transfer).toMatchObject({ kind: 'TRANSFERRED', transferId: expect.stringMatching(/^tr_/) });
+    expect(reversal).toMatchObject({ kind: 'DONE', id: expect.stringMatching(/^trr_/) });
+    // Refusals are outcomes, not throws: more than is left to refund, or to reverse.
+    expect(await provider.refund({ paymentIntentId: intentId, amountMinor: 100_000, bookingId: bookingCaptured, refundId: randomUUID(), idempotencyKey: key() })).toMatchObject({
+      kind: 'REFUSED',
+      code: 'amount_too_large',
+    });
+    expect(await provider.reverseTransfer({ transferId, amountMinor: 301, bookingId: bookingCaptured, idempotencyKey: key() })).toMatchObject({ kind: 'REFUSED', code: 'amount_too_large' });
   });
 
   test('every request shape of the services was sent, and none was refused for its parameters', () => {

@@ -4,7 +4,7 @@
  * and students who saved a card through the API (startPaymentMethodSetup, then confirming the
  * SetupIntent as Stripe.js would).
  */
-import { type EmulatorWorld, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
+import { bookingSql, type EmulatorWorld, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
 import { loadBookingConfig, type BookingConfig, type BookingModule } from '../../services/booking/src/module';
 
 export const START_PAYMENT_METHOD_SETUP = `mutation { startPaymentMethodSetup { setupIntentId clientSecret } }`;
@@ -75,4 +75,20 @@ export function payingGraphql(stack: TestStack, cards: SavedCards): (query: stri
     }
     return graphql(query, options);
   };
+}
+
+/**
+ * The credits ledger's invariants over every posting (a check over the whole ledger): each
+ * transaction sums to zero, and no student or reservation account is below zero in any lot.
+ */
+export async function ledgerViolations(stack: TestStack): Promise<{ unbalanced: unknown[]; negative: unknown[] }> {
+  const unbalanced = await bookingSql(stack, `select transaction_id from credit_posting group by transaction_id having sum(amount_minor) <> 0`);
+  const negative = await bookingSql(stack, `select account, lot_id from credit_posting where account !~ '^platform:' group by account, lot_id having sum(amount_minor) < 0`);
+  return { unbalanced, negative };
+}
+
+/** Every ledger account's balance (to show a replay changed nothing). */
+export async function ledgerTotals(stack: TestStack): Promise<Record<string, number>> {
+  const rows = await bookingSql<{ account: string; total: string }>(stack, `select account, sum(amount_minor) as total from credit_posting group by account order by account`);
+  return Object.fromEntries(rows.map((r) => [r.account, Number(r.total)]));
 }

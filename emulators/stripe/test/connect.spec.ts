@@ -62,6 +62,21 @@ describe('connect accounts', () => {
     expect(await balanceOf(null)).toMatchObject({ available: 2000 });
     void key;
   });
+
+  it('reverses a transfer in parts, back to the platform, and refuses more than is left', async () => {
+    const { stripe, account, balanceOf } = await world();
+    await stripe.paymentIntents.create({ amount: 3000, currency: 'usd', payment_method: 'pm_card_bypassPending', confirm: true });
+    const transfer = await stripe.transfers.create({ amount: 1000, currency: 'usd', destination: account.id });
+    const reversal = await stripe.transfers.createReversal(transfer.id, { amount: 400, metadata: { bookingId: 'b1' } });
+    expect(reversal).toMatchObject({ object: 'transfer_reversal', amount: 400, transfer: transfer.id, metadata: { bookingId: 'b1' } });
+    expect(await stripe.transfers.retrieve(transfer.id)).toMatchObject({ amount_reversed: 400, reversed: false });
+    expect(await balanceOf(account.id)).toMatchObject({ available: 600 });
+    expect(await balanceOf(null)).toMatchObject({ available: 2400 });
+    expect(await stripeError(stripe.transfers.createReversal(transfer.id, { amount: 601 }))).toMatchObject({ statusCode: 400, code: 'amount_too_large' });
+    expect(await stripe.transfers.createReversal(transfer.id)).toMatchObject({ amount: 600 });
+    expect(await stripe.transfers.retrieve(transfer.id)).toMatchObject({ amount_reversed: 1000, reversed: true });
+    expect(await stripeError(stripe.transfers.createReversal(transfer.id, { amount: 1 }))).toMatchObject({ statusCode: 400, code: 'transfer_already_reversed' });
+  });
 });
 
 describe('refunds', () => {

@@ -48,11 +48,14 @@ export const PaymentEventType = {
   AuthorizationDue: 'payment.authorization-due',
   CaptureDue: 'payment.capture-due',
   VoidDue: 'payment.void-due',
+  RefundDue: 'payment.refund-due',
   Authorized: 'payment.authorized',
   ActionRequired: 'payment.action-required',
   Captured: 'payment.captured',
   Voided: 'payment.voided',
   Failed: 'payment.failed',
+  Refunded: 'payment.refunded',
+  RefundFailed: 'payment.refund-failed',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
 /**
@@ -90,6 +93,14 @@ export const CreditEventType = {
   Expired: 'credit.expired',
 } as const satisfies Record<string, EventTypeWithSchema>;
 
+/** The booking service's referral events (topic `<prefix>referral.events`): a referral's life. */
+export const ReferralEventType = {
+  Redeemed: 'referral.redeemed',
+  Qualified: 'referral.qualified',
+  Rewarded: 'referral.rewarded',
+  Voided: 'referral.voided',
+} as const satisfies Record<string, EventTypeWithSchema>;
+
 /** The partners service's events (topic `<prefix>partners.events`). */
 export const PartnerEventType = {
   ApiKeyCreated: 'partners.api-key-created',
@@ -103,6 +114,7 @@ export type PaymentEventTypeName = (typeof PaymentEventType)[keyof typeof Paymen
 export type PayoutEventTypeName = (typeof PayoutEventType)[keyof typeof PayoutEventType];
 export type ReviewEventTypeName = (typeof ReviewEventType)[keyof typeof ReviewEventType];
 export type CreditEventTypeName = (typeof CreditEventType)[keyof typeof CreditEventType];
+export type ReferralEventTypeName = (typeof ReferralEventType)[keyof typeof ReferralEventType];
 export type PartnerEventTypeName = (typeof PartnerEventType)[keyof typeof PartnerEventType];
 
 /** Every named event type. */
@@ -114,6 +126,7 @@ export const EVENT_TYPES: readonly EventTypeWithSchema[] = [
   ...Object.values(PayoutEventType),
   ...Object.values(ReviewEventType),
   ...Object.values(CreditEventType),
+  ...Object.values(ReferralEventType),
   ...Object.values(PartnerEventType),
 ];
 
@@ -135,4 +148,5 @@ export const PRIVATE_EVENT_TOPICS: Readonly<Record<string, string>> = {
   [PaymentEventType.AuthorizationDue]: PrivateTopic.PaymentCommands,
   [PaymentEventType.CaptureDue]: PrivateTopic.PaymentCommands,
   [PaymentEventType.VoidDue]: PrivateTopic.PaymentCommands,
+  [PaymentEventType.RefundDue]: PrivateTopic.PaymentCommands,
 };

@@ -7,7 +7,7 @@ import type { PaymentMethods } from './domain/payment-methods.service';
 import type { Payments } from './domain/payments.service';
 import type { InstructorPayouts } from './domain/payouts.service';
 import type { Credits } from './domain/credits.service';
-import type { Payment } from './domain/payment.types';
+import type { Payment, Refund } from './domain/payment.types';
 
 /** Per request: the caller, what they may read, and the use cases acting for them. */
 export interface BookingContext {
@@ -21,4 +21,6 @@ export interface BookingContext {
   credits: Credits;
   /** Bookings' payments, one query per batch of bookings resolved together. */
   paymentLoader: DataLoader<string, Payment | null>;
+  /** Bookings' refunds, one query per batch. */
+  refundLoader: DataLoader<string, Refund[]>;
 }

@@ -24,7 +24,7 @@ import { Payments } from './domain/payments.service';
 import { Credits, DEFAULT_CREDIT_TERMS } from './domain/credits.service';
 import { PostgresCreditLedger } from './infra/credit.repository';
 import type { PaymentProvider } from './domain/payment.ports';
-import type { Payment } from './domain/payment.types';
+import type { Payment, Refund } from './domain/payment.types';
 import { PostgresPaymentRepository } from './infra/payment.repository';
 import { RequestGate } from './infra/stripe/request-gate';
 import { StripePaymentProvider } from './infra/stripe/stripe-payments.provider';
@@ -115,7 +115,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const creationWith = (slotHolds: SlotHolds) =>
     new BookingCreation(repository, slotHolds, clock, deps.logger.child({ component: 'booking-creation' }), paymentDeps, config.maxUpcomingPerStudent);
   const creation = creationWith(holds);
-  const lifecycle = new BookingLifecycle(repository, clock, (unitOfWork, booking, now) => payments.followBooking(unitOfWork.payments, booking, now));
+  const lifecycle = new BookingLifecycle(repository, clock, (unitOfWork, booking, now, choice) => payments.followBooking(unitOfWork.payments, booking, now, choice));
   return {
     creation,
     lifecycle,
@@ -151,6 +151,10 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
           paymentLoader: new DataLoader<string, Payment | null>(async (ids) => {
             const found = new Map((await paymentRepository.paymentsOf(ids)).map((p) => [p.bookingId, p]));
             return ids.map((id) => found.get(id) ?? null);
+          }),
+          refundLoader: new DataLoader<string, Refund[]>(async (ids) => {
+            const refunds = await paymentRepository.refundsOf(ids);
+            return ids.map((id) => refunds.filter((r) => r.bookingId === id));
           }),
         }),
         routes: {

@@ -3,7 +3,7 @@ import { emit } from '../events';
 import { newId } from '../ids';
 import { availableOf, record } from '../ledger';
 import { newestFirst, paginate } from '../lists';
-import { allowOnly, mergeMetadata, metadataOf, requiredInt, requiredStr, str } from '../params';
+import { allowOnly, int, mergeMetadata, metadataOf, requiredInt, requiredStr, str } from '../params';
 import { route, type Ctx, type Route } from '../router';
 import type { Account, BalanceTransaction, Charge, Metadata, Transfer, TransferReversal } from '../types';
 import type { World } from '../world';
@@ -143,6 +143,21 @@ function create({ world, params }: Ctx): Transfer {
   });
 }
 
+/** Takes back part (or the rest) of a transfer from its destination to the platform. */
+function createReversal({ world, params, path }: Ctx): TransferReversal {
+  allowOnly(params, ['amount', 'metadata', 'description', 'refund_application_fee']);
+  const transfer = world.get<Transfer>('transfer', path.id!);
+  const reversible = transfer.amount - transfer.amount_reversed;
+  const amount = int(params, 'amount', { min: 1 }) ?? reversible;
+  if (reversible <= 0) throw invalidRequest(`Transfer ${transfer.id} has already been fully reversed.`, { code: 'transfer_already_reversed' });
+  if (amount > reversible) {
+    throw invalidRequest(`You have requested a reversal of ${amount}, but the transfer only has ${reversible} left to reverse.`, { code: 'amount_too_large', param: 'amount' });
+  }
+  const reversal = reverseTransfer(world, transfer, amount, null)!;
+  reversal.metadata = metadataOf(params);
+  return reversal;
+}
+
 function list({ world, params }: Ctx) {
   allowOnly(params, ['destination', 'transfer_group', 'limit', 'starting_after', 'ending_before', 'created']);
   const destination = str(params, 'destination');
@@ -164,5 +179,6 @@ export const transferRoutes: Route[] = [
     emit(world, 'transfer.updated', transfer);
     return transfer;
   }),
+  route('POST', '/v1/transfers/:id/reversals', createReversal),
   route('GET', '/v1/transfers/:id/reversals', ({ world, params, path }) => paginate(world.get<Transfer>('transfer', path.id!).reversals.data, params, `/v1/transfers/${path.id}/reversals`)),
 ];

@@ -24,11 +24,18 @@ import type { PaymentAuthorizedV1 } from './payment.authorized.v1';
 import type { PaymentCaptureDueV1 } from './payment.capture-due.v1';
 import type { PaymentCapturedV1 } from './payment.captured.v1';
 import type { PaymentFailedV1 } from './payment.failed.v1';
+import type { PaymentRefundDueV1 } from './payment.refund-due.v1';
+import type { PaymentRefundFailedV1 } from './payment.refund-failed.v1';
+import type { PaymentRefundedV1 } from './payment.refunded.v1';
 import type { PaymentVoidDueV1 } from './payment.void-due.v1';
 import type { PaymentVoidedV1 } from './payment.voided.v1';
 import type { PayoutFailedV1 } from './payout.failed.v1';
 import type { PayoutPaidV1 } from './payout.paid.v1';
 import type { PayoutRequestedV1 } from './payout.requested.v1';
+import type { ReferralQualifiedV1 } from './referral.qualified.v1';
+import type { ReferralRedeemedV1 } from './referral.redeemed.v1';
+import type { ReferralRewardedV1 } from './referral.rewarded.v1';
+import type { ReferralVoidedV1 } from './referral.voided.v1';
 import type { ReviewHiddenV1 } from './review.hidden.v1';
 import type { ReviewPublishedV1 } from './review.published.v1';
 import type { ReviewRespondedV1 } from './review.responded.v1';
@@ -61,11 +68,18 @@ export type {
   PaymentCaptureDueV1,
   PaymentCapturedV1,
   PaymentFailedV1,
+  PaymentRefundDueV1,
+  PaymentRefundFailedV1,
+  PaymentRefundedV1,
   PaymentVoidDueV1,
   PaymentVoidedV1,
   PayoutFailedV1,
   PayoutPaidV1,
   PayoutRequestedV1,
+  ReferralQualifiedV1,
+  ReferralRedeemedV1,
+  ReferralRewardedV1,
+  ReferralVoidedV1,
   ReviewHiddenV1,
   ReviewPublishedV1,
   ReviewRespondedV1,
@@ -100,11 +114,18 @@ export interface EventPayloads {
   'payment.capture-due@1': PaymentCaptureDueV1;
   'payment.captured@1': PaymentCapturedV1;
   'payment.failed@1': PaymentFailedV1;
+  'payment.refund-due@1': PaymentRefundDueV1;
+  'payment.refund-failed@1': PaymentRefundFailedV1;
+  'payment.refunded@1': PaymentRefundedV1;
   'payment.void-due@1': PaymentVoidDueV1;
   'payment.voided@1': PaymentVoidedV1;
   'payout.failed@1': PayoutFailedV1;
   'payout.paid@1': PayoutPaidV1;
   'payout.requested@1': PayoutRequestedV1;
+  'referral.qualified@1': ReferralQualifiedV1;
+  'referral.redeemed@1': ReferralRedeemedV1;
+  'referral.rewarded@1': ReferralRewardedV1;
+  'referral.voided@1': ReferralVoidedV1;
   'review.hidden@1': ReviewHiddenV1;
   'review.published@1': ReviewPublishedV1;
   'review.responded@1': ReviewRespondedV1;

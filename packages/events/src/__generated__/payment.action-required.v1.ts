@@ -10,7 +10,7 @@ export interface PaymentActionRequiredV1 {
    */
   status: string;
   /**
-   * The lesson price in minor units.
+   * What the card pays: the lesson price less the credits applied.
    */
   amountMinor: number;
   currency: string;
@@ -24,4 +24,16 @@ export interface PaymentActionRequiredV1 {
   failureCode: null | string;
   actionType: null | ('AUTHENTICATE' | 'NEW_PAYMENT_METHOD');
   occurredAt: string;
+  /**
+   * Platform credits applied to the price (absent in events written before credits).
+   */
+  creditsAppliedMinor?: number;
+  /**
+   * Refunded to the card so far.
+   */
+  refundedMinor?: number;
+  /**
+   * Returned as credits so far (of what credits paid).
+   */
+  refundedCreditMinor?: number;
 }

@@ -101,12 +101,20 @@ export type BookingPayment = {
   capturedAt?: Maybe<Scalars['String']['output']>;
   /** What the card pays: the price less the credits (0: the credits cover the lesson and no card is authorised). */
   cardAmountMinor: Scalars['Int']['output'];
+  /** The card amount a cancellation released that the student took as credits instead (kept by the platform, granted as credits once charged). */
+  creditInsteadMinor: Scalars['Int']['output'];
   /** Platform credits applied to the price (reserved with the booking, spent when it is charged). */
   creditsAppliedMinor: Scalars['Int']['output'];
   /** Why the last attempt failed, when it did. */
   failure?: Maybe<PaymentFailure>;
   /** The platform's fee within the amount (the instructor receives the rest). */
   platformFeeMinor: Scalars['Int']['output'];
+  /** Returned as credits so far (of what credits had paid). */
+  refundedCreditsMinor: Scalars['Int']['output'];
+  /** Refunded to the card so far. */
+  refundedMinor: Scalars['Int']['output'];
+  /** Refunds of the charge, oldest first. */
+  refunds: Array<Refund>;
   status: PaymentStatus;
   voidedAt?: Maybe<Scalars['String']['output']>;
 };
@@ -154,6 +162,12 @@ export type CancellationQuote = {
   chargeBps: Scalars['Int']['output'];
   /** What the student is charged, in minor units: credits the booking reserved pay first, then the card. */
   chargeMinor: Scalars['Int']['output'];
+  /**
+   * What the student would receive as platform credits by cancelling with refundTo: CREDITS instead of releasedMinor going
+   * back to their card (110 % of it in policy version 1); null when not offered (nothing goes back to the card, or the
+   * caller is not the student).
+   */
+  creditInsteadMinor?: Maybe<Scalars['Int']['output']>;
   /** Platform credits the student receives: a goodwill credit when the instructor cancels (10 % of the price in policy version 1). */
   creditMinor: Scalars['Int']['output'];
   /** Of the charge, what the booking's reserved credits pay. */
@@ -188,7 +202,7 @@ export type CreateBookingInput = {
   /**
    * Platform credits to apply, in minor units, from 0 (the default) up to the price: they are reserved with the
    * booking (myCredits shows them reserved), the card is authorised for the rest, and a lesson they cover wholly needs
-   * no card. More than the student has: PAYMENT_REQUIRED INSUFFICIENT_CREDITS, nothing held. Spent when the lesson
+   * no card. More than the student has: CONFLICT INSUFFICIENT_CREDITS, nothing held. Spent when the lesson
    * is charged; given back when nothing is charged (a cancellation in time, by the instructor, a failed payment).
    */
   creditsMinor?: InputMaybe<Scalars['Int']['input']>;
@@ -256,7 +270,9 @@ export type CreditSource =
   /** Granted by an admin. */
   | 'GRANT'
   /** From a referral. */
-  | 'REFERRAL';
+  | 'REFERRAL'
+  /** A refund (or credits taken instead of one). */
+  | 'REFUND';
 
 export type GrantCreditsInput = {
   /** Minor units, 1 to 100,000. */
@@ -345,8 +361,22 @@ export type Mutation = {
   createBooking: Booking;
   /** Admins: grants a student a lot of credits, with its expiry and the reason (FORBIDDEN ADMIN_ONLY otherwise). */
   grantCredits: CreditLot;
+  /**
+   * Admins: the instructor did not show up (reported by the student). The booking is cancelled as by its instructor, so the
+   * student is charged nothing and receives the goodwill credit: an authorisation is voided, a charge already made is
+   * refunded in full. From CONFIRMED or COMPLETED, once the lesson started. CONFLICT PAYMENT_IN_PROGRESS while the charge is
+   * being made (try again in a minute).
+   */
+  markInstructorNoShow: Booking;
   /** The instructor marks that the student did not show up, once the lesson started. */
   markNoShow: Booking;
+  /**
+   * Admins: refunds a charged booking (payment CAPTURED or PARTIALLY_REFUNDED), whole or in part. The payment becomes
+   * REFUNDING and then PARTIALLY_REFUNDED or REFUNDED (BookingPayment.refunds shows each). The card's part goes back with the
+   * instructor's transfer reversed and the platform fee refunded in proportion; what credits paid comes back as credits.
+   * CONFLICT NOT_REFUNDABLE (nothing charged), REFUND_IN_PROGRESS; BAD_USER_INPUT INVALID_REFUND_AMOUNT, REASON_REQUIRED.
+   */
+  refundBooking: Booking;
   /**
    * Pays amountMinor out to the signed-in instructor's debit card now; the fee (see instantPayoutQuote) is taken
    * from the balance on top. Refused with a reason, changing nothing: INVALID_PAYOUT_AMOUNT, PAYOUTS_NOT_ENABLED,
@@ -369,6 +399,7 @@ export type Mutation = {
 export type MutationCancelBookingArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+  refundTo?: InputMaybe<RefundDestination>;
 };
 
 
@@ -387,8 +418,19 @@ export type MutationGrantCreditsArgs = {
 };
 
 
+export type MutationMarkInstructorNoShowArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
 export type MutationMarkNoShowArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRefundBookingArgs = {
+  input: RefundBookingInput;
 };
 
 
@@ -486,6 +528,12 @@ export type PaymentStatus =
   | 'FAILED'
   /** A booking made without a payment (before payments existed). */
   | 'NOT_STARTED'
+  /** Part of the charge was refunded; more may be. */
+  | 'PARTIALLY_REFUNDED'
+  /** The whole charge was refunded. */
+  | 'REFUNDED'
+  /** A refund of the charge is being made (see BookingPayment.refunds). */
+  | 'REFUNDING'
   /** The card is saved; it is authorised at start − 24 h (at once for a lesson sooner). */
   | 'SCHEDULED'
   /** Released (or nothing was ever held). */
@@ -637,6 +685,43 @@ export type QueryMyPayoutsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** A refund of a charged booking: to the card (the instructor's share and the platform fee given back in proportion), and what credits had paid returned as credits. */
+export type Refund = {
+  __typename?: 'Refund';
+  /** Refunded to the card, minor units. */
+  cardMinor: Scalars['Int']['output'];
+  /** ISO 8601 in UTC. */
+  createdAt: Scalars['String']['output'];
+  /** Returned as platform credits (a credit lot with source REFUND). */
+  creditsMinor: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+  failure?: Maybe<PaymentFailure>;
+  id: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  settledAt?: Maybe<Scalars['String']['output']>;
+  status: RefundStatus;
+};
+
+export type RefundBookingInput = {
+  /** What to refund, in minor units: the card first, then what credits paid (returned as credits). Default: everything still refundable. */
+  amountMinor?: InputMaybe<Scalars['Int']['input']>;
+  bookingId: Scalars['ID']['input'];
+  /** Why (shown to the student, recorded with the refund); 1–500 characters. */
+  reason: Scalars['String']['input'];
+};
+
+/** Where money a cancellation gives back goes: the card (the default), or platform credits where the cancellation policy offers them (cancellationQuote.creditInsteadMinor). */
+export type RefundDestination =
+  | 'CARD'
+  | 'CREDITS';
+
+export type RefundStatus =
+  /** Stripe refused it (see failure); the payment is back where it was. */
+  | 'FAILED'
+  /** Being made at Stripe. */
+  | 'PENDING'
+  | 'SUCCEEDED';
 
 export type RevokeCreditsInput = {
   amountMinor: Scalars['Int']['input'];
@@ -790,6 +875,10 @@ export type ResolversTypes = ResolversObject<{
   PayoutRefusalCode: PayoutRefusalCode;
   PayoutStatus: PayoutStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Refund: ResolverTypeWrapper<Refund>;
+  RefundBookingInput: RefundBookingInput;
+  RefundDestination: RefundDestination;
+  RefundStatus: RefundStatus;
   RevokeCreditsInput: RevokeCreditsInput;
   Service: ResolverTypeWrapper<Service>;
 }>;
@@ -829,6 +918,8 @@ export type ResolversParentTypes = ResolversObject<{
   PayoutFailure: PayoutFailure;
   PayoutRefusal: PayoutRefusal;
   Query: Record<PropertyKey, never>;
+  Refund: Refund;
+  RefundBookingInput: RefundBookingInput;
   RevokeCreditsInput: RevokeCreditsInput;
   Service: Service;
 }>;
@@ -891,9 +982,13 @@ export type BookingPaymentResolvers<ContextType = BookingContext, ParentType ext
   capturedAmountMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   capturedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cardAmountMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditInsteadMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   creditsAppliedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   failure?: Resolver<Maybe<ResolversTypes['PaymentFailure']>, ParentType, ContextType>;
   platformFeeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refundedCreditsMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refundedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refunds?: Resolver<Array<ResolversTypes['Refund']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
   voidedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
@@ -908,6 +1003,7 @@ export type CancellationQuoteResolvers<ContextType = BookingContext, ParentType 
   cancelledBy?: Resolver<ResolversTypes['CancelledBy'], ParentType, ContextType>;
   chargeBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   chargeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditInsteadMinor?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   creditMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   creditsChargedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   creditsReturnedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -966,11 +1062,13 @@ export type InstructorEarningsResolvers<ContextType = BookingContext, ParentType
 }>;
 
 export type MutationResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  cancelBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCancelBookingArgs, 'id'>>;
+  cancelBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCancelBookingArgs, 'id' | 'refundTo'>>;
   completeBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCompleteBookingArgs, 'id'>>;
   createBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationCreateBookingArgs, 'input'>>;
   grantCredits?: Resolver<ResolversTypes['CreditLot'], ParentType, ContextType, RequireFields<MutationGrantCreditsArgs, 'input'>>;
+  markInstructorNoShow?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationMarkInstructorNoShowArgs, 'id' | 'reason'>>;
   markNoShow?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationMarkNoShowArgs, 'id'>>;
+  refundBooking?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationRefundBookingArgs, 'input'>>;
   requestInstantPayout?: Resolver<ResolversTypes['Payout'], ParentType, ContextType, RequireFields<MutationRequestInstantPayoutArgs, 'amountMinor'>>;
   retryBookingPayment?: Resolver<ResolversTypes['Booking'], ParentType, ContextType, RequireFields<MutationRetryBookingPaymentArgs, 'bookingId'>>;
   revokeCredits?: Resolver<ResolversTypes['MyCredits'], ParentType, ContextType, RequireFields<MutationRevokeCreditsArgs, 'input'>>;
@@ -1054,6 +1152,18 @@ export type QueryResolvers<ContextType = BookingContext, ParentType extends Reso
   myPayouts?: Resolver<ResolversTypes['PayoutConnection'], ParentType, ContextType, RequireFields<QueryMyPayoutsArgs, 'first'>>;
 }>;
 
+export type RefundResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Refund'] = ResolversParentTypes['Refund']> = ResolversObject<{
+  cardMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  creditsMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['PaymentFailure']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  settledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RefundStatus'], ParentType, ContextType>;
+}>;
+
 export type ServiceResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -1085,6 +1195,7 @@ export type Resolvers<ContextType = BookingContext> = ResolversObject<{
   PayoutFailure?: PayoutFailureResolvers<ContextType>;
   PayoutRefusal?: PayoutRefusalResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Refund?: RefundResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
 }>;
 

@@ -3,7 +3,7 @@ import { BookingError, BookingErrorCode, bookingNotFound } from './booking.error
 import { bookingEventFor } from './booking.events';
 import { normaliseReason } from './booking.rules';
 import type { BookingRepository, BookingUnitOfWork, Clock } from './booking.ports';
-import type { Booking, BookingTransition, CancelledBy, PaymentStatus } from './booking.types';
+import type { Booking, BookingTransition, CancellationChoice, CancelledBy, PaymentStatus } from './booking.types';
 import { isParty } from './bookings.service';
 
 
@@ -41,7 +41,7 @@ export class BookingLifecycle {
     private readonly repository: BookingRepository,
     private readonly clock: Clock,
     /** The payment follows each transition in its transaction (void on cancel, capture once the lesson is over). */
-    private readonly paymentFollows: (unitOfWork: BookingUnitOfWork, booking: Booking, now: Date) => Promise<{ status: PaymentStatus } | null>,
+    private readonly paymentFollows: (unitOfWork: BookingUnitOfWork, booking: Booking, now: Date, choice?: CancellationChoice) => Promise<{ status: PaymentStatus } | null>,
   ) {}
 
   /**
@@ -49,11 +49,37 @@ export class BookingLifecycle {
    * confirmed. The payment follows by the cancellation policy the booking was made under
    * (Payments.followBooking; cancellationQuote shows the same beforehand).
    */
-  cancelBooking(caller: Caller, id: string, reasonRaw: string | null | undefined): Promise<Booking> {
+  cancelBooking(caller: Caller, id: string, reasonRaw: string | null | undefined, choice: CancellationChoice = {}): Promise<Booking> {
+    const reason = normaliseReason(reasonRaw);
+    return this.transition(
+      caller,
+      id,
+      (booking, now) => {
+        const cancelledBy = cancellerOf(caller, booking, now);
+        return { from: booking.status === 'REQUESTED' ? 'REQUESTED' : 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy, reason };
+      },
+      choice,
+    );
+  }
+
+  /**
+   * Admins record that the instructor did not show up (the student reported it), once the lesson
+   * started, from CONFIRMED or COMPLETED: the booking is cancelled as by its instructor, so the
+   * policy charges nothing and gives the goodwill credit (a charge already made is refunded).
+   */
+  markInstructorNoShow(caller: Caller, id: string, reasonRaw: string): Promise<Booking> {
     const reason = normaliseReason(reasonRaw);
     return this.transition(caller, id, (booking, now) => {
-      const cancelledBy = cancellerOf(caller, booking, now);
-      return { from: booking.status === 'REQUESTED' ? 'REQUESTED' : 'CONFIRMED', to: 'CANCELLED', at: now, cancelledBy, reason };
+      if (!hasRole(caller, 'admin')) {
+        if (isParty(caller, booking)) throw new BookingError(BookingErrorCode.AdminOnly, 'Only admins record an instructor no-show (students report it to support)');
+        throw bookingNotFound(id);
+      }
+      if (!reason) throw new BookingError(BookingErrorCode.ReasonRequired, 'Say what happened (reason)');
+      if (booking.status !== 'CONFIRMED' && booking.status !== 'COMPLETED') throw invalidTransition(booking, 'CANCELLED');
+      if (now < new Date(booking.startsAt)) {
+        throw new BookingError(BookingErrorCode.LessonNotStarted, 'An instructor no-show can be recorded only after the lesson started', { startsAt: booking.startsAt });
+      }
+      return { from: booking.status, to: 'CANCELLED', at: now, cancelledBy: 'INSTRUCTOR', reason: `Instructor did not show up: ${reason}`.slice(0, 1000) };
     });
   }
 
@@ -102,7 +128,7 @@ export class BookingLifecycle {
     throw bookingNotFound(id);
   }
 
-  private async transition(caller: Caller, id: string, decide: (booking: Booking, now: Date) => BookingTransition): Promise<Booking> {
+  private async transition(caller: Caller, id: string, decide: (booking: Booking, now: Date) => BookingTransition, choice?: CancellationChoice): Promise<Booking> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to change bookings');
     if (!isUuid(id)) throw bookingNotFound(id);
     return this.repository.transaction(async (unitOfWork: BookingUnitOfWork) => {
@@ -118,7 +144,7 @@ export class BookingLifecycle {
       }
       await unitOfWork.publish(bookingEventFor(changed)!);
       // The booking row's payment_status moved with the payment in this transaction.
-      const payment = await this.paymentFollows(unitOfWork, changed, now);
+      const payment = await this.paymentFollows(unitOfWork, changed, now, choice);
       return payment ? { ...changed, paymentStatus: payment.status } : changed;
     });
   }

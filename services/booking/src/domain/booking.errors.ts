@@ -46,6 +46,17 @@ export enum BookingErrorCode {
   ReasonRequired = 'REASON_REQUIRED',
   InsufficientCredits = 'INSUFFICIENT_CREDITS',
   InvalidStudentId = 'INVALID_STUDENT_ID',
+  CreditInsteadNotOffered = 'CREDIT_INSTEAD_NOT_OFFERED',
+  RefundInProgress = 'REFUND_IN_PROGRESS',
+  NotRefundable = 'NOT_REFUNDABLE',
+  InvalidRefundAmount = 'INVALID_REFUND_AMOUNT',
+  PaymentInProgress = 'PAYMENT_IN_PROGRESS',
+  InvalidReferralCode = 'INVALID_REFERRAL_CODE',
+  SelfReferral = 'SELF_REFERRAL',
+  SameCardReferral = 'SAME_CARD_REFERRAL',
+  ReferralAlreadyRedeemed = 'REFERRAL_ALREADY_REDEEMED',
+  NotANewStudent = 'NOT_A_NEW_STUDENT',
+  ReferralLimitReached = 'REFERRAL_LIMIT_REACHED',
 }
 
 /** The one error type of the booking service; mapped to GraphQL codes here and nowhere else. */
@@ -62,6 +73,8 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.NotScheduleOwner:
       case BookingErrorCode.InstructorProfileRequired:
       case BookingErrorCode.AdminOnly:
+      case BookingErrorCode.SelfReferral:
+      case BookingErrorCode.SameCardReferral:
         return ApiErrorCode.Forbidden;
       case BookingErrorCode.InvalidStartTime:
       case BookingErrorCode.InvalidDuration:
@@ -83,6 +96,9 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.InvalidCreditExpiry:
       case BookingErrorCode.ReasonRequired:
       case BookingErrorCode.InvalidStudentId:
+      case BookingErrorCode.CreditInsteadNotOffered:
+      case BookingErrorCode.InvalidRefundAmount:
+      case BookingErrorCode.InvalidReferralCode:
         return ApiErrorCode.BadUserInput;
       case BookingErrorCode.SlotUnavailable:
       case BookingErrorCode.InvalidTransition:
@@ -97,6 +113,12 @@ export class BookingError extends ServiceError<BookingErrorCode> {
       case BookingErrorCode.InsufficientBalance:
       case BookingErrorCode.PayoutInProgress:
       case BookingErrorCode.InsufficientCredits:
+      case BookingErrorCode.RefundInProgress:
+      case BookingErrorCode.NotRefundable:
+      case BookingErrorCode.PaymentInProgress:
+      case BookingErrorCode.ReferralAlreadyRedeemed:
+      case BookingErrorCode.NotANewStudent:
+      case BookingErrorCode.ReferralLimitReached:
         return ApiErrorCode.Conflict;
       case BookingErrorCode.PaymentDeclined:
         return ApiErrorCode.PaymentRequired;

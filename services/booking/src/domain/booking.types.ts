@@ -91,6 +91,11 @@ export interface BookingPageKey {
 /** A transition's compare-and-set: the status it requires and what it records. */
 export type BookingTransition =
   | { to: 'CONFIRMED'; from: 'REQUESTED'; at: Date }
-  | { to: 'CANCELLED'; from: 'CONFIRMED' | 'REQUESTED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
+  | { to: 'CANCELLED'; from: 'CONFIRMED' | 'REQUESTED' | 'COMPLETED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
   | { to: 'COMPLETED'; from: 'CONFIRMED'; at: Date; completedBy: CompletedBy }
   | { to: 'NO_SHOW'; from: 'CONFIRMED'; at: Date };
+
+/** What the cancelling student chose for what goes back to them: their card (the default) or platform credits, where the policy offers them. */
+export interface CancellationChoice {
+  refundTo?: 'CARD' | 'CREDITS';
+}

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { cancellationTerms, chargeShare, parseTiers, type CancellationPolicy } from './cancellation.rules';
 import type { Payment } from './payment.types';
 
-const V1: CancellationPolicy = { version: 1, tiers: [{ minHoursBefore: 24, chargeBps: 0 }, { minHoursBefore: 12, chargeBps: 5000 }, { minHoursBefore: 0, chargeBps: 10_000 }], goodwillCreditBps: 1000 };
+const V1: CancellationPolicy = { version: 1, tiers: [{ minHoursBefore: 24, chargeBps: 0 }, { minHoursBefore: 12, chargeBps: 5000 }, { minHoursBefore: 0, chargeBps: 10_000 }], goodwillCreditBps: 1000, creditInsteadBps: 11_000 };
 const MIN = 60_000;
 const H = 3_600_000;
 
@@ -41,6 +41,7 @@ describe('the money of a cancellation', () => {
       chargeMinor: 3250,
       creditsChargedMinor: 0,
       creditsReturnedMinor: 0,
+      creditInsteadMinor: 3575,
       platformFeeMinor: 488, // 975 × 3250 / 6500 = 487.5 → 488
       instructorShareMinor: 2762,
       releasedMinor: 3250,

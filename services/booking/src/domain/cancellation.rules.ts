@@ -15,6 +15,11 @@ export interface CancellationPolicy {
   tiers: CancellationTier[];
   /** The goodwill credit an instructor's cancellation gives the student, in basis points of the price. */
   goodwillCreditBps: number;
+  /**
+   * When set, a student cancelling may take what would go back to their card as platform credits
+   * instead, at this rate of it (11000 = 110 %); null: not offered.
+   */
+  creditInsteadBps: number | null;
 }
 
 /** What cancelling now would do with the money, computed the same way for the quote and the cancellation. */
@@ -37,6 +42,8 @@ export interface CancellationTerms {
   releasedMinor: number;
   /** Platform credits the student receives (a goodwill credit when the instructor cancels). */
   creditMinor: number;
+  /** What the student would receive as credits choosing them instead of the card's release (null: not offered now). */
+  creditInsteadMinor: number | null;
   currency: string;
 }
 
@@ -85,8 +92,15 @@ export function cancellationTerms(policy: CancellationPolicy, cancelledBy: Cance
     instructorShareMinor: chargeMinor - platformFeeMinor,
     releasedMinor: card - (settled?.cardCaptureMinor ?? 0),
     creditMinor: cancelledBy === 'INSTRUCTOR' ? share(price.amountMinor, policy.goodwillCreditBps) : 0,
+    creditInsteadMinor: creditInsteadOf(policy, cancelledBy, card - (settled?.cardCaptureMinor ?? 0)),
     currency: price.currency,
   };
+}
+
+/** The credits a student cancelling may take instead of `releasedMinor` going back to their card; null when the policy does not offer it or nothing goes back. */
+export function creditInsteadOf(policy: CancellationPolicy, cancelledBy: CancelledBy, releasedMinor: number): number | null {
+  if (policy.creditInsteadBps === null || cancelledBy !== 'STUDENT' || releasedMinor <= 0) return null;
+  return share(releasedMinor, policy.creditInsteadBps);
 }
 
 /** A stored policy's tiers, checked: whole hours ≥ 0, basis points 0–10000, one tier at 0 hours. */

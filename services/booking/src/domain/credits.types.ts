@@ -1,5 +1,5 @@
 /** Where a lot of credits came from. */
-export type CreditSource = 'GRANT' | 'GOODWILL' | 'REFERRAL';
+export type CreditSource = 'GRANT' | 'GOODWILL' | 'REFERRAL' | 'REFUND';
 
 /** What a ledger transaction did, as the student's history shows it. */
 export type CreditTransactionKind = 'GRANT' | 'REVOKE' | 'RESERVE' | 'RELEASE' | 'SPEND' | 'EXPIRE';

@@ -1,5 +1,5 @@
 import { PaymentEventType, type EventPayload, type NewEvent, type PaymentEventTypeName } from '@instainstru/events';
-import type { Payment } from './payment.types';
+import type { Payment, Refund } from './payment.types';
 
 export { PaymentEventType } from '@instainstru/events';
 
@@ -23,6 +23,33 @@ export function paymentFact(type: FactType, payment: Payment, at: Date): NewEven
       paymentIntentId: payment.paymentIntentId,
       failureCode: payment.failure?.code ?? null,
       actionType: payment.action?.type ?? null,
+      creditsAppliedMinor: payment.creditMinor,
+      refundedMinor: payment.refundedMinor,
+      refundedCreditMinor: payment.refundedCreditMinor,
+      occurredAt: at.toISOString(),
+    },
+  };
+}
+
+/** A refund settled (made, or refused by Stripe), with the payment's refund totals after it. */
+export function refundFact(type: 'payment.refunded' | 'payment.refund-failed', payment: Payment, refund: Refund, at: Date): NewEvent<EventPayload<'payment.refunded'>> {
+  return {
+    type,
+    aggregateId: payment.bookingId,
+    occurredAt: at,
+    payload: {
+      bookingId: payment.bookingId,
+      studentUserId: payment.studentId,
+      refundId: refund.id,
+      status: payment.status,
+      cardMinor: refund.cardMinor,
+      creditMinor: refund.creditMinor,
+      transferReversalMinor: refund.transferReversalMinor,
+      refundedMinor: payment.refundedMinor,
+      refundedCreditMinor: payment.refundedCreditMinor,
+      currency: payment.currency,
+      reason: refund.reason,
+      failureCode: refund.failure?.code ?? null,
       occurredAt: at.toISOString(),
     },
   };
@@ -38,6 +65,8 @@ export function paymentCommand(payment: Payment, at: Date): NewEvent<EventPayloa
       return { ...base, type: PaymentEventType.CaptureDue, payload: { bookingId: payment.bookingId, occurredAt: at.toISOString() } };
     case 'VOIDING':
       return { ...base, type: PaymentEventType.VoidDue, payload: { bookingId: payment.bookingId, occurredAt: at.toISOString() } };
+    case 'REFUNDING':
+      return { ...base, type: PaymentEventType.RefundDue, payload: { bookingId: payment.bookingId, occurredAt: at.toISOString() } };
     default:
       return null;
   }

@@ -1,6 +1,6 @@
 import type { NewEvent } from '@instainstru/events';
 import type { Booking, BookingTransition } from './booking.types';
-import type { Payment, SavedPaymentMethod } from './payment.types';
+import type { Payment, Refund, SavedPaymentMethod } from './payment.types';
 import type { CancellationPolicy } from './cancellation.rules';
 import type { NewCreditLot } from './credits.ports';
 
@@ -39,6 +39,9 @@ export type AuthorizationOutcome =
 /** The platform's transfer to a connected account: made (or found made under the same key), or refused by Stripe (the balance short). */
 export type TransferOutcome = { kind: 'TRANSFERRED'; transferId: string } | { kind: 'REFUSED'; code: string; message: string };
 
+/** A refund or a transfer reversal: made (its Stripe id), or refused by Stripe. */
+export type ProviderRefundOutcome = { kind: 'DONE'; id: string } | { kind: 'REFUSED'; code: string; message: string };
+
 export type CaptureOutcome = { kind: 'CAPTURED'; amountMinor: number } | { kind: 'NOT_CAPTURABLE'; intent: IntentState | null };
 
 /**
@@ -55,6 +58,13 @@ export interface PaymentProvider {
   capture(request: { paymentIntentId: string; amountMinor: number; applicationFeeMinor: number; idempotencyKey: string }): Promise<CaptureOutcome>;
   /** Moves funds from the platform's balance to a connected account (a booking's credits paid beyond the fee). */
   transfer(request: { amountMinor: number; currency: string; destinationAccount: string; bookingId: string; idempotencyKey: string }): Promise<TransferOutcome>;
+  /**
+   * Refunds part of a captured intent to the card, the instructor's transfer reversed and the
+   * platform fee refunded in proportion; REFUSED when Stripe will not (e.g. already refunded).
+   */
+  refund(request: { paymentIntentId: string; amountMinor: number; bookingId: string; refundId: string; idempotencyKey: string }): Promise<ProviderRefundOutcome>;
+  /** Takes back part of a transfer to a connected account (the platform's transfer of a booking's credits, refunded). */
+  reverseTransfer(request: { transferId: string; amountMinor: number; bookingId: string; idempotencyKey: string }): Promise<ProviderRefundOutcome>;
   /** Cancels an uncaptured intent; an intent already canceled counts as done. */
   cancel(paymentIntentId: string, idempotencyKey: string): Promise<IntentState>;
   intent(id: string): Promise<IntentState | null>;
@@ -82,6 +92,12 @@ export interface PaymentUnitOfWork {
    * nothing moves once the reservation is empty (settling again changes nothing).
    */
   settleCredits(payment: Payment, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }>;
+  /** Records a refund PENDING (one in flight per booking: a second is refused by the database). */
+  insertRefund(refund: Omit<Refund, 'status' | 'stripeRefundId' | 'stripeTransferReversalId' | 'creditLotId' | 'failure' | 'createdAt' | 'settledAt'>): Promise<Refund>;
+  /** The booking's refund in flight, locked for this transaction. */
+  lockPendingRefund(bookingId: string): Promise<Refund | null>;
+  /** Records how a pending refund ended. */
+  settleRefund(id: string, change: Pick<Refund, 'status' | 'stripeRefundId' | 'stripeTransferReversalId' | 'creditLotId' | 'failure'> & { settledAt: Date }): Promise<Refund>;
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null>;
   publish(event: NewEvent<object>): Promise<void>;
 }
@@ -100,6 +116,10 @@ export interface PaymentRepository {
   /** Payments in flight or authorised, for reconciliation (oldest update first). */
   unsettled(updatedBefore: Date, limit: number): Promise<Payment[]>;
   paymentByIntent(paymentIntentId: string): Promise<Payment | null>;
+  /** The booking's refund in flight, if any. */
+  pendingRefund(bookingId: string): Promise<Refund | null>;
+  /** Many bookings' refunds, oldest first. */
+  refundsOf(bookingIds: readonly string[]): Promise<Refund[]>;
   cancellationPolicyOf(bookingId: string): Promise<CancellationPolicy>;
   transaction<T>(work: (unitOfWork: PaymentUnitOfWork) => Promise<T>): Promise<T>;
 }

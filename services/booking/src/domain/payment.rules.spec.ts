@@ -78,18 +78,18 @@ describe('settlementOf: credits first, then the card; the instructor always rece
   const instructorGets = (s: ReturnType<typeof settlementOf>) => s.cardCaptureMinor - s.applicationFeeMinor + s.platformTransferMinor;
 
   it('without credits the card pays it all and the fee is the application fee', () => {
-    expect(paid(0)).toEqual({ cardCaptureMinor: 6500, applicationFeeMinor: 975, creditSpendMinor: 0, creditReleaseMinor: 0, platformTransferMinor: 0 });
+    expect(paid(0)).toEqual({ cardCaptureMinor: 6500, applicationFeeMinor: 975, creditSpendMinor: 0, creditReleaseMinor: 0, platformTransferMinor: 0, keptMinor: 0 });
   });
 
   it('credits below the fee lower the application fee; above it the platform transfers the difference', () => {
-    expect(paid(400)).toEqual({ cardCaptureMinor: 6100, applicationFeeMinor: 575, creditSpendMinor: 400, creditReleaseMinor: 0, platformTransferMinor: 0 });
-    expect(paid(3000)).toEqual({ cardCaptureMinor: 3500, applicationFeeMinor: 0, creditSpendMinor: 3000, creditReleaseMinor: 0, platformTransferMinor: 2025 });
-    expect(paid(6500)).toEqual({ cardCaptureMinor: 0, applicationFeeMinor: 0, creditSpendMinor: 6500, creditReleaseMinor: 0, platformTransferMinor: 5525 });
+    expect(paid(400)).toEqual({ cardCaptureMinor: 6100, applicationFeeMinor: 575, creditSpendMinor: 400, creditReleaseMinor: 0, platformTransferMinor: 0, keptMinor: 0 });
+    expect(paid(3000)).toEqual({ cardCaptureMinor: 3500, applicationFeeMinor: 0, creditSpendMinor: 3000, creditReleaseMinor: 0, platformTransferMinor: 2025, keptMinor: 0 });
+    expect(paid(6500)).toEqual({ cardCaptureMinor: 0, applicationFeeMinor: 0, creditSpendMinor: 6500, creditReleaseMinor: 0, platformTransferMinor: 5525, keptMinor: 0 });
   });
 
   it('a partial charge takes the credits first and gives back the credits it does not need', () => {
-    expect(paid(6500, { amount: 3250, fee: 488 })).toEqual({ cardCaptureMinor: 0, applicationFeeMinor: 0, creditSpendMinor: 3250, creditReleaseMinor: 3250, platformTransferMinor: 2762 });
-    expect(paid(1000, { amount: 3250, fee: 488 })).toEqual({ cardCaptureMinor: 2250, applicationFeeMinor: 0, creditSpendMinor: 1000, creditReleaseMinor: 0, platformTransferMinor: 512 });
+    expect(paid(6500, { amount: 3250, fee: 488 })).toEqual({ cardCaptureMinor: 0, applicationFeeMinor: 0, creditSpendMinor: 3250, creditReleaseMinor: 3250, platformTransferMinor: 2762, keptMinor: 0 });
+    expect(paid(1000, { amount: 3250, fee: 488 })).toEqual({ cardCaptureMinor: 2250, applicationFeeMinor: 0, creditSpendMinor: 1000, creditReleaseMinor: 0, platformTransferMinor: 512, keptMinor: 0 });
   });
 
   it.each([0, 1, 400, 975, 976, 3000, 6499, 6500])('with %i credits the instructor receives 6500 − 975', (credits) => {

@@ -133,6 +133,8 @@ export interface Settlement {
   creditReleaseMinor: number;
   /** What the platform transfers to the instructor from its balance: credits spent beyond the fee. */
   platformTransferMinor: number;
+  /** Captured from the card and kept by the platform: what the student took as credits instead of a release. */
+  keptMinor: number;
 }
 
 /**
@@ -141,20 +143,64 @@ export interface Settlement {
  * Whatever the split, the instructor receives the charge less the fee: the card's capture less its
  * application fee, plus a platform transfer when the credits spent exceed the fee.
  */
-export function settlementOf(payment: Pick<Payment, 'amountMinor' | 'creditMinor' | 'authorizedAmountMinor' | 'platformFeeMinor' | 'captureAmountMinor' | 'captureFeeMinor'>): Settlement {
+export function settlementOf(
+  payment: Pick<Payment, 'amountMinor' | 'creditMinor' | 'authorizedAmountMinor' | 'platformFeeMinor' | 'captureAmountMinor' | 'captureFeeMinor'> & { creditInsteadMinor?: number },
+): Settlement {
   const card = payment.authorizedAmountMinor ?? payment.amountMinor;
   const charge = Math.min(payment.captureAmountMinor ?? card + payment.creditMinor, card + payment.creditMinor);
   const fee = Math.min(payment.captureFeeMinor ?? payment.platformFeeMinor, charge);
   const creditSpendMinor = Math.min(payment.creditMinor, charge);
-  const cardCaptureMinor = charge - creditSpendMinor;
+  // What the student took as credits instead of a release is captured too, and kept by the platform (in the application fee).
+  const kept = Math.min(payment.creditInsteadMinor ?? 0, card - (charge - creditSpendMinor));
+  const cardCaptureMinor = charge - creditSpendMinor + kept;
   return {
     cardCaptureMinor,
-    applicationFeeMinor: Math.min(cardCaptureMinor, Math.max(0, fee - creditSpendMinor)),
+    applicationFeeMinor: Math.min(cardCaptureMinor, Math.max(0, fee - creditSpendMinor) + kept),
     creditSpendMinor,
     creditReleaseMinor: payment.creditMinor - creditSpendMinor,
     platformTransferMinor: Math.max(0, creditSpendMinor - fee),
+    keptMinor: kept,
   };
 }
+
+/** What a charged payment can still give back: to the card (less what was kept for credits given instead), and what its credits paid. */
+export function refundableOf(payment: Payment): { cardMinor: number; creditMinor: number } {
+  if (payment.status !== 'CAPTURED' && payment.status !== 'PARTIALLY_REFUNDED') return { cardMinor: 0, creditMinor: 0 };
+  const settled = settlementOf(payment);
+  return {
+    cardMinor: Math.max(0, (payment.capturedAmountMinor ?? 0) - settled.keptMinor - payment.refundedMinor),
+    creditMinor: Math.max(0, settled.creditSpendMinor - payment.refundedCreditMinor),
+  };
+}
+
+/** How a refund of `amountMinor` is made: the card first, then what credits paid; the platform's transfer reversed in proportion to the credits refunded. */
+export interface RefundSplit {
+  cardMinor: number;
+  creditMinor: number;
+  transferReversalMinor: number;
+}
+
+export function refundSplit(payment: Payment, amountMinor: number): RefundSplit {
+  const refundable = refundableOf(payment);
+  const cardMinor = Math.min(amountMinor, refundable.cardMinor);
+  const creditMinor = Math.min(amountMinor - cardMinor, refundable.creditMinor);
+  const settled = settlementOf(payment);
+  const transfer = payment.platformTransferId ? settled.platformTransferMinor : 0;
+  const proportional = settled.creditSpendMinor > 0 ? Math.floor((transfer * creditMinor * 2 + settled.creditSpendMinor) / (2 * settled.creditSpendMinor)) : 0;
+  const last = creditMinor === refundable.creditMinor;
+  const transferReversalMinor = Math.min(transfer - payment.platformTransferReversedMinor, last ? transfer : proportional);
+  return { cardMinor, creditMinor, transferReversalMinor: Math.max(0, transferReversalMinor) };
+}
+
+/** Where a charged payment stands once its refunds settled: REFUNDED when nothing is left to give back. */
+export function refundedStatus(payment: Payment): 'CAPTURED' | 'PARTIALLY_REFUNDED' | 'REFUNDED' {
+  if (payment.refundedMinor === 0 && payment.refundedCreditMinor === 0) return 'CAPTURED';
+  const left = refundableOf({ ...payment, status: 'PARTIALLY_REFUNDED' });
+  return left.cardMinor + left.creditMinor === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+}
+
+export const refundKey = (bookingId: string, refundId: string) => `booking-${bookingId}-refund-${refundId}`;
+export const transferReversalKey = (bookingId: string, refundId: string) => `booking-${bookingId}-refund-${refundId}-transfer-reversal`;
 
 /** The key of the platform's transfer to the instructor of a booking's credits. */
 export const creditTransferKey = (bookingId: string) => `booking-${bookingId}-credit-transfer`;

@@ -4,9 +4,22 @@
  * stay here); ACTION_REQUIRED when only the student can fix it (authentication, a hard decline);
  * AUTHORIZED once the amount is held on the card; CAPTURING → CAPTURED after the lesson; VOIDING →
  * VOIDED when the booking is cancelled; FAILED when it can no longer be collected (the system
- * cancelled the booking for want of payment, or the authorisation expired before capture).
+ * cancelled the booking for want of payment, or the authorisation expired before capture);
+ * REFUNDING while a refund of a charged payment is being made, then PARTIALLY_REFUNDED or REFUNDED.
  */
-export type PaymentStatus = 'SCHEDULED' | 'AUTHORIZING' | 'ACTION_REQUIRED' | 'AUTHORIZED' | 'CAPTURING' | 'CAPTURED' | 'VOIDING' | 'VOIDED' | 'FAILED';
+export type PaymentStatus =
+  | 'SCHEDULED'
+  | 'AUTHORIZING'
+  | 'ACTION_REQUIRED'
+  | 'AUTHORIZED'
+  | 'CAPTURING'
+  | 'CAPTURED'
+  | 'VOIDING'
+  | 'VOIDED'
+  | 'FAILED'
+  | 'REFUNDING'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED';
 
 /** What the student must do: authenticate with their bank (the client secret completes it) or give another card. */
 export interface PaymentAction {
@@ -37,6 +50,16 @@ export interface Payment extends NewPayment {
   captureFeeMinor: number | null;
   /** The platform's transfer to the instructor of what credits paid beyond the platform fee (made at capture). */
   platformTransferId: string | null;
+  /**
+   * The card amount a cancellation would have released that the student took as platform credits
+   * instead: captured with the charge, kept by the platform, granted as a credit lot (at the
+   * policy's rate) once captured.
+   */
+  creditInsteadMinor: number;
+  /** Refunded so far: to the card, as credits (what credits had paid), and of the platform's transfer, reversed. */
+  refundedMinor: number;
+  refundedCreditMinor: number;
+  platformTransferReversedMinor: number;
   /** When Stripe releases the authorisation if it has not been captured. */
   captureBefore: Date | null;
   authorizedAt: Date | null;
@@ -83,4 +106,28 @@ export interface SavedPaymentMethod {
   fingerprint: string | null;
   /** The Stripe customer it is attached to (null when detached). */
   customerId: string | null;
+}
+
+/**
+ * A refund of a charged booking: the card's part (Stripe refund, the instructor's transfer reversed
+ * and the fee refunded in proportion), the part credits had paid (returned as a credit lot), and
+ * the platform's own transfer to the instructor reversed in proportion. PENDING while the payments
+ * worker makes it; at most one is pending per booking.
+ */
+export interface Refund {
+  id: string;
+  bookingId: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  cardMinor: number;
+  creditMinor: number;
+  transferReversalMinor: number;
+  currency: string;
+  reason: string;
+  requestedBy: string;
+  stripeRefundId: string | null;
+  stripeTransferReversalId: string | null;
+  creditLotId: string | null;
+  failure: PaymentFailure | null;
+  createdAt: Date;
+  settledAt: Date | null;
 }

@@ -1,16 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { hasRole, isUuid, type Caller, type Logger } from '@instainstru/platform';
+import { normaliseReason } from './booking.rules';
 import { BookingError, BookingErrorCode, bookingNotFound } from './booking.errors';
 import { bookingEventFor } from './booking.events';
 import type { Clock } from './booking.ports';
-import type { Booking } from './booking.types';
-import { paymentCommand, paymentFact } from './payment.events';
+import type { Booking, CancellationChoice } from './booking.types';
+import { paymentCommand, paymentFact, refundFact } from './payment.events';
 import type { AuthorizationRequest, CaptureOutcome, IntentState, PaymentChange, PaymentProvider, PaymentRepository, PaymentUnitOfWork } from './payment.ports';
-import { authorizationKey, captureKey, creditTransferKey, declineKind, nextRetryAt, onSessionAuthorizationKey, settlementOf, voidingStatus, voidKey, type PaymentTerms } from './payment.rules';
+import {
+  authorizationKey,
+  captureKey,
+  creditTransferKey,
+  declineKind,
+  nextRetryAt,
+  onSessionAuthorizationKey,
+  refundableOf,
+  refundedStatus,
+  refundKey,
+  refundSplit,
+  settlementOf,
+  transferReversalKey,
+  voidingStatus,
+  voidKey,
+  type PaymentTerms,
+} from './payment.rules';
 import type { Payment } from './payment.types';
 import { cancellerOf } from './booking-lifecycle.service';
 import { DEFAULT_CREDIT_TERMS } from './credits.service';
-import { cancellationTerms, type CancellationTerms } from './cancellation.rules';
+import { cancellationTerms, creditInsteadOf, type CancellationTerms } from './cancellation.rules';
 import type { PaymentMethods } from './payment-methods.service';
 
 /** What an authorisation while booking came to: DECLINED (nothing changed) or MOVED (the payment and booking were updated). */
@@ -54,6 +71,8 @@ export class Payments {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly onDrift: (kind: 'payment') => void = () => undefined,
+    /** Runs in the transaction that settled a refund (referrals void a reward whose first lesson was refunded). */
+    private readonly onRefunded: (uow: PaymentUnitOfWork, payment: Payment, now: Date) => Promise<void> = async () => undefined,
   ) {}
 
   private lease(now: Date): Date {
@@ -83,9 +102,9 @@ export class Payments {
    * authorisation is voided (nothing to call when none was made), a completed or no-show lesson is
    * captured once authorised. Answers the payment as changed; null when it did not change.
    */
-  async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date): Promise<Payment | null> {
+  async followBooking(uow: PaymentUnitOfWork, booking: Booking, now: Date, choice: CancellationChoice = {}): Promise<Payment | null> {
     const payment = await uow.lockPayment(booking.id);
-    if (booking.status === 'CANCELLED' && booking.cancellation) return this.followCancellation(uow, booking, booking.cancellation, payment, now);
+    if (booking.status === 'CANCELLED' && booking.cancellation) return this.followCancellation(uow, booking, booking.cancellation, payment, now, choice);
     if (!payment) return null;
     if ((booking.status === 'COMPLETED' || booking.status === 'NO_SHOW') && payment.status === 'AUTHORIZED') {
       return this.change(uow, payment, { status: 'CAPTURING', nextAttemptAt: this.lease(now) }, now);
@@ -97,22 +116,175 @@ export class Payments {
    * A cancellation, by the cancellation policy the booking was made under (read once): the
    * student's goodwill credit when their instructor cancelled (in the cancellation's transaction,
    * so exactly once); a late cancellation captures its share of an authorisation and releases the
-   * rest; otherwise the authorisation is voided.
+   * rest — or, when the student chose credits instead and the policy offers them, captures the rest
+   * too and grants it as credits once captured; a charged payment (an instructor who did not show
+   * up, reported after the capture) is refunded in full; otherwise the authorisation is voided.
+   * Refuses (rolling the cancellation back) a choice of credits the policy does not offer now.
    */
-  private async followCancellation(uow: PaymentUnitOfWork, booking: Booking, cancellation: NonNullable<Booking['cancellation']>, payment: Payment | null, now: Date): Promise<Payment | null> {
-    if (cancellation.cancelledBy === 'INSTRUCTOR' || payment?.status === 'AUTHORIZED') {
-      const policy = await uow.cancellationPolicyOf(booking.id);
-      const terms = cancellationTerms(policy, cancellation.cancelledBy, new Date(booking.startsAt), new Date(cancellation.cancelledAt), payment, booking.price);
-      if (terms.creditMinor > 0) await this.grantGoodwill(uow, booking, terms.creditMinor, now);
-      if (payment && terms.chargeMinor > 0) {
-        return this.change(uow, payment, { status: 'CAPTURING', captureAmountMinor: terms.chargeMinor, captureFeeMinor: terms.platformFeeMinor, nextAttemptAt: this.lease(now) }, now);
-      }
+  private async followCancellation(
+    uow: PaymentUnitOfWork,
+    booking: Booking,
+    cancellation: NonNullable<Booking['cancellation']>,
+    payment: Payment | null,
+    now: Date,
+    choice: CancellationChoice,
+  ): Promise<Payment | null> {
+    const policy = await uow.cancellationPolicyOf(booking.id);
+    const terms = cancellationTerms(policy, cancellation.cancelledBy, new Date(booking.startsAt), new Date(cancellation.cancelledAt), payment, booking.price);
+    if (choice.refundTo === 'CREDITS' && terms.creditInsteadMinor === null) {
+      throw new BookingError(BookingErrorCode.CreditInsteadNotOffered, 'Credits instead of a refund are not offered for this cancellation: nothing goes back to your card, or the policy does not offer them', {
+        policyVersion: policy.version,
+        releasedMinor: terms.releasedMinor,
+      });
     }
+    if (terms.creditMinor > 0) await this.grantGoodwill(uow, booking, terms.creditMinor, now);
     if (!payment) return null;
+    if (payment.status === 'CAPTURING' || payment.status === 'REFUNDING') {
+      throw new BookingError(BookingErrorCode.PaymentInProgress, 'The payment is being processed; try again in a minute', { status: payment.status });
+    }
+    if (payment.status === 'CAPTURED' || payment.status === 'PARTIALLY_REFUNDED') {
+      const left = refundableOf(payment);
+      if (left.cardMinor + left.creditMinor === 0) return null;
+      return this.startRefund(uow, payment, left.cardMinor + left.creditMinor, cancellation.reason ?? 'The booking was cancelled', cancellation.cancelledBy, now);
+    }
+    const creditInstead = choice.refundTo === 'CREDITS' ? terms.releasedMinor : 0;
+    if (payment.status === 'AUTHORIZED' && (terms.chargeMinor > 0 || creditInstead > 0)) {
+      return this.change(
+        uow,
+        payment,
+        { status: 'CAPTURING', captureAmountMinor: terms.chargeMinor, captureFeeMinor: terms.platformFeeMinor, creditInsteadMinor: creditInstead, nextAttemptAt: this.lease(now) },
+        now,
+      );
+    }
     const to = voidingStatus(payment);
     if (to === 'VOIDED') return this.change(uow, payment, { status: 'VOIDED', voidedAt: now, nextAttemptAt: null, action: null }, now, 'payment.voided');
     if (to === 'VOIDING') return this.change(uow, payment, { status: 'VOIDING', nextAttemptAt: this.lease(now), action: null }, now);
     return null;
+  }
+
+  /** The credits a student took instead of their card's release, granted once the capture that kept the amount succeeded (lot id: the booking's). */
+  private async grantCreditInstead(uow: PaymentUnitOfWork, payment: Payment, now: Date): Promise<void> {
+    const policy = await uow.cancellationPolicyOf(payment.bookingId);
+    const amountMinor = creditInsteadOf(policy, 'STUDENT', payment.creditInsteadMinor) ?? payment.creditInsteadMinor;
+    await uow.grantCredit({
+      id: payment.bookingId,
+      studentId: payment.studentId,
+      source: 'REFUND',
+      amountMinor,
+      currency: payment.currency,
+      reason: 'Credits instead of a refund for a cancelled lesson',
+      grantedBy: null,
+      expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
+      bookingId: payment.bookingId,
+    });
+  }
+
+  /**
+   * Admins refund a charged booking, whole (no amount) or in part: the card first, then what its
+   * credits paid (returned as credits). Every check is made before anything is written; the refund
+   * is recorded PENDING with the payment REFUNDING, and the payments worker makes it at Stripe.
+   */
+  async refund(caller: Caller, input: { bookingId: string; amountMinor?: number | null; reason: string }): Promise<Payment> {
+    if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to refund bookings');
+    if (!hasRole(caller, 'admin')) throw new BookingError(BookingErrorCode.AdminOnly, 'Only admins refund bookings');
+    const reason = normaliseReason(input.reason);
+    if (!reason) throw new BookingError(BookingErrorCode.ReasonRequired, 'Say why the booking is refunded (reason)');
+    if (!isUuid(input.bookingId)) throw bookingNotFound(input.bookingId);
+    const check = (payment: Payment | null): number => {
+      if (!payment) throw bookingNotFound(input.bookingId);
+      if (payment.status === 'REFUNDING') throw new BookingError(BookingErrorCode.RefundInProgress, 'A refund of this booking is being made; try again once it is done', { status: payment.status });
+      const left = refundableOf(payment);
+      const refundable = left.cardMinor + left.creditMinor;
+      if (refundable === 0) throw new BookingError(BookingErrorCode.NotRefundable, `The payment is ${payment.status.toLowerCase().replace('_', ' ')}: there is nothing charged to refund`, { status: payment.status });
+      const amount = input.amountMinor ?? refundable;
+      if (!Number.isInteger(amount) || amount < 1 || amount > refundable) {
+        throw new BookingError(BookingErrorCode.InvalidRefundAmount, `amountMinor must be a whole number from 1 to ${refundable}`, { amountMinor: amount, refundableMinor: refundable });
+      }
+      return amount;
+    };
+    check(await this.repository.findPayment(input.bookingId));
+    return this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(input.bookingId);
+      const amount = check(current);
+      return (await this.startRefund(uow, current!, amount, reason, caller.userId!, now)) ?? current!;
+    });
+  }
+
+  /** Records a refund PENDING and moves the payment to REFUNDING (its command sent with the transaction). */
+  private async startRefund(uow: PaymentUnitOfWork, payment: Payment, amountMinor: number, reason: string, requestedBy: string, now: Date): Promise<Payment | null> {
+    const split = refundSplit(payment, amountMinor);
+    await uow.insertRefund({ id: randomUUID(), bookingId: payment.bookingId, ...split, currency: payment.currency, reason: reason.slice(0, 500), requestedBy });
+    return this.change(uow, payment, { status: 'REFUNDING', nextAttemptAt: this.lease(now) }, now);
+  }
+
+  /**
+   * `payment.refund-due`: makes the pending refund at Stripe (the card's part, with the instructor's
+   * transfer reversed and the fee refunded in proportion; the platform's own transfer reversed for
+   * the credits' part), each call under its idempotency key, then settles it in one transaction:
+   * the credits' part granted back as a lot, the payment PARTIALLY_REFUNDED or REFUNDED and
+   * `payment.refunded`. Refused by Stripe: the refund FAILED, the payment back where it was.
+   */
+  async refundDue(bookingId: string): Promise<void> {
+    const payment = await this.repository.findPayment(bookingId);
+    if (!payment || payment.status !== 'REFUNDING') return;
+    const refund = await this.repository.pendingRefund(bookingId);
+    let refused: { code: string; message: string } | null = null;
+    let stripeRefundId: string | null = null;
+    let reversalId: string | null = null;
+    if (refund && refund.cardMinor > 0 && payment.paymentIntentId) {
+      const outcome = await this.provider.refund({ paymentIntentId: payment.paymentIntentId, amountMinor: refund.cardMinor, bookingId, refundId: refund.id, idempotencyKey: refundKey(bookingId, refund.id) });
+      if (outcome.kind === 'DONE') stripeRefundId = outcome.id;
+      else refused = outcome;
+    }
+    if (refund && !refused && refund.transferReversalMinor > 0 && payment.platformTransferId) {
+      const outcome = await this.provider.reverseTransfer({ transferId: payment.platformTransferId, amountMinor: refund.transferReversalMinor, bookingId, idempotencyKey: transferReversalKey(bookingId, refund.id) });
+      if (outcome.kind === 'DONE') reversalId = outcome.id;
+      else refused = outcome;
+    }
+    await this.repository.transaction(async (uow) => {
+      const now = this.clock();
+      const current = await uow.lockPayment(bookingId);
+      if (!current || current.status !== 'REFUNDING') return;
+      const pending = await uow.lockPendingRefund(bookingId);
+      if (!pending) {
+        await this.change(uow, current, { status: refundedStatus(current), nextAttemptAt: null }, now);
+        return;
+      }
+      if (refused) {
+        this.logger.error({ bookingId, refundId: pending.id, code: refused.code }, 'Stripe refused a refund');
+        const failed = await uow.settleRefund(pending.id, { status: 'FAILED', stripeRefundId, stripeTransferReversalId: reversalId, creditLotId: null, failure: refused, settledAt: now });
+        const back = await this.change(uow, current, { status: refundedStatus(current), nextAttemptAt: null }, now);
+        if (back) await uow.publish(refundFact('payment.refund-failed', back, failed, now));
+        return;
+      }
+      let creditLotId: string | null = null;
+      if (pending.creditMinor > 0) {
+        creditLotId = pending.id;
+        await uow.grantCredit({
+          id: pending.id,
+          studentId: current.studentId,
+          source: 'REFUND',
+          amountMinor: pending.creditMinor,
+          currency: current.currency,
+          reason: `Refund: ${pending.reason}`.slice(0, 500),
+          grantedBy: pending.requestedBy,
+          expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
+          bookingId,
+        });
+      }
+      const settled = await uow.settleRefund(pending.id, { status: 'SUCCEEDED', stripeRefundId, stripeTransferReversalId: reversalId, creditLotId, failure: null, settledAt: now });
+      const totals = {
+        refundedMinor: current.refundedMinor + pending.cardMinor,
+        refundedCreditMinor: current.refundedCreditMinor + pending.creditMinor,
+        platformTransferReversedMinor: current.platformTransferReversedMinor + pending.transferReversalMinor,
+      };
+      const done = await this.change(uow, current, { ...totals, status: refundedStatus({ ...current, ...totals }), nextAttemptAt: null }, now);
+      if (done) {
+        await uow.publish(refundFact('payment.refunded', done, settled, now));
+        await this.onRefunded(uow, done, now);
+      }
+    });
   }
 
   private async grantGoodwill(uow: PaymentUnitOfWork, booking: Booking, amountMinor: number, now: Date): Promise<void> {
@@ -347,7 +519,8 @@ export class Payments {
       const current = await uow.lockPayment(bookingId);
       if (!current || current.status !== 'CAPTURING') return;
       if (charged) {
-        await this.change(uow, current, { status: 'CAPTURED', capturedAmountMinor: capturedMinor, capturedAt: now, platformTransferId: transferId, nextAttemptAt: null }, now, 'payment.captured');
+        const done = await this.change(uow, current, { status: 'CAPTURED', capturedAmountMinor: capturedMinor, capturedAt: now, platformTransferId: transferId, nextAttemptAt: null }, now, 'payment.captured');
+        if (done && done.creditInsteadMinor > 0) await this.grantCreditInstead(uow, done, now);
         return;
       }
       const code = intentStatus === 'canceled' ? 'authorization_expired' : 'not_capturable';

@@ -3,7 +3,7 @@ import type { Database, Sql } from '@instainstru/platform';
 import type { PaymentChange, PaymentRepository, PaymentUnitOfWork } from '../domain/payment.ports';
 import type { BookingRepository } from '../domain/booking.ports';
 import type { Booking, BookingTransition } from '../domain/booking.types';
-import type { Payment, PaymentStatus } from '../domain/payment.types';
+import type { Payment, PaymentStatus, Refund } from '../domain/payment.types';
 import { parseTiers, type CancellationPolicy } from '../domain/cancellation.rules';
 import type { NewCreditLot } from '../domain/credits.ports';
 import { grantLot, settleReservation } from './credit.repository';
@@ -25,6 +25,10 @@ interface PaymentRow {
   credit_minor: number;
   platform_fee_minor: number;
   platform_transfer_id: string | null;
+  credit_instead_minor: number;
+  refunded_minor: number;
+  refunded_credit_minor: number;
+  platform_transfer_reversed_minor: number;
   currency: string;
   application_fee_minor: number;
   destination_account: string;
@@ -49,7 +53,8 @@ interface PaymentRow {
   updated_at: Date;
 }
 
-export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, platform_fee_minor, platform_transfer_id, currency,
+export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, platform_fee_minor, platform_transfer_id,
+  credit_instead_minor, refunded_minor, refunded_credit_minor, platform_transfer_reversed_minor, currency,
   application_fee_minor, destination_account, authorize_at, action_deadline, attempt, next_attempt_at, payment_intent_id,
   authorized_amount_minor, captured_amount_minor, capture_amount_minor, capture_fee_minor, capture_before, authorized_at, captured_at, voided_at, failure_code,
   failure_message, action_type, action_client_secret, version, updated_at`;
@@ -65,6 +70,10 @@ export function paymentOf(row: PaymentRow): Payment {
     creditMinor: row.credit_minor,
     platformFeeMinor: row.platform_fee_minor,
     platformTransferId: row.platform_transfer_id,
+    creditInsteadMinor: row.credit_instead_minor,
+    refundedMinor: row.refunded_minor,
+    refundedCreditMinor: row.refunded_credit_minor,
+    platformTransferReversedMinor: row.platform_transfer_reversed_minor,
     currency: row.currency,
     applicationFeeMinor: row.application_fee_minor,
     destinationAccount: row.destination_account,
@@ -108,6 +117,10 @@ function columnsOf(change: PaymentChange): [string, unknown][] {
     captureAmountMinor: 'capture_amount_minor',
     captureFeeMinor: 'capture_fee_minor',
     platformTransferId: 'platform_transfer_id',
+    creditInsteadMinor: 'credit_instead_minor',
+    refundedMinor: 'refunded_minor',
+    refundedCreditMinor: 'refunded_credit_minor',
+    platformTransferReversedMinor: 'platform_transfer_reversed_minor',
     captureBefore: 'capture_before',
     authorizedAt: 'authorized_at',
     capturedAt: 'captured_at',
@@ -127,20 +140,57 @@ function columnsOf(change: PaymentChange): [string, unknown][] {
   return out;
 }
 
+interface RefundRow {
+  id: string;
+  booking_id: string;
+  status: Refund['status'];
+  card_minor: number;
+  credit_minor: number;
+  transfer_reversal_minor: number;
+  currency: string;
+  reason: string;
+  requested_by: string;
+  stripe_refund_id: string | null;
+  stripe_transfer_reversal_id: string | null;
+  credit_lot_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: Date;
+  settled_at: Date | null;
+}
+
+const refundOf = (row: RefundRow): Refund => ({
+  id: row.id,
+  bookingId: row.booking_id,
+  status: row.status,
+  cardMinor: row.card_minor,
+  creditMinor: row.credit_minor,
+  transferReversalMinor: row.transfer_reversal_minor,
+  currency: row.currency,
+  reason: row.reason,
+  requestedBy: row.requested_by,
+  stripeRefundId: row.stripe_refund_id,
+  stripeTransferReversalId: row.stripe_transfer_reversal_id,
+  creditLotId: row.credit_lot_id,
+  failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : null,
+  createdAt: row.created_at,
+  settledAt: row.settled_at,
+});
+
 const DUE: Record<'AUTHORIZE' | 'COMMAND' | 'DEADLINE', string> = {
   AUTHORIZE: `p.status = 'SCHEDULED' and p.authorize_at <= $1 order by p.authorize_at`,
-  COMMAND: `p.status in ('AUTHORIZING', 'CAPTURING', 'VOIDING') and p.next_attempt_at <= $1 order by p.next_attempt_at`,
+  COMMAND: `p.status in ('AUTHORIZING', 'CAPTURING', 'VOIDING', 'REFUNDING') and p.next_attempt_at <= $1 order by p.next_attempt_at`,
   DEADLINE: `p.status in ('AUTHORIZING', 'ACTION_REQUIRED') and p.action_deadline <= $1 order by p.action_deadline`,
 };
 
 /** The cancellation policy version a booking was made under. */
 async function policyOfBooking(sql: Sql, bookingId: string): Promise<CancellationPolicy> {
-  const [row] = await sql.query<{ version: number; tiers: unknown; goodwill_credit_bps: number }>(
-    `select p.version, p.tiers, p.goodwill_credit_bps from booking b join cancellation_policy p on p.version = b.cancellation_policy_version where b.id = $1`,
+  const [row] = await sql.query<{ version: number; tiers: unknown; goodwill_credit_bps: number; credit_instead_bps: number | null }>(
+    `select p.version, p.tiers, p.goodwill_credit_bps, p.credit_instead_bps from booking b join cancellation_policy p on p.version = b.cancellation_policy_version where b.id = $1`,
     [bookingId],
   );
   if (!row) throw new Error(`booking ${bookingId} has no cancellation policy`);
-  return { version: row.version, tiers: parseTiers(row.tiers), goodwillCreditBps: row.goodwill_credit_bps };
+  return { version: row.version, tiers: parseTiers(row.tiers), goodwillCreditBps: row.goodwill_credit_bps, creditInsteadBps: row.credit_instead_bps };
 }
 
 export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
@@ -196,6 +246,29 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
 
   settleCredits(payment: Payment, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }> {
     return settleReservation(this.tx, (event) => this.bookings.publish(event), payment.currency, payment.studentId, payment.bookingId, spendMinor);
+  }
+
+  async insertRefund(refund: Omit<Refund, 'status' | 'stripeRefundId' | 'stripeTransferReversalId' | 'creditLotId' | 'failure' | 'createdAt' | 'settledAt'>): Promise<Refund> {
+    const [row] = await this.tx.query<RefundRow>(
+      `insert into booking_refund (id, booking_id, status, card_minor, credit_minor, transfer_reversal_minor, currency, reason, requested_by)
+       values ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8) returning *`,
+      [refund.id, refund.bookingId, refund.cardMinor, refund.creditMinor, refund.transferReversalMinor, refund.currency, refund.reason, refund.requestedBy],
+    );
+    return refundOf(row!);
+  }
+
+  async lockPendingRefund(bookingId: string): Promise<Refund | null> {
+    const [row] = await this.tx.query<RefundRow>(`select * from booking_refund where booking_id = $1 and status = 'PENDING' for update`, [bookingId]);
+    return row ? refundOf(row) : null;
+  }
+
+  async settleRefund(id: string, change: Pick<Refund, 'status' | 'stripeRefundId' | 'stripeTransferReversalId' | 'creditLotId' | 'failure'> & { settledAt: Date }): Promise<Refund> {
+    const [row] = await this.tx.query<RefundRow>(
+      `update booking_refund set status = $2, stripe_refund_id = $3, stripe_transfer_reversal_id = $4, credit_lot_id = $5, failure_code = $6, failure_message = $7, settled_at = $8
+        where id = $1 returning *`,
+      [id, change.status, change.stripeRefundId, change.stripeTransferReversalId, change.creditLotId, change.failure?.code ?? null, change.failure?.message.slice(0, 500) ?? null, change.settledAt],
+    );
+    return refundOf(row!);
   }
 
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null> {
@@ -259,6 +332,17 @@ export class PostgresPaymentRepository implements PaymentRepository {
   async paymentByIntent(paymentIntentId: string): Promise<Payment | null> {
     const [row] = await this.db.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from booking_payment where payment_intent_id = $1`, [paymentIntentId]);
     return row ? paymentOf(row) : null;
+  }
+
+  async pendingRefund(bookingId: string): Promise<Refund | null> {
+    const [row] = await this.db.query<RefundRow>(`select * from booking_refund where booking_id = $1 and status = 'PENDING'`, [bookingId]);
+    return row ? refundOf(row) : null;
+  }
+
+  async refundsOf(bookingIds: readonly string[]): Promise<Refund[]> {
+    if (bookingIds.length === 0) return [];
+    const rows = await this.db.query<RefundRow>(`select * from booking_refund where booking_id = any($1::uuid[]) order by created_at, id`, [bookingIds]);
+    return rows.map(refundOf);
   }
 
   transaction<T>(work: (unitOfWork: PaymentUnitOfWork) => Promise<T>): Promise<T> {

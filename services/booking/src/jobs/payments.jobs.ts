@@ -36,6 +36,7 @@ export function paymentCommandsWorker(deps: ServiceDeps, payments: Payments, con
       },
       [PaymentEventType.CaptureDue]: (event) => payments.capture((event.payload as EventPayload<'payment.capture-due'>).bookingId),
       [PaymentEventType.VoidDue]: (event) => payments.void((event.payload as EventPayload<'payment.void-due'>).bookingId),
+      [PaymentEventType.RefundDue]: (event) => payments.refundDue((event.payload as EventPayload<'payment.refund-due'>).bookingId),
     },
     concurrency,
     partitions: Math.max(3, concurrency),

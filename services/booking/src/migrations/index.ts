@@ -8,6 +8,7 @@ import { BookingPayouts1765300000000 } from './1765300000000-booking-payouts';
 import { BookingCancellationPolicy1765500000000 } from './1765500000000-booking-cancellation-policy';
 import { BookingCredits1765600000000 } from './1765600000000-booking-credits';
 import { BookingPaymentCredits1765700000000 } from './1765700000000-booking-payment-credits';
+import { BookingRefunds1765800000000 } from './1765800000000-booking-refunds';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   BookingCancellationPolicy1765500000000,
   BookingCredits1765600000000,
   BookingPaymentCredits1765700000000,
+  BookingRefunds1765800000000,
 ];

@@ -11,7 +11,7 @@ export const Booking: BookingResolvers = {
   service: (booking) => ({ id: booking.serviceId }),
   lessonMode: (booking) => apiLessonMode(booking.lessonMode),
   notes: (booking, _, { caller }) => (seesNotes(caller, booking) ? booking.notes : null),
-  payment: async (booking, _, { caller, paymentLoader }) => {
+  payment: async (booking, _, { caller, paymentLoader, refundLoader }) => {
     const payment: Payment | null = await paymentLoader.load(booking.id);
     if (!payment) return null;
     const student = caller.userId === booking.studentId;
@@ -28,6 +28,20 @@ export const Booking: BookingResolvers = {
       capturedAmountMinor: payment.capturedAmountMinor,
       capturedAt: iso(payment.capturedAt),
       voidedAt: iso(payment.voidedAt),
+      refundedMinor: payment.refundedMinor,
+      refundedCreditsMinor: payment.refundedCreditMinor,
+      creditInsteadMinor: payment.creditInsteadMinor,
+      refunds: (await refundLoader.load(booking.id)).map((r) => ({
+        id: r.id,
+        status: r.status,
+        cardMinor: r.cardMinor,
+        creditsMinor: r.creditMinor,
+        currency: r.currency,
+        reason: r.reason,
+        createdAt: r.createdAt.toISOString(),
+        settledAt: iso(r.settledAt),
+        failure: r.failure,
+      })),
       action:
         payment.status === 'ACTION_REQUIRED' && payment.action
           ? { type: payment.action.type, clientSecret: student ? payment.action.clientSecret : null, deadline: payment.actionDeadline.toISOString() }

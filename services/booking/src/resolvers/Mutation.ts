@@ -3,7 +3,12 @@ import { lessonModeOf } from './enums';
 
 export const Mutation: MutationResolvers = {
   createBooking: (_, { input }, { caller, creation }) => creation.createBooking(caller, { ...input, lessonMode: lessonModeOf(input.lessonMode) }),
-  cancelBooking: (_, { id, reason }, { caller, lifecycle }) => lifecycle.cancelBooking(caller, id, reason),
+  cancelBooking: (_, { id, reason, refundTo }, { caller, lifecycle }) => lifecycle.cancelBooking(caller, id, reason, { refundTo: refundTo ?? 'CARD' }),
+  markInstructorNoShow: (_, { id, reason }, { caller, lifecycle }) => lifecycle.markInstructorNoShow(caller, id, reason),
+  refundBooking: async (_, { input }, { caller, payments, bookings }) => {
+    const payment = await payments.refund(caller, input);
+    return bookings.requireVisibleBooking(payment.bookingId);
+  },
   completeBooking: (_, { id }, { caller, lifecycle }) => lifecycle.completeBooking(caller, id),
   markNoShow: (_, { id }, { caller, lifecycle }) => lifecycle.markNoShow(caller, id),
   startPaymentMethodSetup: async (_, __, { caller, paymentMethods }) => {

@@ -1,6 +1,6 @@
 import { isStripeAnswer, type Stripe } from '@instainstru/platform';
 import { BookingError, BookingErrorCode } from '../../domain/booking.errors';
-import type { AuthorizationOutcome, AuthorizationRequest, CaptureOutcome, IntentState, PaymentProvider, TransferOutcome } from '../../domain/payment.ports';
+import type { AuthorizationOutcome, AuthorizationRequest, CaptureOutcome, IntentState, PaymentProvider, ProviderRefundOutcome, TransferOutcome } from '../../domain/payment.ports';
 import type { SavedPaymentMethod } from '../../domain/payment.types';
 import type { PayoutOutcome, PayoutProvider } from '../../domain/payout.ports';
 import type { AccountBalance, ProviderPayout } from '../../domain/payout.types';
@@ -196,6 +196,44 @@ export class StripePaymentProvider implements PaymentProvider, PayoutProvider {
       if (isStripeAnswer(error) && error.statusCode === 409) throw unavailable('transfers.create', error);
       if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
       return { kind: 'REFUSED', code: error.code ?? 'transfer_refused', message: error.message };
+    }
+  }
+
+  async refund(request: { paymentIntentId: string; amountMinor: number; bookingId: string; refundId: string; idempotencyKey: string }): Promise<ProviderRefundOutcome> {
+    return this.refused('refunds.create', async () => {
+      const refund = await this.stripe.refunds.create(
+        {
+          payment_intent: request.paymentIntentId,
+          amount: request.amountMinor,
+          reverse_transfer: true,
+          refund_application_fee: true,
+          metadata: { bookingId: request.bookingId, refundId: request.refundId },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      return refund.id;
+    });
+  }
+
+  async reverseTransfer(request: { transferId: string; amountMinor: number; bookingId: string; idempotencyKey: string }): Promise<ProviderRefundOutcome> {
+    return this.refused('transfers.createReversal', async () => {
+      const reversal = await this.stripe.transfers.createReversal(
+        request.transferId,
+        { amount: request.amountMinor, metadata: { bookingId: request.bookingId } },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      return reversal.id;
+    });
+  }
+
+  /** A mutating call answered DONE with its object's id, or REFUSED with Stripe's reason (400); unreachable or in flight elsewhere throws. */
+  private async refused(operation: string, work: () => Promise<string>): Promise<ProviderRefundOutcome> {
+    try {
+      return { kind: 'DONE', id: await this.call(operation, work) };
+    } catch (error) {
+      if (isStripeAnswer(error) && error.statusCode === 409) throw unavailable(operation, error);
+      if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
+      return { kind: 'REFUSED', code: error.code ?? 'refused', message: error.message };
     }
   }
 
