@@ -32,6 +32,8 @@ const services: Record<string, { context: string; mappers: Record<string, string
       CreditLot: '../domain/credits.types#CreditLot',
       CreditEntry: '../domain/credits.types#CreditEntry',
       MyCredits: '../domain/credits.types#StudentCredits',
+      MyReferrals: '../domain/referrals.service#MyReferrals',
+      Referral: '../domain/referrals.types#Referral',
       Booking: '../domain/booking.types#Booking',
       Payout: '../domain/payout.types#Payout',
     },

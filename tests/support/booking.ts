@@ -39,7 +39,7 @@ import { createCatalogModule } from '../../services/catalog/src/module';
 import { createInstructorModule } from '../../services/instructor/src/module';
 import { createBookingModule, type BookingModule } from '../../services/booking/src/module';
 import { availabilityBuilder, startAvailabilityWorkers } from './availability';
-import { bookingConfigFor, payableInstructors, payingGraphql, savedCards, type SavedCards } from './payments';
+import { bookingConfigFor, ledgerViolations, payableInstructors, payingGraphql, savedCards, type SavedCards } from './payments';
 import { emulatorWorld, type EmulatorWorld } from '@instainstru/test-harness';
 
 /** The consumer group of booking's read model of instructors. */
@@ -191,6 +191,8 @@ export function useBookingTestbed(): BookingTestbed {
 
   afterAll(async () => {
     await pipeline?.stop();
+    // Whatever the file did, the credits ledger holds: every posting set sums to zero, no account below zero.
+    if (bed.stack) expect(await ledgerViolations(bed.stack)).toEqual({ unbalanced: [], negative: [] });
     await bed.stack?.stop();
     await calendar.stop();
   });
@@ -351,6 +353,8 @@ export function useMarketplaceTestbed(options: { bookingEnv?: Record<string, str
 
   afterAll(async () => {
     await workers?.stop();
+    // Whatever the file did, the credits ledger holds: every posting set sums to zero, no account below zero.
+    if (bed.stack) expect(await ledgerViolations(bed.stack)).toEqual({ unbalanced: [], negative: [] });
     if (bed.stack && s3) await removeUploadsOf(bed.stack, s3);
     s3?.destroy();
     await bed.stack?.stop();

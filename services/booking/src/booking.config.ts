@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_UPCOMING_PER_STUDENT } from './domain/booking.rules';
 import { DEFAULT_PAYMENT_TERMS, type PaymentTerms } from './domain/payment.rules';
 import { DEFAULT_PAYOUT_TERMS, type PayoutTerms } from './domain/payout.rules';
+import { DEFAULT_REFERRAL_TERMS, type ReferralTerms } from './domain/referrals.types';
 
 /** Local development webhook secret; production sets STRIPE_WEBHOOK_SECRET (Stripe's `whsec_…`). */
 export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_instainstru_dev_webhook_secret';
@@ -17,6 +18,12 @@ const envSchema = z.object({
   /** Active upcoming bookings one student may hold; createBooking refuses one more (RATE_LIMITED). */
   BOOKING_MAX_UPCOMING_PER_STUDENT: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_UPCOMING_PER_STUDENT),
   /** Stripe's API: api.stripe.com in production, the project's emulator locally. */
+  /** Referrals: the new student's credit, the referrer's reward, rewards per referrer, the dispute window, how long the credits last. */
+  REFERRAL_REFEREE_CREDIT_MINOR: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_REFERRAL_TERMS.refereeCreditMinor),
+  REFERRAL_REWARD_MINOR: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_REFERRAL_TERMS.rewardMinor),
+  REFERRAL_MAX_REWARDS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_REFERRAL_TERMS.maxRewardsPerReferrer),
+  REFERRAL_DISPUTE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 120).default(DEFAULT_REFERRAL_TERMS.disputeWindowHours),
+  REFERRAL_CREDIT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(1095).default(DEFAULT_REFERRAL_TERMS.creditExpiryDays),
   STRIPE_API_BASE: z.string().url().default('http://127.0.0.1:12120'),
   STRIPE_SECRET_KEY: z.string().min(1).default('sk_test_instainstru'),
   STRIPE_WEBHOOK_SECRET: z.string().min(16).default(DEV_STRIPE_WEBHOOK_SECRET),
@@ -58,6 +65,7 @@ export interface BookingConfig {
   stripe: { apiBase: URL; secretKey: string; webhookSecret: string; connectWebhookSecret: string; webhookToleranceSeconds: number; maxRequestsPerSecond: number };
   payments: PaymentTerms & { jobIntervalMs: number; workerConcurrency: number; reconcileAfterSeconds: number };
   payouts: PayoutTerms;
+  referrals: ReferralTerms;
 }
 
 /** The booking service's own settings, on top of the platform's. */
@@ -95,6 +103,14 @@ export function loadBookingConfig(env: NodeJS.ProcessEnv = process.env): Booking
       minInstantMinor: e.INSTANT_PAYOUT_MIN_MINOR,
       maxInstantMinor: e.INSTANT_PAYOUT_MAX_MINOR,
       requestLeaseSeconds: DEFAULT_PAYOUT_TERMS.requestLeaseSeconds,
+    },
+    referrals: {
+      refereeCreditMinor: e.REFERRAL_REFEREE_CREDIT_MINOR,
+      rewardMinor: e.REFERRAL_REWARD_MINOR,
+      maxRewardsPerReferrer: e.REFERRAL_MAX_REWARDS,
+      disputeWindowHours: e.REFERRAL_DISPUTE_WINDOW_HOURS,
+      creditExpiryDays: e.REFERRAL_CREDIT_EXPIRY_DAYS,
+      currency: e.PAYOUT_CURRENCY,
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Referrals } from './domain/referrals.service';
 import type { Caller } from '@instainstru/platform';
 import type DataLoader from 'dataloader';
 import type { BookingCreation } from './domain/booking-creation.service';
@@ -19,6 +20,7 @@ export interface BookingContext {
   paymentMethods: PaymentMethods;
   payouts: InstructorPayouts;
   credits: Credits;
+  referrals: Referrals;
   /** Bookings' payments, one query per batch of bookings resolved together. */
   paymentLoader: DataLoader<string, Payment | null>;
   /** Bookings' refunds, one query per batch. */

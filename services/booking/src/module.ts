@@ -23,6 +23,8 @@ import { PaymentMethods } from './domain/payment-methods.service';
 import { Payments } from './domain/payments.service';
 import { Credits, DEFAULT_CREDIT_TERMS } from './domain/credits.service';
 import { PostgresCreditLedger } from './infra/credit.repository';
+import { PostgresReferralRepository } from './infra/referral.repository';
+import { Referrals } from './domain/referrals.service';
 import type { PaymentProvider } from './domain/payment.ports';
 import type { Payment, Refund } from './domain/payment.types';
 import { PostgresPaymentRepository } from './infra/payment.repository';
@@ -93,6 +95,7 @@ export interface BookingModule extends ServiceModule {
   readonly payouts: InstructorPayouts;
   /** The credits ledger (tests drive reservations and expiry). */
   readonly credits: Credits;
+  readonly referrals: Referrals;
 }
 
 export function createBookingModule(deps: ServiceDeps, options: BookingModuleOptions = {}): BookingModule {
@@ -105,7 +108,8 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const paymentRepository = new PostgresPaymentRepository(deps.db, repository);
   const paymentMethods = new PaymentMethods(paymentRepository, provider);
   const drift = deps.metrics.counter('stripe_reconciliation_drift_total', 'Payments and payouts found out of step with Stripe and repaired by reconciliation', ['kind']);
-  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger, (kind) => drift.inc({ kind }));
+  const referrals = new Referrals(new PostgresReferralRepository(deps.db, deps.outbox), paymentRepository, provider, config.referrals, clock, deps.logger.child({ component: 'referrals' }));
+  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger, (kind) => drift.inc({ kind }), referrals);
   const payoutAccounts = new PostgresPayoutAccountDirectory(deps.db);
   const payouts = new InstructorPayouts(new PostgresPayoutRepository(deps.db, deps.outbox), provider, payoutAccounts, config.payouts, clock, logger.child({ component: 'payouts' }), (kind) =>
     drift.inc({ kind }),
@@ -133,6 +137,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
     paymentCommandsWorker: () => paymentCommandsWorker(deps, payments, config.payments.workerConcurrency),
     payouts,
     credits,
+    referrals,
 
     /** Builds the booking subgraph; it does not listen. */
     subgraph(): Promise<SubgraphServer> {
@@ -148,6 +153,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
           paymentMethods,
           payouts,
           credits,
+          referrals,
           paymentLoader: new DataLoader<string, Payment | null>(async (ids) => {
             const found = new Map((await paymentRepository.paymentsOf(ids)).map((p) => [p.bookingId, p]));
             return ids.map((id) => found.get(id) ?? null);
@@ -184,6 +190,7 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
         paymentSchedulerJob(payments, config.payments.jobIntervalMs, logger),
         paymentReconciliationJob(payments, payouts, config.payments.reconcileAfterSeconds, logger),
         periodicJob('credit-expiry', 60_000, jobs, () => credits.expireDue()),
+        periodicJob('referral-rewards', 60_000, jobs, () => referrals.rewardDue()),
       ];
     },
   };

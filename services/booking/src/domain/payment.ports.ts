@@ -3,6 +3,7 @@ import type { Booking, BookingTransition } from './booking.types';
 import type { Payment, Refund, SavedPaymentMethod } from './payment.types';
 import type { CancellationPolicy } from './cancellation.rules';
 import type { NewCreditLot } from './credits.ports';
+import type { ReferralVoidReason } from './referrals.types';
 
 /** A PaymentIntent as the payments flow reads it from the provider. */
 export interface IntentState {
@@ -98,6 +99,10 @@ export interface PaymentUnitOfWork {
   lockPendingRefund(bookingId: string): Promise<Refund | null>;
   /** Records how a pending refund ended. */
   settleRefund(id: string, change: Pick<Refund, 'status' | 'stripeRefundId' | 'stripeTransferReversalId' | 'creditLotId' | 'failure'> & { settledAt: Date }): Promise<Refund>;
+  /** The referee's PENDING referral starts its dispute window with this (their first completed, charged) lesson. */
+  qualifyReferral(refereeId: string, bookingId: string, dueAt: Date, at: Date): Promise<void>;
+  /** The referral whose first lesson this booking is, not yet rewarded, is voided. */
+  voidReferralOf(bookingId: string, reason: ReferralVoidReason, at: Date): Promise<void>;
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null>;
   publish(event: NewEvent<object>): Promise<void>;
 }

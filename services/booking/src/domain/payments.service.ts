@@ -49,6 +49,14 @@ function authorizationOf(payment: Payment, call: Pick<AuthorizationRequest, 'onS
   };
 }
 
+/** What follows a payment's charge and refunds, in their transactions. */
+export interface PaymentFollowers {
+  lessonCharged(uow: PaymentUnitOfWork, payment: Payment, booking: Booking | null, now: Date): Promise<void>;
+  lessonRefunded(uow: PaymentUnitOfWork, payment: Payment, now: Date): Promise<void>;
+}
+
+const NO_FOLLOWERS: PaymentFollowers = { lessonCharged: async () => undefined, lessonRefunded: async () => undefined };
+
 const NOT_AUTHORIZED_IN_TIME = { code: 'payment_not_authorized', message: 'The payment was not authorised before the deadline' };
 
 const LIVE_INTENT = new Set<IntentState['status']>(['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing']);
@@ -71,8 +79,8 @@ export class Payments {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly onDrift: (kind: 'payment') => void = () => undefined,
-    /** Runs in the transaction that settled a refund (referrals void a reward whose first lesson was refunded). */
-    private readonly onRefunded: (uow: PaymentUnitOfWork, payment: Payment, now: Date) => Promise<void> = async () => undefined,
+    /** Follow charges and refunds in their transactions (referrals: a first lesson charged starts the reward's wait; refunded, voids it). */
+    private readonly followers: PaymentFollowers = NO_FOLLOWERS,
   ) {}
 
   private lease(now: Date): Date {
@@ -282,7 +290,7 @@ export class Payments {
       const done = await this.change(uow, current, { ...totals, status: refundedStatus({ ...current, ...totals }), nextAttemptAt: null }, now);
       if (done) {
         await uow.publish(refundFact('payment.refunded', done, settled, now));
-        await this.onRefunded(uow, done, now);
+        await this.followers.lessonRefunded(uow, done, now);
       }
     });
   }
@@ -521,6 +529,7 @@ export class Payments {
       if (charged) {
         const done = await this.change(uow, current, { status: 'CAPTURED', capturedAmountMinor: capturedMinor, capturedAt: now, platformTransferId: transferId, nextAttemptAt: null }, now, 'payment.captured');
         if (done && done.creditInsteadMinor > 0) await this.grantCreditInstead(uow, done, now);
+        if (done) await this.followers.lessonCharged(uow, done, await uow.findBooking(bookingId), now);
         return;
       }
       const code = intentStatus === 'canceled' ? 'authorization_expired' : 'not_capturable';

@@ -7,6 +7,8 @@ import type { Payment, PaymentStatus, Refund } from '../domain/payment.types';
 import { parseTiers, type CancellationPolicy } from '../domain/cancellation.rules';
 import type { NewCreditLot } from '../domain/credits.ports';
 import { grantLot, settleReservation } from './credit.repository';
+import { qualifyReferral, voidReferralOfBooking } from './referral.repository';
+import type { ReferralVoidReason } from '../domain/referrals.types';
 
 /** The booking side of the transaction the payment's writes share. */
 interface BookingWrites {
@@ -269,6 +271,14 @@ export class PostgresPaymentUnitOfWork implements PaymentUnitOfWork {
       [id, change.status, change.stripeRefundId, change.stripeTransferReversalId, change.creditLotId, change.failure?.code ?? null, change.failure?.message.slice(0, 500) ?? null, change.settledAt],
     );
     return refundOf(row!);
+  }
+
+  qualifyReferral(refereeId: string, bookingId: string, dueAt: Date, at: Date): Promise<void> {
+    return qualifyReferral(this.tx, (event) => this.bookings.publish(event), refereeId, bookingId, dueAt, at);
+  }
+
+  voidReferralOf(bookingId: string, reason: ReferralVoidReason, at: Date): Promise<void> {
+    return voidReferralOfBooking(this.tx, (event) => this.bookings.publish(event), bookingId, reason, at);
   }
 
   transitionBooking(id: string, change: BookingTransition): Promise<Booking | null> {

@@ -9,6 +9,7 @@ import { BookingCancellationPolicy1765500000000 } from './1765500000000-booking-
 import { BookingCredits1765600000000 } from './1765600000000-booking-credits';
 import { BookingPaymentCredits1765700000000 } from './1765700000000-booking-payment-credits';
 import { BookingRefunds1765800000000 } from './1765800000000-booking-refunds';
+import { BookingReferrals1765900000000 } from './1765900000000-booking-referrals';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   BookingCredits1765600000000,
   BookingPaymentCredits1765700000000,
   BookingRefunds1765800000000,
+  BookingReferrals1765900000000,
 ];

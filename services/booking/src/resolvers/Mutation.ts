@@ -21,5 +21,6 @@ export const Mutation: MutationResolvers = {
   },
   requestInstantPayout: (_, { amountMinor, idempotencyKey }, { caller, payouts }) => payouts.requestInstant(caller, amountMinor, idempotencyKey),
   grantCredits: (_, { input }, { caller, credits }) => credits.grant(caller, input),
+  redeemReferralCode: (_, { code }, { caller, referrals }) => referrals.redeem(caller, code),
   revokeCredits: (_, { input }, { caller, credits }) => credits.revoke(caller, input),
 };

@@ -7,6 +7,8 @@ export const Query: QueryResolvers = {
   myPaymentMethods: (_, __, { caller, paymentMethods }) => paymentMethods.mine(caller),
   cancellationQuote: (_, { bookingId }, { caller, payments, bookings }) => payments.quoteCancellation(caller, bookingId, (id) => bookings.requireVisibleBooking(id)),
   myCredits: (_, { historyFirst }, { caller, credits }) => credits.mine(caller, historyFirst),
+  myReferrals: (_, __, { caller, referrals }) => referrals.mine(caller),
+  myReferralCode: (_, __, { caller, referrals }) => referrals.myCode(caller),
   myEarnings: (_, __, { caller, payouts }) => payouts.earnings(caller),
   instantPayoutQuote: (_, { amountMinor }, { caller, payouts }) => payouts.quote(caller, amountMinor),
   myPayouts: (_, { first, after }, { caller, payouts }) => payouts.mine(caller, first, after),
