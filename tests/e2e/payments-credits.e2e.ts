@@ -229,4 +229,22 @@ describe('booking with credits', () => {
     expect((await paymentOf(token, booking.id)).payment).toMatchObject({ creditsAppliedMinor: 500, cardAmountMinor: booking.price.amountMinor - 500 });
     expect(sum((await creditsOf(token)).history.map((h) => h.amountMinor))).toBe(0);
   });
+
+  it('a lesson sooner than the lead time with credits: authorised while booking for the card part; declined, the credits come straight back', async () => {
+    const token = await studentToken('credits-book-on-session');
+    await grant('credits-book-on-session', 1500);
+    const startsAt = at(6, '09:00');
+    // Two days before: within the lead time, so the card is authorised while the student books.
+    bed.bookingClockOffsetMs = Date.parse(startsAt) - 2 * 24 * H - Date.now();
+    const declined = errorOf(await bed.book(token, startsAt, { creditsMinor: 1000, paymentMethodId: await bed.cards.cardOf(token, 'pm_card_chargeDeclined') }));
+    expect(declined).toMatchObject({ code: 'PAYMENT_REQUIRED', reason: 'PAYMENT_DECLINED' });
+    expect(await creditsOf(token)).toMatchObject({ balanceMinor: 1500, reservedMinor: 0 });
+    expect(await bookingSql(bed.stack, `select id from booking where student_user_id = 'credits-book-on-session'`)).toEqual([]);
+
+    const booking = dataOf<{ createBooking: BookingView }>(await bed.book(token, startsAt, { creditsMinor: 1000 })).createBooking;
+    expect(booking.status).toBe('CONFIRMED');
+    const payment = (await paymentOf(token, booking.id)).payment;
+    expect(payment).toMatchObject({ status: 'AUTHORIZED', creditsAppliedMinor: 1000, authorizedAmountMinor: booking.price.amountMinor - 1000 });
+    expect(await creditsOf(token)).toMatchObject({ balanceMinor: 500, reservedMinor: 1000 });
+  });
 });

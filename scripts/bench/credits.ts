@@ -1,0 +1,427 @@
+/**
+ * Credit-reserving bookings: createBooking with credits vs without, through the gateway, in the
+ * same run (the machine is noisy; absolute numbers mean little). Goal: credits / plain ≥ 0.8.
+ *
+ *   npm run bench:credits            (npx tsx --expose-gc scripts/bench/credits.ts)
+ *
+ * It starts its own stack in this process, like bench:booking: the availability and booking
+ * subgraphs (each on a throwaway database migrated like production, dropped afterwards) and the
+ * real gateway over the committed supergraph; booking pays through the project's Stripe emulator,
+ * in a world (secret key) of the bench's own. Seeded through the services' own code and API:
+ * BENCH_INSTRUCTORS instructors (both read models, ten published weeks, a Connect account
+ * onboarded on the emulator), and students who each saved a card through the API
+ * (startPaymentMethodSetup, the SetupIntent confirmed as Stripe.js would) and were granted one lot
+ * of credits by an admin (grantCredits). Two kinds of createBooking, both sent by students with a
+ * JWT through the gateway, each on a free 30-minute slot two weeks or more ahead (so the card's
+ * authorisation is scheduled, never made while booking):
+ *
+ *   plain     paymentMethodId (the student's saved card) only: booking's single-statement insert
+ *   credits   the same plus creditsMinor: BENCH_CREDITS_MINOR (less than the price, so the card
+ *             pays the rest): the balance read before the hold, then booking's transaction (lock
+ *             the instructor's row, insert, per-student advisory lock, the student's lots read,
+ *             the reservation's transaction and postings, credit.reserved and booking.confirmed)
+ *
+ * Both make the same card check at the emulator (paymentMethods.retrieve; the service's Stripe
+ * request gate is raised to BENCH_STRIPE_RATE so it never paces the bench). After a warm-up of
+ * each (then ANALYZE, as autovacuum would have done long since), BENCH_ROUNDS rounds of
+ * BENCH_BOOKINGS bookings of each kind, from BENCH_CONCURRENCY closed-loop clients, in alternating
+ * order (plain first, then credits first, …; the garbage of one phase collected before the next,
+ * run with --expose-gc). Students take turns (hundreds of them), so concurrent calls are by
+ * different students (none waits on another's ledger lock) and each holds about
+ * BENCH_BOOKINGS_PER_STUDENT bookings in all, as a real one would (the per-student count and the
+ * ledger reads grow with a student's history). Per round it prints both rates
+ * and their ratio; at the end the median ratio with PASS/FAIL (exits 0 either way, like
+ * bench:reviews), p50/p99 latency and CPU per booking of this process and of Postgres. Any answer
+ * other than CONFIRMED fails the run, as does a ledger or payment row that does not add up.
+ *
+ * Needs the infrastructure (npm run infra:up): Postgres (superuser access for the throwaway
+ * databases, as scripts/db-bootstrap.ts) and the Stripe emulator. Kafka is not used (no relay
+ * runs; outbox rows stay unpublished in the throwaway database).
+ * Knobs: BENCH_BOOKINGS=400  BENCH_ROUNDS=5  BENCH_WARMUP=100  BENCH_CONCURRENCY=8
+ *        BENCH_INSTRUCTORS=8  BENCH_BOOKINGS_PER_STUDENT=10  BENCH_CREDITS_MINOR=1000
+ *        BENCH_STRIPE_RATE=1000
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { closeServiceDeps, createLogger, createServiceDeps, createStripeClient, loadServiceConfig, PlatformMetrics, type Caller, type ServiceDeps, type ServiceName } from '@instainstru/platform';
+import { createAvailabilityModule } from '../../services/availability/src/module';
+import { createBookingModule, loadBookingConfig, type BookingModule } from '../../services/booking/src/module';
+import { mintDevToken } from '../../gateway/src/auth/dev-key';
+import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
+import { buildGateway } from '../../gateway/src/server';
+import { serviceMigrations } from '../services';
+import { createBenchDatabase } from './lib/bench-database';
+import { onCleanup, runBench } from './lib/cleanup';
+import { envInt } from './lib/env';
+import { ownCpuSeconds, postgresCpuSeconds } from './lib/proc-cpu';
+import { fmt, fmtInt, median, minMax, percentileSorted, table } from './lib/stats';
+
+const SETTINGS = {
+  bookings: envInt('BENCH_BOOKINGS', 400),
+  rounds: envInt('BENCH_ROUNDS', 5),
+  warmup: envInt('BENCH_WARMUP', 100),
+  concurrency: envInt('BENCH_CONCURRENCY', 8),
+  instructors: envInt('BENCH_INSTRUCTORS', 8),
+  bookingsPerStudent: envInt('BENCH_BOOKINGS_PER_STUDENT', 10),
+  creditsMinor: envInt('BENCH_CREDITS_MINOR', 1000),
+  stripeRate: envInt('BENCH_STRIPE_RATE', 1000),
+};
+const GOAL = 0.8;
+const EMULATOR = process.env.STRIPE_EMULATOR_URL ?? 'http://127.0.0.1:12120';
+const ISSUER = 'https://auth.instainstru.bench';
+const AUDIENCE = 'instainstru-api';
+const SUPERGRAPH = join(__dirname, '../../schemas/supergraph.graphql');
+const SERVICE_ID = randomUUID();
+/** Lessons of 30 minutes, one every 45 (the default 15-minute buffer after each), at 60 USD an hour: 3000 minor units. */
+const LESSON_MINUTES = 30;
+const STEP_MINUTES = 45;
+const HOURLY_RATE = { amountMinor: 6000, currency: 'USD' };
+const PRICE_MINOR = (HOURLY_RATE.amountMinor * LESSON_MINUTES) / 60;
+const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
+const WEEKS = 10;
+/** The most one grant may give (GrantCreditsInput.amountMinor). */
+const MAX_GRANT_MINOR = 100_000;
+const log = (line = '') => console.log(line);
+
+const CREATE = 'mutation Book($input: CreateBookingInput!) { createBooking(input: $input) { id status } }';
+const SETUP = 'mutation Setup { startPaymentMethodSetup { setupIntentId } }';
+const GRANT = 'mutation Grant($input: GrantCreditsInput!) { grantCredits(input: $input) { id remainingMinor } }';
+
+type Variant = 'plain' | 'credits';
+const VARIANTS: readonly Variant[] = ['plain', 'credits'];
+
+/** The Monday 00:00 UTC two weeks ahead: beyond the authorisation lead time, the ten weeks within the horizon. */
+function firstMonday(): Date {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7) + 7);
+  return d;
+}
+
+/** Free slots, handed out one after another over the instructors in turn (both kinds share it: every call gets a slot of its own). */
+class SlotPlan {
+  private n = 0;
+  constructor(
+    private readonly instructorIds: string[],
+    private readonly monday: Date,
+  ) {}
+
+  next(): { instructorId: string; startsAt: string } {
+    const k = this.n++;
+    const instructorId = this.instructorIds[k % this.instructorIds.length]!;
+    const perInstructor = Math.floor(k / this.instructorIds.length);
+    const day = Math.floor(perInstructor / SLOTS_PER_DAY);
+    if (day >= WEEKS * 7) throw new Error('The bench ran out of published slots: raise BENCH_INSTRUCTORS');
+    const minutes = day * 24 * 60 + (perInstructor % SLOTS_PER_DAY) * STEP_MINUTES;
+    return { instructorId, startsAt: new Date(this.monday.getTime() + minutes * 60_000).toISOString() };
+  }
+}
+
+interface Stack {
+  deps: Record<'availability' | 'booking', ServiceDeps>;
+  booking: BookingModule;
+  gatewayUrl: string;
+  privateJwk: JWK;
+  /** The bench's Stripe world on the emulator. */
+  stripe: ReturnType<typeof createStripeClient>;
+  stripeKey: string;
+}
+
+async function startStack(maxUpcomingPerStudent: number): Promise<Stack> {
+  const prefix = `bench-credits-${Date.now()}.`;
+  const stripeKey = `sk_test_bench_${randomUUID().replace(/-/g, '')}`;
+  const deps = {} as Record<'availability' | 'booking', ServiceDeps>;
+  const urls: Partial<Record<ServiceName, string>> = {};
+  let booking: BookingModule | undefined;
+  for (const name of ['availability', 'booking'] as const) {
+    const database = await createBenchDatabase(name, serviceMigrations[name]);
+    const config = loadServiceConfig(name, { ...process.env, DATABASE_URL: database.url, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DB_POOL_MAX: '20' });
+    deps[name] = await createServiceDeps(config, []);
+    onCleanup(`close ${name}`, () => closeServiceDeps(deps[name]));
+    if (name === 'booking') {
+      const settings = loadBookingConfig({ ...process.env, STRIPE_API_BASE: EMULATOR, STRIPE_SECRET_KEY: stripeKey, STRIPE_MAX_REQUESTS_PER_SECOND: String(SETTINGS.stripeRate) });
+      booking = createBookingModule(deps[name], {
+        config: {
+          ...settings,
+          availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 },
+          autoCompleteAfterMinutes: 1440,
+          jobIntervalMs: 30_000,
+          maxUpcomingPerStudent: Math.max(settings.maxUpcomingPerStudent ?? 0, maxUpcomingPerStudent),
+        },
+      });
+    }
+    const server = name === 'availability' ? await createAvailabilityModule(deps[name]).subgraph() : await booking!.subgraph();
+    onCleanup(`drain ${name}`, () => server.drain());
+    const http = await server.listen(0, '127.0.0.1');
+    urls[name] = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
+  }
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'bench-1' };
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'EdDSA' };
+  const gateway = await buildGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
+    subgraphUrls: { ...Object.fromEntries((['catalog', 'instructor', 'reviews', 'partners'] as const).map((n) => [n, 'http://127.0.0.1:9/graphql'])), ...urls },
+    resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk] }),
+    signingSecret: deps.booking.config.signingSecret,
+    logger: createLogger('gateway', 'warn'),
+    metrics: new PlatformMetrics('gateway'),
+  });
+  onCleanup('drain gateway', () => gateway.drain());
+  const gatewayHttp = await gateway.listen(0, '127.0.0.1');
+  return {
+    deps,
+    booking: booking!,
+    gatewayUrl: `http://127.0.0.1:${(gatewayHttp.address() as AddressInfo).port}/graphql`,
+    privateJwk,
+    stripe: createStripeClient({ apiBase: new URL(EMULATOR), secretKey: stripeKey, appName: 'bench-credits' }),
+    stripeKey,
+  };
+}
+
+const tokenFor = (stack: Stack, sub: string, roles: string[]) => mintDevToken(stack.privateJwk, { sub, roles, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 4 * 3600 });
+
+/** A GraphQL call through the gateway that must answer data without errors. */
+async function graphql<T>(stack: Stack, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const json = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (!response.ok || json.errors?.length || !json.data) throw new Error(`${query.slice(0, 40)}…: HTTP ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
+  return json.data;
+}
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+async function inParallel<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+    }),
+  );
+  return results;
+}
+
+/**
+ * Instructors in both read models (live, revision 1, in UTC, 30-minute online lessons of the
+ * bench's service), ten whole weeks (00:00–24:00 UTC) published, and a Connect account onboarded
+ * on the emulator as booking's read model of payout accounts knows it.
+ */
+async function seedInstructors(stack: Stack, monday: Date): Promise<string[]> {
+  const availability = createAvailabilityModule(stack.deps.availability);
+  const weekStart = monday.toISOString().slice(0, 10);
+  const slots = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '00:00', endTime: '24:00' }));
+  const ids: string[] = [];
+  for (let i = 0; i < SETTINGS.instructors; i += 1) {
+    const instructorId = randomUUID();
+    const userId = `bench-teacher-${instructorId.slice(0, 8)}`;
+    const state = {
+      instructorId,
+      userId,
+      revision: 1,
+      instructor: { timezone: 'UTC', isLive: true },
+      offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: HOURLY_RATE, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
+    };
+    await availability.applyInstructorState(state);
+    await stack.booking.applyInstructorState(state);
+    const caller: Caller = { userId, roles: ['instructor'], requestId: randomUUID() };
+    const { version } = await availability.weeks.week(instructorId, weekStart);
+    await availability.weeks.save(caller, { instructorId, weekStart, slots, expectedVersion: version, clearExisting: true });
+    await availability.weeks.copy(caller, instructorId, weekStart, WEEKS - 1);
+    const account = await stack.stripe.accounts.create({ type: 'express', country: 'US', capabilities: { card_payments: { requested: true }, transfers: { requested: true } } });
+    const onboarded = await fetch(`${EMULATOR}/_emulator/accounts/${account.id}/onboard`, { method: 'POST', headers: { authorization: `Bearer ${stack.stripeKey}` } });
+    if (!onboarded.ok) throw new Error(`the emulator did not onboard ${account.id}: HTTP ${onboarded.status}`);
+    await stack.booking.applyPayoutAccount({
+      instructorId,
+      stripeAccountId: account.id,
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      detailsSubmitted: true,
+      revision: 1,
+      occurredAt: new Date().toISOString(),
+    });
+    ids.push(instructorId);
+  }
+  return ids;
+}
+
+interface Student {
+  id: string;
+  token: string;
+  /** The card the student saved (`pm_…`). */
+  card: string;
+}
+
+/** Students who saved a card through the API, each granted `grantMinor` credits by an admin through the gateway. */
+async function seedStudents(stack: Stack, count: number, grantMinor: number): Promise<Student[]> {
+  const admin = await tokenFor(stack, 'bench-credits-admin', ['admin']);
+  return inParallel(
+    Array.from({ length: count }, (_, i) => `bench-student-${i}`),
+    8,
+    async (id) => {
+      const token = await tokenFor(stack, id, ['student']);
+      const { startPaymentMethodSetup } = await graphql<{ startPaymentMethodSetup: { setupIntentId: string } }>(stack, token, SETUP);
+      // As Stripe.js confirms it in the student's browser.
+      const setup = await stack.stripe.setupIntents.confirm(startPaymentMethodSetup.setupIntentId, { payment_method: 'pm_card_visa' });
+      const card = typeof setup.payment_method === 'string' ? setup.payment_method : setup.payment_method?.id;
+      if (setup.status !== 'succeeded' || !card) throw new Error(`the SetupIntent of ${id} is ${setup.status}`);
+      await graphql(stack, admin, GRANT, { input: { studentId: id, amountMinor: grantMinor, expiresInDays: 365, reason: 'Bench credits' } });
+      return { id, token, card };
+    },
+  );
+}
+
+interface PhaseResult {
+  count: number;
+  seconds: number;
+  /** Bookings per second. */
+  rate: number;
+  p50: number;
+  p99: number;
+  /** CPU microseconds per booking of this process (gateway, subgraphs, clients) and of all Postgres processes. */
+  nodeUs: number;
+  postgresUs: number;
+}
+
+/**
+ * Lets the previous phase's leftovers go before the next one is measured (its garbage, its
+ * closing connections): collects at once when run with --expose-gc, then pauses briefly.
+ */
+async function settle(): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+runBench(`bench: createBooking with credits vs without, through the gateway ${JSON.stringify(SETTINGS)}`, async () => {
+  if (SETTINGS.creditsMinor >= PRICE_MINOR) throw new Error(`BENCH_CREDITS_MINOR must be less than the price (${PRICE_MINOR}) so the card pays the rest`);
+  const perVariant = SETTINGS.warmup + SETTINGS.rounds * SETTINGS.bookings;
+  const studentCount = Math.max(SETTINGS.concurrency * 2, Math.ceil((2 * perVariant) / SETTINGS.bookingsPerStudent));
+  // Students take turns over both kinds, so each applies credits to about half of their bookings (and a couple more, to be safe).
+  const grantMinor = (Math.ceil(perVariant / studentCount) + 2) * SETTINGS.creditsMinor;
+  if (grantMinor > MAX_GRANT_MINOR) throw new Error(`each student would need ${grantMinor} credits, more than one grant gives: lower BENCH_BOOKINGS_PER_STUDENT or BENCH_CREDITS_MINOR`);
+
+  log('Preparing: throwaway databases, availability and booking subgraphs and the gateway in this process');
+  const t0 = Date.now();
+  const stack = await startStack(SETTINGS.bookingsPerStudent * 2);
+  const monday = firstMonday();
+  const instructorIds = await seedInstructors(stack, monday);
+  log(`  ${instructorIds.length} instructors, ${WEEKS} published weeks and a Connect account each, in ${fmt((Date.now() - t0) / 1000, 1)} s`);
+  const t1 = Date.now();
+  const students = await seedStudents(stack, studentCount, grantMinor);
+  log(`  ${students.length} students, each with a saved card and ${grantMinor} credits granted by an admin, in ${fmt((Date.now() - t1) / 1000, 1)} s`);
+
+  const plan = new SlotPlan(instructorIds, monday);
+  let turn = 0;
+  const body = (variant: Variant, student: Student) => {
+    const { instructorId, startsAt } = plan.next();
+    const input = { instructorId, serviceId: SERVICE_ID, startsAt, durationMinutes: LESSON_MINUTES, lessonMode: 'ONLINE', paymentMethodId: student.card };
+    return JSON.stringify({ query: CREATE, operationName: 'Book', variables: { input: variant === 'credits' ? { ...input, creditsMinor: SETTINGS.creditsMinor } : input } });
+  };
+  const book = async (variant: Variant): Promise<void> => {
+    const student = students[turn++ % students.length]!;
+    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.token}` }, body: body(variant, student) });
+    const json = (await response.json()) as { data?: { createBooking?: { status: string } } };
+    if (json.data?.createBooking?.status !== 'CONFIRMED') throw new Error(`${variant}: unexpected answer (HTTP ${response.status}): ${JSON.stringify(json).slice(0, 500)}`);
+  };
+  const made: Record<Variant, number> = { plain: 0, credits: 0 };
+  /** `count` bookings of one kind from BENCH_CONCURRENCY closed-loop clients. */
+  const phase = async (variant: Variant, count: number): Promise<PhaseResult> => {
+    await settle();
+    const latencies = new Float64Array(count);
+    let next = 0;
+    const cpu0 = { node: ownCpuSeconds(), postgres: postgresCpuSeconds() ?? Number.NaN };
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: SETTINGS.concurrency }, async () => {
+        for (let i = next++; i < count; i = next++) {
+          const t = performance.now();
+          await book(variant);
+          latencies[i] = performance.now() - t;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    made[variant] += count;
+    const sorted = latencies.sort();
+    const perBooking = (s: number) => (s * 1e6) / count;
+    const postgres = (postgresCpuSeconds() ?? Number.NaN) - cpu0.postgres;
+    return {
+      count,
+      seconds,
+      rate: count / seconds,
+      p50: percentileSorted(sorted, 50),
+      p99: percentileSorted(sorted, 99),
+      nodeUs: perBooking(ownCpuSeconds() - cpu0.node),
+      postgresUs: postgres >= 0 ? perBooking(postgres) : Number.NaN,
+    };
+  };
+
+  log();
+  log(
+    `Measuring: ${SETTINGS.concurrency} clients, ${SETTINGS.rounds} rounds of ${SETTINGS.bookings} bookings of each kind, alternating (warm-up ${SETTINGS.warmup} each); credits ${SETTINGS.creditsMinor} of the price ${PRICE_MINOR}, the card the rest`,
+  );
+  for (const variant of VARIANTS) await phase(variant, SETTINGS.warmup);
+  for (const deps of Object.values(stack.deps)) await deps.db.execute('analyze');
+  const rounds: Record<Variant, PhaseResult>[] = [];
+  for (let r = 0; r < SETTINGS.rounds; r += 1) {
+    const order: Variant[] = r % 2 === 0 ? ['plain', 'credits'] : ['credits', 'plain'];
+    const round = {} as Record<Variant, PhaseResult>;
+    for (const variant of order) round[variant] = await phase(variant, SETTINGS.bookings);
+    rounds.push(round);
+    log(`  round ${r + 1}: ${order.map((v) => `${v} ${fmt(round[v].rate, 1)}/s`).join(', ')}, ratio credits/plain ${fmt(round.credits.rate / round.plain.rate)}`);
+  }
+
+  // What was written must add up: every credit booking reserved exactly its credits, no plain one any; the ledger balances.
+  const db = stack.deps.booking.db;
+  const [payments] = await db.query<{ plain: number; credits: number; other: number }>(
+    `select count(*) filter (where credit_minor = 0 and amount_minor = $1)::int as plain,
+            count(*) filter (where credit_minor = $2 and amount_minor = $1 - $2)::int as credits,
+            count(*) filter (where not ((credit_minor = 0 and amount_minor = $1) or (credit_minor = $2 and amount_minor = $1 - $2)))::int as other
+       from booking_payment where status = 'SCHEDULED'`,
+    [PRICE_MINOR, SETTINGS.creditsMinor],
+  );
+  const [ledger] = await db.query<{ reserves: number; unbalanced: number; negative: number }>(
+    `select (select count(*) from credit_transaction where kind = 'RESERVE')::int as reserves,
+            (select count(*) from (select transaction_id from credit_posting group by transaction_id having sum(amount_minor) <> 0) t)::int as unbalanced,
+            (select count(*) from (select account, lot_id from credit_posting where account !~ '^platform:' group by account, lot_id having sum(amount_minor) < 0) n)::int as negative`,
+  );
+  const [overlap] = await db.query<{ n: number }>(
+    `select count(*)::int as n from booking a join booking b on a.instructor_id = b.instructor_id and a.id < b.id
+      where a.status = 'CONFIRMED' and b.status = 'CONFIRMED' and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
+  );
+  log();
+  log(
+    `  written: ${payments!.plain} card-only payments, ${payments!.credits} with ${SETTINGS.creditsMinor} credits, ${ledger!.reserves} reservations; ${payments!.other} other payments, ${ledger!.unbalanced} unbalanced ledger transactions, ${ledger!.negative} overdrawn accounts, ${overlap!.n} overlapping bookings`,
+  );
+  if (payments!.plain !== made.plain || payments!.credits !== made.credits || payments!.other !== 0 || ledger!.reserves !== made.credits || ledger!.unbalanced || ledger!.negative || overlap!.n) {
+    throw new Error(`what was written does not add up: ${made.plain} plain and ${made.credits} credit bookings were made`);
+  }
+
+  const med = (variant: Variant, f: (p: PhaseResult) => number) => median(rounds.map((r) => f(r[variant])));
+  log();
+  log(
+    table(
+      ['createBooking', 'bookings/s', 'p50 ms', 'p99 ms', 'node µs/booking', 'pg µs/booking'],
+      VARIANTS.map((variant) => [
+        variant === 'plain' ? 'card only' : `+ creditsMinor ${SETTINGS.creditsMinor}`,
+        fmt(med(variant, (p) => p.rate), 1),
+        fmt(med(variant, (p) => p.p50)),
+        fmt(med(variant, (p) => p.p99)),
+        fmtInt(med(variant, (p) => p.nodeUs)),
+        fmtInt(median(rounds.map((r) => r[variant].postgresUs).filter(Number.isFinite))),
+      ]),
+    ),
+  );
+  const ratios = rounds.map((r) => r.credits.rate / r.plain.rate);
+  const ratio = median(ratios);
+  const { min, max } = minMax(ratios);
+  const total = (variant: Variant) => rounds.reduce((sum, r) => sum + r[variant].count, 0) / rounds.reduce((sum, r) => sum + r[variant].seconds, 0);
+  log();
+  log(`  ${'credits / plain, throughput (median over rounds)'.padEnd(52)} ${fmt(ratio)}   (rounds ${fmt(min)}–${fmt(max)}; goal ≥ ${GOAL})`);
+  log(`  ${'credits / plain, throughput (all rounds together)'.padEnd(52)} ${fmt(total('credits') / total('plain'))}   (${fmt(total('credits'), 1)} vs ${fmt(total('plain'), 1)} bookings/s)`);
+  // CPU per booking varies far less than throughput on a shared machine: the same comparison by cost.
+  log(`  ${'plain / credits, CPU per booking of this process'.padEnd(52)} ${fmt(median(rounds.map((r) => r.plain.nodeUs / r.credits.nodeUs)))}   (gateway, subgraphs and clients share its one thread)`);
+  log(`  ${'plain / credits, Postgres CPU per booking'.padEnd(52)} ${fmt(median(rounds.map((r) => r.plain.postgresUs / r.credits.postgresUs).filter(Number.isFinite)))}`);
+  log(`  ${ratio >= GOAL ? 'PASS' : 'FAIL'}: createBooking applying credits keeps ${fmt(ratio * 100, 0)} % of the card-only create's throughput`);
+});
