@@ -19,7 +19,7 @@ export class Outbox {
 
   async append<Payload>(tx: Sql, event: NewEvent<Payload>): Promise<EventEnvelope<Payload>> {
     const envelope = this.envelopeOf(event);
-    await tx.query(`insert into outbox ${OUTBOX_COLUMNS} values ($1, $2, $3, $4, $5, $6)`, outboxRowValues(envelope, this.topicPrefix));
+    await tx.query(`insert into outbox ${OUTBOX_COLUMNS} values ($1, $2, $3, $4, $5, $6)`, outboxRowValues(envelope, this.topicPrefix), { prepare: true });
     this.announce(tx);
     return envelope;
   }

@@ -185,6 +185,8 @@ export type CancellationQuote = {
   platformFeeMinor: Scalars['Int']['output'];
   /** The cancellation policy version the booking was made under. */
   policyVersion: Scalars['Int']['output'];
+  /** A charge already made (an instructor no-show recorded after the lesson): what is refunded, to the card first, then as credits for what credits paid. */
+  refundMinor: Scalars['Int']['output'];
   /** The card's authorised amount released back to it. */
   releasedMinor: Scalars['Int']['output'];
 };
@@ -1093,6 +1095,7 @@ export type CancellationQuoteResolvers<ContextType = BookingContext, ParentType 
   instructorShareMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   platformFeeMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   policyVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refundMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   releasedMinor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 

@@ -45,6 +45,7 @@ describe('the money of a cancellation', () => {
       platformFeeMinor: 488, // 975 × 3250 / 6500 = 487.5 → 488
       instructorShareMinor: 2762,
       releasedMinor: 3250,
+      refundMinor: 0,
       creditMinor: 0,
       currency: 'USD',
     });

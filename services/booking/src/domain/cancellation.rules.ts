@@ -1,6 +1,6 @@
 import type { CancelledBy } from './booking.types';
 import type { Payment } from './payment.types';
-import { settlementOf } from './payment.rules';
+import { refundableOf, settlementOf } from './payment.rules';
 
 /** One tier of a cancellation policy: a student cancelling at least `minHoursBefore` the start is charged `chargeBps` of the price. */
 export interface CancellationTier {
@@ -40,6 +40,8 @@ export interface CancellationTerms {
   instructorShareMinor: number;
   /** The card's authorised amount released back to it. */
   releasedMinor: number;
+  /** A payment already charged (an instructor no-show recorded after the lesson): what is refunded, the card first, then what credits paid. */
+  refundMinor: number;
   /** Platform credits the student receives (a goodwill credit when the instructor cancels). */
   creditMinor: number;
   /** What the student would receive as credits choosing them instead of the card's release (null: not offered now). */
@@ -91,10 +93,18 @@ export function cancellationTerms(policy: CancellationPolicy, cancelledBy: Cance
     platformFeeMinor,
     instructorShareMinor: chargeMinor - platformFeeMinor,
     releasedMinor: card - (settled?.cardCaptureMinor ?? 0),
+    refundMinor: refundOnCancellation(payment, share(price.amountMinor, chargeBps)),
     creditMinor: cancelledBy === 'INSTRUCTOR' ? share(price.amountMinor, policy.goodwillCreditBps) : 0,
     creditInsteadMinor: creditInsteadOf(policy, cancelledBy, card - (settled?.cardCaptureMinor ?? 0)),
     currency: price.currency,
   };
+}
+
+/** What cancelling gives back of a payment already charged: all that is still refundable beyond the policy's charge. */
+function refundOnCancellation(payment: Payment | null, policyChargeMinor: number): number {
+  if (!payment) return 0;
+  const left = refundableOf(payment);
+  return Math.max(0, left.cardMinor + left.creditMinor - policyChargeMinor);
 }
 
 /** The credits a student cancelling may take instead of `releasedMinor` going back to their card; null when the policy does not offer it or nothing goes back. */

@@ -1,4 +1,4 @@
-import { actionDeadline, applicationFee, authorizationTime, authorizesOnSession, declineKind, onSessionAuthorizationKey, DEFAULT_PAYMENT_TERMS, nextRetryAt, settlementOf, voidingStatus } from './payment.rules';
+import { actionDeadline, applicationFee, authorizationTime, authorizesOnSession, declineKind, onSessionAuthorizationKey, DEFAULT_PAYMENT_TERMS, nextRetryAt, refundableOf, refundedStatus, refundSplit, settlementOf, voidingStatus } from './payment.rules';
 import type { Payment } from './payment.types';
 
 const terms = DEFAULT_PAYMENT_TERMS;
@@ -95,5 +95,44 @@ describe('settlementOf: credits first, then the card; the instructor always rece
   it.each([0, 1, 400, 975, 976, 3000, 6499, 6500])('with %i credits the instructor receives 6500 − 975', (credits) => {
     expect(instructorGets(paid(credits))).toBe(6500 - 975);
     expect(instructorGets(paid(credits, { amount: 3250, fee: 488 }))).toBe(3250 - 488);
+  });
+});
+
+describe('refunds of a charged payment', () => {
+  const charged = (over: Partial<Payment> = {}) =>
+    ({
+      status: 'CAPTURED',
+      amountMinor: 3500,
+      creditMinor: 3000,
+      authorizedAmountMinor: 3500,
+      capturedAmountMinor: 3500,
+      platformFeeMinor: 975,
+      applicationFeeMinor: 0,
+      captureAmountMinor: null,
+      captureFeeMinor: null,
+      creditInsteadMinor: 0,
+      refundedMinor: 0,
+      refundedCreditMinor: 0,
+      platformTransferId: 'tr_1',
+      platformTransferReversedMinor: 0,
+      ...over,
+    }) as Payment;
+
+  it('gives back the card first, then what credits paid, reversing the platform transfer in proportion and wholly with the last credit', () => {
+    expect(refundableOf(charged())).toEqual({ cardMinor: 3500, creditMinor: 3000 });
+    expect(refundSplit(charged(), 2000)).toEqual({ cardMinor: 2000, creditMinor: 0, transferReversalMinor: 0 });
+    // Transfer: 3000 − 975 = 2025; half the credits reverse half of it.
+    expect(refundSplit(charged(), 3500 + 1500)).toEqual({ cardMinor: 3500, creditMinor: 1500, transferReversalMinor: 1013 });
+    const after = charged({ refundedMinor: 3500, refundedCreditMinor: 1500, platformTransferReversedMinor: 1013, status: 'PARTIALLY_REFUNDED' });
+    expect(refundSplit(after, 1500)).toEqual({ cardMinor: 0, creditMinor: 1500, transferReversalMinor: 1012 });
+    expect(refundedStatus(after)).toBe('PARTIALLY_REFUNDED');
+    expect(refundedStatus({ ...after, refundedCreditMinor: 3000 })).toBe('REFUNDED');
+    expect(refundedStatus(charged())).toBe('CAPTURED');
+  });
+
+  it('never refunds to the card what was kept for credits given instead, and nothing of a payment not charged', () => {
+    const instead = charged({ creditMinor: 0, amountMinor: 6500, authorizedAmountMinor: 6500, capturedAmountMinor: 6500, captureAmountMinor: 3250, captureFeeMinor: 488, creditInsteadMinor: 3250, platformTransferId: null });
+    expect(refundableOf(instead)).toEqual({ cardMinor: 3250, creditMinor: 0 });
+    expect(refundableOf({ ...instead, status: 'AUTHORIZED' })).toEqual({ cardMinor: 0, creditMinor: 0 });
   });
 });

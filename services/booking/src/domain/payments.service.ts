@@ -151,9 +151,8 @@ export class Payments {
       throw new BookingError(BookingErrorCode.PaymentInProgress, 'The payment is being processed; try again in a minute', { status: payment.status });
     }
     if (payment.status === 'CAPTURED' || payment.status === 'PARTIALLY_REFUNDED') {
-      const left = refundableOf(payment);
-      if (left.cardMinor + left.creditMinor === 0) return null;
-      return this.startRefund(uow, payment, left.cardMinor + left.creditMinor, cancellation.reason ?? 'The booking was cancelled', cancellation.cancelledBy, now);
+      if (terms.refundMinor === 0) return null;
+      return this.startRefund(uow, payment, terms.refundMinor, cancellation.reason ?? 'The booking was cancelled', cancellation.cancelledBy, now);
     }
     const creditInstead = choice.refundTo === 'CREDITS' ? terms.releasedMinor : 0;
     if (payment.status === 'AUTHORIZED' && (terms.chargeMinor > 0 || creditInstead > 0)) {

@@ -97,6 +97,7 @@ async function findOffering(sql: Sql, instructorId: string, lock: boolean): Prom
   const [row] = await sql.query<OfferingRow>(
     `select instructor_id, user_id, is_live, timezone, offered_services, revision from instructor_offering where instructor_id = $1${lock ? ' for share' : ''}`,
     [instructorId],
+    { prepare: true },
   );
   return row ? offeringOf(row) : null;
 }
@@ -268,7 +269,7 @@ export class PostgresBookingUnitOfWork implements BookingUnitOfWork {
         on conflict do nothing returning ${COLUMNS}),
       payment as (${insertCreditPaymentFrom('written', 14, '$13')} returning 1)
       select * from written`;
-    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, confirmedAt), ...creditPaymentParams(booking, 'SCHEDULED')]);
+    const [row] = await this.tx.query<BookingRow>(text, [...insertParams(booking, confirmedAt), ...creditPaymentParams(booking, 'SCHEDULED')], { prepare: true });
     return row ? bookingOf(row) : null;
   }
 

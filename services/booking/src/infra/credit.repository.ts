@@ -29,7 +29,7 @@ const lotOf = (row: LotRow): CreditLot => ({
 });
 
 /** Serialises the transactions that read and spend one account (the database's own check stays the guard). */
-const lockAccount = (tx: Sql, account: string) => tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [account]);
+const lockAccount = (tx: Sql, account: string) => tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [account], { prepare: true });
 
 const EVENT_OF_KIND: Record<CreditTransactionKind, (typeof CreditEventType)[keyof typeof CreditEventType]> = {
   GRANT: CreditEventType.Granted,
@@ -50,18 +50,13 @@ type Publish = (event: NewEvent<object>) => Promise<unknown>;
 
 async function post(tx: Sql, publish: Publish, currency: string, move: Pick<CreditMove, 'kind' | 'studentId' | 'bookingId' | 'reason' | 'actor'>, postings: Posting[]): Promise<string> {
   const id = randomUUID();
-  await tx.execute(`insert into credit_transaction (id, kind, student_user_id, booking_id, reason, actor) values ($1, $2, $3, $4, $5, $6)`, [
-    id,
-    move.kind,
-    move.studentId,
-    move.bookingId,
-    move.reason,
-    move.actor,
-  ]);
+  // One statement: the database's check that the postings sum to zero runs at its end.
   await tx.execute(
-    `insert into credit_posting (transaction_id, account, lot_id, amount_minor)
-     select $1, p.account, p.lot_id, p.amount from unnest($2::text[], $3::uuid[], $4::int[]) as p (account, lot_id, amount)`,
-    [id, postings.map((p) => p.account), postings.map((p) => p.lotId), postings.map((p) => p.amount)],
+    `with t as (insert into credit_transaction (id, kind, student_user_id, booking_id, reason, actor) values ($1, $2, $3, $4, $5, $6) returning id)
+     insert into credit_posting (transaction_id, account, lot_id, amount_minor)
+     select t.id, p.account, p.lot_id, p.amount from t, unnest($7::text[], $8::uuid[], $9::int[]) as p (account, lot_id, amount)`,
+    [id, move.kind, move.studentId, move.bookingId, move.reason, move.actor, postings.map((p) => p.account), postings.map((p) => p.lotId), postings.map((p) => p.amount)],
+    { prepare: true },
   );
   const student = CreditAccount.student(move.studentId);
   const now = new Date();
@@ -92,6 +87,7 @@ async function balancesOf(tx: Sql, account: string, notExpiredAt: Date | null): 
       group by p.lot_id, l.expires_at having sum(p.amount_minor) > 0
       order by l.expires_at, p.lot_id`,
     [account, notExpiredAt],
+    { prepare: true },
   );
   return rows.map((r) => ({ lotId: r.lot_id, balance: Number(r.balance) }));
 }
@@ -222,6 +218,7 @@ export class PostgresCreditLedger implements CreditLedger {
     const [row] = await this.db.query<{ balance: string | null }>(
       `select sum(p.amount_minor) as balance from credit_posting p join credit_lot l on l.id = p.lot_id where p.account = $1 and l.expires_at > $2`,
       [CreditAccount.student(studentId), now],
+      { prepare: true },
     );
     return Number(row?.balance ?? 0);
   }
