@@ -1,5 +1,6 @@
 import { bookingSql, dataOf, errorOf, eventually, outboxEvents, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
+import { paymentReaches } from '../support/payments';
 
 /**
  * The cancellation policy through the gateway, against the Stripe emulator: cancellationQuote
@@ -54,11 +55,7 @@ async function authorizedBooking(token: string, startsAt: string): Promise<Booki
 /** Booking's clock `msBefore` the lesson's start. */
 const before = (startsAt: string, msBefore: number) => (bed.bookingClockOffsetMs = Date.parse(startsAt) - msBefore - Date.now());
 
-async function settles(token: string, id: string, status: string) {
-  let last: Awaited<ReturnType<typeof paymentOf>> | undefined;
-  await eventually(async () => (await bed.bookingModule.payments.sendDue(), (last = await paymentOf(token, id)).payment.status === status), 30_000, `payment ${status}`);
-  return last!;
-}
+const settles = (token: string, id: string, status: string) => paymentReaches(bed.bookingModule, () => paymentOf(token, id), status);
 
 async function intentOf(id: string) {
   const [row] = await bookingSql<{ payment_intent_id: string }>(bed.stack, `select payment_intent_id from booking_payment where booking_id = $1`, [id]);

@@ -1,6 +1,6 @@
-import { bookingSql, dataOf, errorOf, eventually, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
+import { bookingSql, dataOf, errorOf, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerTotals as totalsOf, ledgerViolations } from '../support/payments';
+import { ledgerTotals as totalsOf, ledgerViolations, paymentReaches } from '../support/payments';
 
 /**
  * Credits paying for lessons, through the gateway against the Stripe emulator: a booking reserves
@@ -52,11 +52,7 @@ const creditsOf = async (token: string) =>
   dataOf<{ myCredits: { balanceMinor: number; reservedMinor: number; history: { kind: string; amountMinor: number; bookingId: string | null }[] } }>(await bed.stack.graphql(CREDITS, { token })).myCredits;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-async function settles(token: string, id: string, status: string): Promise<PaymentView> {
-  let last: PaymentView | undefined;
-  await eventually(async () => (await bed.bookingModule.payments.sendDue(), (last = await paymentOf(token, id)).payment.status === status), 30_000, `payment ${status}`);
-  return last!;
-}
+const settles = (token: string, id: string, status: string) => paymentReaches(bed.bookingModule, () => paymentOf(token, id), status);
 
 async function rowOf(id: string) {
   const [row] = await bookingSql<{ payment_intent_id: string | null; destination_account: string; platform_transfer_id: string | null }>(

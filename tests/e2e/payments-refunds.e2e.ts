@@ -1,6 +1,6 @@
-import { bookingSql, dataOf, errorOf, eventually, outboxEvents, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
+import { bookingSql, dataOf, errorOf, outboxEvents, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerTotals, ledgerViolations } from '../support/payments';
+import { ledgerTotals, ledgerViolations, paymentReaches } from '../support/payments';
 
 /**
  * Money going back, through the gateway against the Stripe emulator: admins refund a charged
@@ -50,11 +50,7 @@ const paymentOf = async (token: string, id: string) => dataOf<{ booking: Payment
 const refund = async (bookingId: string, amountMinor: number | null, reason = 'The lesson was cut short') =>
   bed.stack.graphql(REFUND, { token: await admin(), variables: { input: { bookingId, amountMinor, reason } } });
 
-async function settles(token: string, id: string, status: string): Promise<PaymentView> {
-  let last: PaymentView | undefined;
-  await eventually(async () => (await bed.bookingModule.payments.sendDue(), (last = await paymentOf(token, id)).payment.status === status), 30_000, `payment ${status}`);
-  return last!;
-}
+const settles = (token: string, id: string, status: string) => paymentReaches(bed.bookingModule, () => paymentOf(token, id), status);
 
 async function rowOf(id: string) {
   const [row] = await bookingSql<{ payment_intent_id: string | null; platform_transfer_id: string | null }>(bed.stack, `select payment_intent_id, platform_transfer_id from booking_payment where booking_id = $1`, [id]);

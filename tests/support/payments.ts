@@ -4,7 +4,7 @@
  * and students who saved a card through the API (startPaymentMethodSetup, then confirming the
  * SetupIntent as Stripe.js would).
  */
-import { bookingSql, type EmulatorWorld, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
+import { bookingSql, eventually, type EmulatorWorld, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
 import { loadBookingConfig, type BookingConfig, type BookingModule } from '../../services/booking/src/module';
 
 export const START_PAYMENT_METHOD_SETUP = `mutation { startPaymentMethodSetup { setupIntentId clientSecret } }`;
@@ -91,4 +91,18 @@ export async function ledgerViolations(stack: TestStack): Promise<{ unbalanced: 
 export async function ledgerTotals(stack: TestStack): Promise<Record<string, number>> {
   const rows = await bookingSql<{ account: string; total: string }>(stack, `select account, sum(amount_minor) as total from credit_posting group by account order by account`);
   return Object.fromEntries(rows.map((r) => [r.account, Number(r.total)]));
+}
+
+/**
+ * Runs booking's payment scheduler until what `read` answers has reached `status` (at
+ * `.payment.status`), and answers it; the last answer is in the error when it never does.
+ */
+export async function paymentReaches<View extends { payment: { status: string } }>(booking: Pick<BookingModule, 'payments'>, read: () => Promise<View>, status: string, timeoutMs = 30_000): Promise<View> {
+  let last: View | undefined;
+  try {
+    await eventually(async () => (await booking.payments.sendDue(), (last = await read()).payment.status === status), timeoutMs, `payment ${status}`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (last: ${JSON.stringify(last?.payment)})`);
+  }
+  return last!;
 }
