@@ -43,36 +43,31 @@
  *        BENCH_SCENARIOS=low,high  BENCH_TARGETS=core,table (the bare insert always runs)
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import {
-  callerKeyFor,
-  closeServiceDeps,
-  createLogger,
-  createServiceDeps,
-  loadServiceConfig,
-  PlatformMetrics,
-  RemoteServiceError,
-  ServiceError,
-  signCaller,
-  type Caller,
-  type ServiceDeps,
-  type ServiceName,
-  type SubgraphServer,
-} from '@instainstru/platform';
+import { callerKeyFor, RemoteServiceError, ServiceError, signCaller, type Caller } from '@instainstru/platform';
 import { createAvailabilityModule } from '../../services/availability/src/module';
-import { createBookingModule, loadBookingConfig, type BookingModule, type NewBooking, type SlotHolds } from '../../services/booking/src/module';
-import { mintDevToken } from '../../gateway/src/auth/dev-key';
-import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
-import { buildGateway } from '../../gateway/src/server';
-import { serviceMigrations } from '../services';
-import { createBenchDatabase } from './lib/bench-database';
-import { onCleanup, runBench } from './lib/cleanup';
+import type { NewBooking, SlotHolds } from '../../services/booking/src/module';
+import { settle } from './lib/async';
+import {
+  analyze,
+  CREATE_BOOKING,
+  firstMonday,
+  instructorState,
+  LESSON_MINUTES,
+  lessonInput,
+  PRICE,
+  seedInstructors,
+  SERVICE_ID,
+  SlotPlan,
+  startBookingStack,
+  STEP_MINUTES,
+  WEEKS,
+  type BookingStack,
+  type Slot,
+} from './lib/booking-stack';
+import { runBench } from './lib/cleanup';
 import { benchParts, envInt } from './lib/env';
 import { runClosedLoop, type LoopResult } from './lib/closed-loop';
-import { ownCpuSeconds, postgresCpuSeconds } from './lib/proc-cpu';
+import { startCpuPerCall, type CpuPerCall } from './lib/proc-cpu';
 import { findPgbench, pgbenchScript, runPgbench, type PgbenchOptions, type PgbenchRun } from './lib/pgbench';
 import { fmt, fmtInt, median, table } from './lib/stats';
 
@@ -96,133 +91,9 @@ const CHOSEN = benchParts(ALL_TARGETS, 'BENCH_TARGETS');
 const TARGETS = ALL_TARGETS.filter((t) => CHOSEN.has(t) || t === 'insert');
 
 const log = (line = '') => console.log(line);
-const ISSUER = 'https://auth.instainstru.bench';
-const AUDIENCE = 'instainstru-api';
-const SUPERGRAPH = join(__dirname, '../../schemas/supergraph.graphql');
-const SERVICE_ID = randomUUID();
-/** Lessons of 30 minutes, one every 45 (the default 15-minute buffer after each). */
-const LESSON_MINUTES = 30;
-const STEP_MINUTES = 45;
-const HOURLY_RATE = { amountMinor: 6000, currency: 'USD' };
-/** What booking charges for one of the bench's lessons: the hourly rate pro rata. */
-const PRICE = { amountMinor: (HOURLY_RATE.amountMinor * LESSON_MINUTES) / 60, currency: HOURLY_RATE.currency };
-const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
-const WEEKS = 10;
 /** Weeks of slots for the targets that write only booking's tables (no published weeks, no horizon to stay in). */
 const FAR_WEEKS = 520;
 const WEEK_MS = 7 * 86_400_000;
-const CREATE = JSON.stringify({
-  query: 'mutation Book($input: CreateBookingInput!) { createBooking(input: $input) { id status } }',
-  operationName: 'Book',
-});
-
-/** The Monday 00:00 UTC two weeks ahead: beyond the minimum notice, the ten weeks within the horizon. */
-function firstMonday(): Date {
-  const d = new Date();
-  d.setUTCHours(0, 0, 0, 0);
-  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7) + 7);
-  return d;
-}
-
-interface Slot {
-  instructorId: string;
-  startsAt: string;
-}
-
-/**
- * Hands out slots over `weeks` weeks from `monday`: the n-th call of a scenario aims at slot
- * floor(n / contenders) (contenders = 1: always a free one).
- */
-class SlotPlan {
-  private n = 0;
-  constructor(
-    private readonly instructorIds: string[],
-    private readonly monday: Date,
-    private readonly contenders: number,
-    private readonly weeks = WEEKS,
-  ) {}
-
-  next(): Slot {
-    const k = Math.floor(this.n++ / this.contenders);
-    const instructorId = this.instructorIds[k % this.instructorIds.length]!;
-    const perInstructor = Math.floor(k / this.instructorIds.length);
-    const day = Math.floor(perInstructor / SLOTS_PER_DAY);
-    if (day >= this.weeks * 7) throw new Error('The bench ran out of seeded slots; lower BENCH_ROUND_SECONDS or raise BENCH_INSTRUCTORS');
-    const minutes = day * 24 * 60 + (perInstructor % SLOTS_PER_DAY) * STEP_MINUTES;
-    return { instructorId, startsAt: new Date(this.monday.getTime() + minutes * 60_000).toISOString() };
-  }
-}
-
-interface Stack {
-  deps: Record<'availability' | 'booking', ServiceDeps>;
-  /** The booking service as the stack built it (no per-student limit; availability over HTTP). */
-  booking: BookingModule;
-  gatewayUrl: string;
-  bookingUrl: string;
-  signingSecret: string;
-  privateJwk: JWK;
-}
-
-async function startStack(): Promise<Stack> {
-  const prefix = `bench-${Date.now()}.`;
-  const deps = {} as Record<'availability' | 'booking', ServiceDeps>;
-  const urls: Partial<Record<ServiceName, string>> = {};
-  const servers: SubgraphServer[] = [];
-  let booking: BookingModule | undefined;
-  for (const name of ['availability', 'booking'] as const) {
-    const database = await createBenchDatabase(name, serviceMigrations[name]);
-    const config = loadServiceConfig(name, { ...process.env, DATABASE_URL: database.url, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DB_POOL_MAX: '20' });
-    deps[name] = await createServiceDeps(config, []);
-    onCleanup(`close ${name}`, () => closeServiceDeps(deps[name]));
-    if (name === 'booking') {
-      booking = createBookingModule(deps[name], {
-        config: {
-          ...loadBookingConfig(),
-          availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 },
-          autoCompleteAfterMinutes: 1440,
-          jobIntervalMs: 30_000,
-          maxUpcomingPerStudent: BENCH_NO_UPCOMING_LIMIT,
-        },
-      });
-    }
-    const server = name === 'availability' ? await createAvailabilityModule(deps[name]).subgraph() : await booking!.subgraph();
-    servers.push(server);
-    onCleanup(`drain ${name}`, () => server.drain());
-    const http = await server.listen(0, '127.0.0.1');
-    urls[name] = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
-  }
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'bench-1' };
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'EdDSA' };
-  const signingSecret = deps.booking.config.signingSecret;
-  const gateway = await buildGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
-    subgraphUrls: { ...Object.fromEntries((['catalog', 'instructor', 'reviews'] as const).map((n) => [n, 'http://127.0.0.1:9/graphql'])), ...urls },
-    resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk] }),
-    signingSecret,
-    logger: createLogger('gateway', 'warn'),
-    metrics: new PlatformMetrics('gateway'),
-  });
-  onCleanup('drain gateway', () => gateway.drain());
-  const gatewayHttp = await gateway.listen(0, '127.0.0.1');
-  return {
-    deps,
-    booking: booking!,
-    gatewayUrl: `http://127.0.0.1:${(gatewayHttp.address() as AddressInfo).port}/graphql`,
-    bookingUrl: urls.booking!,
-    signingSecret,
-    privateJwk,
-  };
-}
-
-/** A live instructor (revision 1) in UTC offering the bench's service: 30-minute online lessons at 60 USD an hour. */
-const instructorState = (instructorId: string, userId: string) => ({
-  instructorId,
-  userId,
-  revision: 1,
-  instructor: { timezone: 'UTC', isLive: true },
-  offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: HOURLY_RATE, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
-});
 
 const lessonEnd = (startsAt: Date) => new Date(startsAt.getTime() + LESSON_MINUTES * 60_000);
 
@@ -254,28 +125,6 @@ const benchLesson = (instructorId: string, instructorUserId: string, studentId: 
   },
 });
 
-/** Seeds instructors into both read models and publishes ten whole weeks (00:00–24:00 UTC) for each. */
-async function seedInstructors(stack: Stack, count: number, monday: Date): Promise<string[]> {
-  const availability = createAvailabilityModule(stack.deps.availability);
-  const { weeks } = availability;
-  const ids: string[] = [];
-  const weekStart = monday.toISOString().slice(0, 10);
-  const slots = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '00:00', endTime: '24:00' }));
-  for (let i = 0; i < count; i += 1) {
-    const instructorId = randomUUID();
-    const userId = `bench-teacher-${instructorId.slice(0, 8)}`;
-    const payload = instructorState(instructorId, userId);
-    await availability.applyInstructorState(payload);
-    await stack.booking.applyInstructorState(payload);
-    const caller: Caller = { userId, roles: ['instructor'], requestId: randomUUID() };
-    const { version } = await weeks.week(instructorId, weekStart);
-    await weeks.save(caller, { instructorId, weekStart, slots, expectedVersion: version, clearExisting: true });
-    await weeks.copy(caller, instructorId, weekStart, WEEKS - 1);
-    ids.push(instructorId);
-  }
-  return ids;
-}
-
 type Outcome = 'won' | 'conflict';
 
 /** The plain INSERT of a booking row (the floor): $1 id … $11 confirmed at. */
@@ -285,12 +134,11 @@ const plainInsertInto = (table: string) => `insert into ${table} (id, status, in
   on conflict do nothing`;
 
 /** The six ways to book one slot, each answering whether it won the slot or met a conflict. */
-async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, student: number) => Promise<Outcome>>> {
+async function bookers(stack: BookingStack): Promise<Record<Target, (slot: Slot, student: number) => Promise<Outcome>>> {
   const tokens = await Promise.all(
-    Array.from({ length: 64 }, (_, i) => mintDevToken(stack.privateJwk, { sub: `bench-student-${i}`, roles: ['student'], issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 3600 })),
+    Array.from({ length: 64 }, (_, i) => stack.token(`bench-student-${i}`, ['student'], 3600)),
   );
-  const variables = (slot: Slot) => ({ instructorId: slot.instructorId, serviceId: SERVICE_ID, startsAt: slot.startsAt, durationMinutes: LESSON_MINUTES, lessonMode: 'ONLINE' });
-  const body = (slot: Slot) => JSON.stringify({ ...(JSON.parse(CREATE) as object), variables: { input: variables(slot) } });
+  const body = (slot: Slot) => JSON.stringify({ query: CREATE_BOOKING, operationName: 'Book', variables: { input: lessonInput(slot) } });
   const answer = async (response: Response): Promise<Outcome> => {
     const json = (await response.json()) as { data?: { createBooking?: { status: string } }; errors?: { extensions?: { code?: string; reason?: string } }[] };
     if (json.data?.createBooking?.status === 'CONFIRMED') return 'won';
@@ -331,8 +179,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
   };
 
   return {
-    gateway: async (slot, student) =>
-      answer(await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[student % tokens.length]}` }, body: body(slot) })),
+    gateway: async (slot, student) => answer(await stack.postGateway(tokens[student % tokens.length]!, body(slot))),
     subgraph: async (slot, student) => {
       const caller: Caller = { userId: `bench-student-${student % tokens.length}`, roles: ['student'], requestId: randomUUID() };
       const request = body(slot);
@@ -341,7 +188,7 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
     },
     create: async (slot, student) => {
       try {
-        await creation.createBooking({ userId: studentOf(student), roles: ['student'], requestId: randomUUID() }, { ...variables(slot), lessonMode: 'online' });
+        await creation.createBooking({ userId: studentOf(student), roles: ['student'], requestId: randomUUID() }, { ...lessonInput(slot), lessonMode: 'online' });
         return 'won';
       } catch (error) {
         return refusedAsTaken(error);
@@ -371,24 +218,9 @@ async function bookers(stack: Stack): Promise<Record<Target, (slot: Slot, studen
   };
 }
 
-interface RoundResult extends LoopResult {
+interface RoundResult extends LoopResult, CpuPerCall {
   won: number;
   conflicts: number;
-  /** CPU microseconds per call in this process (the client, and every in-process service). */
-  nodeUs: number;
-  /** CPU microseconds per call of all Postgres processes. */
-  postgresUs: number;
-}
-
-/**
- * Lets the previous target's leftovers go before the next one is measured: its garbage (the HTTP
- * targets leave far more than the others; a collection of it would otherwise land in the next
- * target's round) and its closing connections. Collects at once when run with --expose-gc (as
- * `npm run bench:booking` does), then pauses briefly.
- */
-async function settle(): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
-  await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, plan: SlotPlan, seconds: number): Promise<RoundResult> {
@@ -396,7 +228,7 @@ async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, 
   let won = 0;
   let conflicts = 0;
   let student = 0;
-  const cpu0 = { node: ownCpuSeconds(), postgres: postgresCpuSeconds() ?? NaN };
+  const cpu = startCpuPerCall();
   const result = await runClosedLoop(
     async () => {
       if ((await book(plan.next(), student++)) === 'won') won += 1;
@@ -405,23 +237,10 @@ async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, 
     SETTINGS.connections,
     seconds,
   );
-  const perCall = (s: number) => (s * 1e6) / Math.max(1, result.count);
-  // Exited backends count through the postmaster; should /proc still lose time, a negative span is unknown.
-  const postgres = (postgresCpuSeconds() ?? NaN) - cpu0.postgres;
-  return { ...result, won, conflicts, nodeUs: perCall(ownCpuSeconds() - cpu0.node), postgresUs: postgres >= 0 ? perCall(postgres) : NaN };
+  return { ...result, won, conflicts, ...cpu(result.count) };
 }
 
-/**
- * Gathers the planner's statistics, as autovacuum has long since done in any running deployment.
- * The throwaway databases start empty; without statistics the first rounds would run on plans made
- * for empty tables (the create's same-start probe, for one, then scans the instructor's whole entry
- * in the exclusion index) until autovacuum's next pass, a minute or more into the measurement.
- */
-async function analyze(stack: Stack): Promise<void> {
-  for (const deps of Object.values(stack.deps)) await deps.db.execute('analyze');
-}
-
-async function scenario(stack: Stack, name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
+async function scenario(stack: BookingStack, name: 'low' | 'high', book: Record<Target, (slot: Slot, student: number) => Promise<Outcome>>, instructorIds: string[], monday: Date): Promise<void> {
   const contenders = name === 'low' ? 1 : SETTINGS.contenders;
   // Each target books its own slots (its own plan over its own share of the instructors), so no
   // target finds slots another one took. core writes only booking's database and hold only
@@ -505,7 +324,7 @@ const PGBENCH_AGGREGATE = 'pgbench-booking';
  * row, both driven by pgbench over prepared statements in interleaved rounds. Every call books a
  * free slot of one of BENCH_INSTRUCTORS instructors.
  */
-async function databaseCore(stack: Stack): Promise<void> {
+async function databaseCore(stack: BookingStack): Promise<void> {
   const bin = findPgbench();
   if (!bin) {
     log('pgbench is not installed here: the database core alone is not measured');
@@ -555,11 +374,10 @@ async function databaseCore(stack: Stack): Promise<void> {
   await analyze(stack);
   /** One pgbench run and the Postgres CPU per transaction it cost (its backends exit with it). */
   const measured = async (name: (typeof order)[number]) => {
-    const before = postgresCpuSeconds() ?? NaN;
+    const cpu = startCpuPerCall();
     const run = await runPgbench(scripts[name], options);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the postmaster waits for the exited backends
-    const spent = (postgresCpuSeconds() ?? NaN) - before;
-    return { ...run, postgresUs: spent >= 0 ? (spent * 1e6) / Math.max(1, run.transactions) : NaN };
+    return { ...run, postgresUs: cpu(run.transactions).postgresUs };
   };
   const rounds: Record<(typeof order)[number], PgbenchRun & { postgresUs: number }>[] = [];
   let coreCalls = 0;
@@ -584,7 +402,7 @@ async function databaseCore(stack: Stack): Promise<void> {
   log(`  ${'database core / INSERT, Postgres CPU'.padEnd(34)} ${fmt(cpu)}×   (the INSERT's Postgres CPU per call over the statement's, from the same runs)`);
 }
 
-async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number }> {
+async function overlaps(stack: BookingStack): Promise<{ bookings: number; holds: number }> {
   const [b] = await stack.deps.booking.db.query<{ n: string }>(
     `select count(*) as n from booking a join booking b on a.instructor_id = b.instructor_id and a.id < b.id
       where a.status in ('REQUESTED', 'CONFIRMED') and b.status in ('REQUESTED', 'CONFIRMED')
@@ -601,7 +419,7 @@ async function overlaps(stack: Stack): Promise<{ bookings: number; holds: number
 }
 
 runBench(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].join(',')}`, async () => {
-  const stack = await startStack();
+  const stack = await startBookingStack({ name: 'bench', maxUpcomingPerStudent: BENCH_NO_UPCOMING_LIMIT });
   const monday = firstMonday();
   const t0 = Date.now();
   const low = await seedInstructors(stack, SETTINGS.instructors, monday);

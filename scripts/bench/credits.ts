@@ -42,21 +42,12 @@
  *        BENCH_STRIPE_RATE=1000
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { closeServiceDeps, createLogger, createServiceDeps, createStripeClient, loadServiceConfig, PlatformMetrics, type Caller, type ServiceDeps, type ServiceName } from '@instainstru/platform';
-import { createAvailabilityModule } from '../../services/availability/src/module';
-import { createBookingModule, loadBookingConfig, type BookingModule } from '../../services/booking/src/module';
-import { mintDevToken } from '../../gateway/src/auth/dev-key';
-import { createCallerResolver } from '../../gateway/src/auth/jwt-verifier';
-import { buildGateway } from '../../gateway/src/server';
-import { serviceMigrations } from '../services';
-import { createBenchDatabase } from './lib/bench-database';
-import { onCleanup, runBench } from './lib/cleanup';
+import { createStripeClient } from '@instainstru/platform';
+import { settle } from './lib/async';
+import { analyze, CREATE_BOOKING, firstMonday, lessonInput, PRICE, seedInstructors, SlotPlan, startBookingStack, WEEKS, type BookingStack } from './lib/booking-stack';
+import { runBench } from './lib/cleanup';
 import { envInt } from './lib/env';
-import { ownCpuSeconds, postgresCpuSeconds } from './lib/proc-cpu';
+import { startCpuPerCall, type CpuPerCall } from './lib/proc-cpu';
 import { fmt, fmtInt, median, minMax, percentileSorted, table } from './lib/stats';
 
 const SETTINGS = {
@@ -71,121 +62,37 @@ const SETTINGS = {
 };
 const GOAL = 0.8;
 const EMULATOR = process.env.STRIPE_EMULATOR_URL ?? 'http://127.0.0.1:12120';
-const ISSUER = 'https://auth.instainstru.bench';
-const AUDIENCE = 'instainstru-api';
-const SUPERGRAPH = join(__dirname, '../../schemas/supergraph.graphql');
-const SERVICE_ID = randomUUID();
-/** Lessons of 30 minutes, one every 45 (the default 15-minute buffer after each), at 60 USD an hour: 3000 minor units. */
-const LESSON_MINUTES = 30;
-const STEP_MINUTES = 45;
-const HOURLY_RATE = { amountMinor: 6000, currency: 'USD' };
-const PRICE_MINOR = (HOURLY_RATE.amountMinor * LESSON_MINUTES) / 60;
-const SLOTS_PER_DAY = Math.floor((24 * 60) / STEP_MINUTES);
-const WEEKS = 10;
 /** The most one grant may give (GrantCreditsInput.amountMinor). */
 const MAX_GRANT_MINOR = 100_000;
 const log = (line = '') => console.log(line);
 
-const CREATE = 'mutation Book($input: CreateBookingInput!) { createBooking(input: $input) { id status } }';
 const SETUP = 'mutation Setup { startPaymentMethodSetup { setupIntentId } }';
 const GRANT = 'mutation Grant($input: GrantCreditsInput!) { grantCredits(input: $input) { id remainingMinor } }';
 
 type Variant = 'plain' | 'credits';
 const VARIANTS: readonly Variant[] = ['plain', 'credits'];
 
-/** The Monday 00:00 UTC two weeks ahead: beyond the authorisation lead time, the ten weeks within the horizon. */
-function firstMonday(): Date {
-  const d = new Date();
-  d.setUTCHours(0, 0, 0, 0);
-  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7) + 7);
-  return d;
-}
-
-/** Free slots, handed out one after another over the instructors in turn (both kinds share it: every call gets a slot of its own). */
-class SlotPlan {
-  private n = 0;
-  constructor(
-    private readonly instructorIds: string[],
-    private readonly monday: Date,
-  ) {}
-
-  next(): { instructorId: string; startsAt: string } {
-    const k = this.n++;
-    const instructorId = this.instructorIds[k % this.instructorIds.length]!;
-    const perInstructor = Math.floor(k / this.instructorIds.length);
-    const day = Math.floor(perInstructor / SLOTS_PER_DAY);
-    if (day >= WEEKS * 7) throw new Error('The bench ran out of published slots: raise BENCH_INSTRUCTORS');
-    const minutes = day * 24 * 60 + (perInstructor % SLOTS_PER_DAY) * STEP_MINUTES;
-    return { instructorId, startsAt: new Date(this.monday.getTime() + minutes * 60_000).toISOString() };
-  }
-}
-
-interface Stack {
-  deps: Record<'availability' | 'booking', ServiceDeps>;
-  booking: BookingModule;
-  gatewayUrl: string;
-  privateJwk: JWK;
+interface Stack extends BookingStack {
   /** The bench's Stripe world on the emulator. */
   stripe: ReturnType<typeof createStripeClient>;
   stripeKey: string;
 }
 
 async function startStack(maxUpcomingPerStudent: number): Promise<Stack> {
-  const prefix = `bench-credits-${Date.now()}.`;
   const stripeKey = `sk_test_bench_${randomUUID().replace(/-/g, '')}`;
-  const deps = {} as Record<'availability' | 'booking', ServiceDeps>;
-  const urls: Partial<Record<ServiceName, string>> = {};
-  let booking: BookingModule | undefined;
-  for (const name of ['availability', 'booking'] as const) {
-    const database = await createBenchDatabase(name, serviceMigrations[name]);
-    const config = loadServiceConfig(name, { ...process.env, DATABASE_URL: database.url, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DB_POOL_MAX: '20' });
-    deps[name] = await createServiceDeps(config, []);
-    onCleanup(`close ${name}`, () => closeServiceDeps(deps[name]));
-    if (name === 'booking') {
-      const settings = loadBookingConfig({ ...process.env, STRIPE_API_BASE: EMULATOR, STRIPE_SECRET_KEY: stripeKey, STRIPE_MAX_REQUESTS_PER_SECOND: String(SETTINGS.stripeRate) });
-      booking = createBookingModule(deps[name], {
-        config: {
-          ...settings,
-          availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 },
-          autoCompleteAfterMinutes: 1440,
-          jobIntervalMs: 30_000,
-          maxUpcomingPerStudent: Math.max(settings.maxUpcomingPerStudent ?? 0, maxUpcomingPerStudent),
-        },
-      });
-    }
-    const server = name === 'availability' ? await createAvailabilityModule(deps[name]).subgraph() : await booking!.subgraph();
-    onCleanup(`drain ${name}`, () => server.drain());
-    const http = await server.listen(0, '127.0.0.1');
-    urls[name] = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
-  }
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'bench-1' };
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'EdDSA' };
-  const gateway = await buildGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'),
-    subgraphUrls: { ...Object.fromEntries((['catalog', 'instructor', 'reviews', 'partners'] as const).map((n) => [n, 'http://127.0.0.1:9/graphql'])), ...urls },
-    resolveCaller: createCallerResolver({ issuer: ISSUER, audience: AUDIENCE, publicJwks: [publicJwk] }),
-    signingSecret: deps.booking.config.signingSecret,
-    logger: createLogger('gateway', 'warn'),
-    metrics: new PlatformMetrics('gateway'),
+  const stack = await startBookingStack({
+    name: 'bench-credits',
+    bookingEnv: { ...process.env, STRIPE_API_BASE: EMULATOR, STRIPE_SECRET_KEY: stripeKey, STRIPE_MAX_REQUESTS_PER_SECOND: String(SETTINGS.stripeRate) },
+    maxUpcomingPerStudent,
   });
-  onCleanup('drain gateway', () => gateway.drain());
-  const gatewayHttp = await gateway.listen(0, '127.0.0.1');
-  return {
-    deps,
-    booking: booking!,
-    gatewayUrl: `http://127.0.0.1:${(gatewayHttp.address() as AddressInfo).port}/graphql`,
-    privateJwk,
-    stripe: createStripeClient({ apiBase: new URL(EMULATOR), secretKey: stripeKey, appName: 'bench-credits' }),
-    stripeKey,
-  };
+  return { ...stack, stripe: createStripeClient({ apiBase: new URL(EMULATOR), secretKey: stripeKey, appName: 'bench-credits' }), stripeKey };
 }
 
-const tokenFor = (stack: Stack, sub: string, roles: string[]) => mintDevToken(stack.privateJwk, { sub, roles, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 4 * 3600 });
+const tokenFor = (stack: Stack, sub: string, roles: string[]) => stack.token(sub, roles, 4 * 3600);
 
 /** A GraphQL call through the gateway that must answer data without errors. */
 async function graphql<T>(stack: Stack, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await stack.postGateway(token, JSON.stringify({ query, variables }));
   const json = (await response.json()) as { data?: T; errors?: unknown[] };
   if (!response.ok || json.errors?.length || !json.data) throw new Error(`${query.slice(0, 40)}…: HTTP ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
   return json.data;
@@ -208,27 +115,8 @@ async function inParallel<T, R>(items: readonly T[], concurrency: number, work: 
  * bench's service), ten whole weeks (00:00–24:00 UTC) published, and a Connect account onboarded
  * on the emulator as booking's read model of payout accounts knows it.
  */
-async function seedInstructors(stack: Stack, monday: Date): Promise<string[]> {
-  const availability = createAvailabilityModule(stack.deps.availability);
-  const weekStart = monday.toISOString().slice(0, 10);
-  const slots = [1, 2, 3, 4, 5, 6, 7].map((dayOfWeek) => ({ dayOfWeek, startTime: '00:00', endTime: '24:00' }));
-  const ids: string[] = [];
-  for (let i = 0; i < SETTINGS.instructors; i += 1) {
-    const instructorId = randomUUID();
-    const userId = `bench-teacher-${instructorId.slice(0, 8)}`;
-    const state = {
-      instructorId,
-      userId,
-      revision: 1,
-      instructor: { timezone: 'UTC', isLive: true },
-      offeredServices: [{ serviceId: SERVICE_ID, hourlyRate: HOURLY_RATE, durationsMinutes: [LESSON_MINUTES], lessonModes: ['online' as const] }],
-    };
-    await availability.applyInstructorState(state);
-    await stack.booking.applyInstructorState(state);
-    const caller: Caller = { userId, roles: ['instructor'], requestId: randomUUID() };
-    const { version } = await availability.weeks.week(instructorId, weekStart);
-    await availability.weeks.save(caller, { instructorId, weekStart, slots, expectedVersion: version, clearExisting: true });
-    await availability.weeks.copy(caller, instructorId, weekStart, WEEKS - 1);
+function seedInstructorsWithAccounts(stack: Stack, monday: Date): Promise<string[]> {
+  return seedInstructors(stack, SETTINGS.instructors, monday, async (instructorId) => {
     const account = await stack.stripe.accounts.create({ type: 'express', country: 'US', capabilities: { card_payments: { requested: true }, transfers: { requested: true } } });
     const onboarded = await fetch(`${EMULATOR}/_emulator/accounts/${account.id}/onboard`, { method: 'POST', headers: { authorization: `Bearer ${stack.stripeKey}` } });
     if (!onboarded.ok) throw new Error(`the emulator did not onboard ${account.id}: HTTP ${onboarded.status}`);
@@ -241,9 +129,7 @@ async function seedInstructors(stack: Stack, monday: Date): Promise<string[]> {
       revision: 1,
       occurredAt: new Date().toISOString(),
     });
-    ids.push(instructorId);
-  }
-  return ids;
+  });
 }
 
 interface Student {
@@ -272,29 +158,17 @@ async function seedStudents(stack: Stack, count: number, grantMinor: number): Pr
   );
 }
 
-interface PhaseResult {
+interface PhaseResult extends CpuPerCall {
   count: number;
   seconds: number;
   /** Bookings per second. */
   rate: number;
   p50: number;
   p99: number;
-  /** CPU microseconds per booking of this process (gateway, subgraphs, clients) and of all Postgres processes. */
-  nodeUs: number;
-  postgresUs: number;
-}
-
-/**
- * Lets the previous phase's leftovers go before the next one is measured (its garbage, its
- * closing connections): collects at once when run with --expose-gc, then pauses briefly.
- */
-async function settle(): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
-  await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 runBench(`bench: createBooking with credits vs without, through the gateway ${JSON.stringify(SETTINGS)}`, async () => {
-  if (SETTINGS.creditsMinor >= PRICE_MINOR) throw new Error(`BENCH_CREDITS_MINOR must be less than the price (${PRICE_MINOR}) so the card pays the rest`);
+  if (SETTINGS.creditsMinor >= PRICE.amountMinor) throw new Error(`BENCH_CREDITS_MINOR must be less than the price (${PRICE.amountMinor}) so the card pays the rest`);
   const perVariant = SETTINGS.warmup + SETTINGS.rounds * SETTINGS.bookings;
   const studentCount = Math.max(SETTINGS.concurrency * 2, Math.ceil((2 * perVariant) / SETTINGS.bookingsPerStudent));
   // Students take turns over both kinds, so each applies credits to about half of their bookings (and a couple more, to be safe).
@@ -305,22 +179,22 @@ runBench(`bench: createBooking with credits vs without, through the gateway ${JS
   const t0 = Date.now();
   const stack = await startStack(SETTINGS.bookingsPerStudent * 2);
   const monday = firstMonday();
-  const instructorIds = await seedInstructors(stack, monday);
+  const instructorIds = await seedInstructorsWithAccounts(stack, monday);
   log(`  ${instructorIds.length} instructors, ${WEEKS} published weeks and a Connect account each, in ${fmt((Date.now() - t0) / 1000, 1)} s`);
   const t1 = Date.now();
   const students = await seedStudents(stack, studentCount, grantMinor);
   log(`  ${students.length} students, each with a saved card and ${grantMinor} credits granted by an admin, in ${fmt((Date.now() - t1) / 1000, 1)} s`);
 
+  // Both kinds take free slots from one plan: every call gets a slot of its own.
   const plan = new SlotPlan(instructorIds, monday);
   let turn = 0;
   const body = (variant: Variant, student: Student) => {
-    const { instructorId, startsAt } = plan.next();
-    const input = { instructorId, serviceId: SERVICE_ID, startsAt, durationMinutes: LESSON_MINUTES, lessonMode: 'ONLINE', paymentMethodId: student.card };
-    return JSON.stringify({ query: CREATE, operationName: 'Book', variables: { input: variant === 'credits' ? { ...input, creditsMinor: SETTINGS.creditsMinor } : input } });
+    const input = { ...lessonInput(plan.next()), paymentMethodId: student.card };
+    return JSON.stringify({ query: CREATE_BOOKING, operationName: 'Book', variables: { input: variant === 'credits' ? { ...input, creditsMinor: SETTINGS.creditsMinor } : input } });
   };
   const book = async (variant: Variant): Promise<void> => {
     const student = students[turn++ % students.length]!;
-    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${student.token}` }, body: body(variant, student) });
+    const response = await stack.postGateway(student.token, body(variant, student));
     const json = (await response.json()) as { data?: { createBooking?: { status: string } } };
     if (json.data?.createBooking?.status !== 'CONFIRMED') throw new Error(`${variant}: unexpected answer (HTTP ${response.status}): ${JSON.stringify(json).slice(0, 500)}`);
   };
@@ -330,7 +204,7 @@ runBench(`bench: createBooking with credits vs without, through the gateway ${JS
     await settle();
     const latencies = new Float64Array(count);
     let next = 0;
-    const cpu0 = { node: ownCpuSeconds(), postgres: postgresCpuSeconds() ?? Number.NaN };
+    const cpu = startCpuPerCall();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: SETTINGS.concurrency }, async () => {
@@ -344,25 +218,22 @@ runBench(`bench: createBooking with credits vs without, through the gateway ${JS
     const seconds = (performance.now() - started) / 1000;
     made[variant] += count;
     const sorted = latencies.sort();
-    const perBooking = (s: number) => (s * 1e6) / count;
-    const postgres = (postgresCpuSeconds() ?? Number.NaN) - cpu0.postgres;
     return {
       count,
       seconds,
       rate: count / seconds,
       p50: percentileSorted(sorted, 50),
       p99: percentileSorted(sorted, 99),
-      nodeUs: perBooking(ownCpuSeconds() - cpu0.node),
-      postgresUs: postgres >= 0 ? perBooking(postgres) : Number.NaN,
+      ...cpu(count),
     };
   };
 
   log();
   log(
-    `Measuring: ${SETTINGS.concurrency} clients, ${SETTINGS.rounds} rounds of ${SETTINGS.bookings} bookings of each kind, alternating (warm-up ${SETTINGS.warmup} each); credits ${SETTINGS.creditsMinor} of the price ${PRICE_MINOR}, the card the rest`,
+    `Measuring: ${SETTINGS.concurrency} clients, ${SETTINGS.rounds} rounds of ${SETTINGS.bookings} bookings of each kind, alternating (warm-up ${SETTINGS.warmup} each); credits ${SETTINGS.creditsMinor} of the price ${PRICE.amountMinor}, the card the rest`,
   );
   for (const variant of VARIANTS) await phase(variant, SETTINGS.warmup);
-  for (const deps of Object.values(stack.deps)) await deps.db.execute('analyze');
+  await analyze(stack);
   const rounds: Record<Variant, PhaseResult>[] = [];
   for (let r = 0; r < SETTINGS.rounds; r += 1) {
     const order: Variant[] = r % 2 === 0 ? ['plain', 'credits'] : ['credits', 'plain'];
@@ -379,7 +250,7 @@ runBench(`bench: createBooking with credits vs without, through the gateway ${JS
             count(*) filter (where credit_minor = $2 and amount_minor = $1 - $2)::int as credits,
             count(*) filter (where not ((credit_minor = 0 and amount_minor = $1) or (credit_minor = $2 and amount_minor = $1 - $2)))::int as other
        from booking_payment where status = 'SCHEDULED'`,
-    [PRICE_MINOR, SETTINGS.creditsMinor],
+    [PRICE.amountMinor, SETTINGS.creditsMinor],
   );
   const [ledger] = await db.query<{ reserves: number; unbalanced: number; negative: number }>(
     `select (select count(*) from credit_transaction where kind = 'RESERVE')::int as reserves,

@@ -12,3 +12,14 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, message: stri
     clearTimeout(timer);
   }
 }
+
+/**
+ * Lets the previous measurement's leftovers go before the next one is measured: its garbage (a
+ * collection of it would otherwise land in the next one's time; HTTP calls leave far more than
+ * in-process ones) and its closing connections. Collects at once when run with --expose-gc (as
+ * `npm run bench:booking` and `npm run bench:credits` do), then pauses briefly.
+ */
+export async function settle(): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}

@@ -86,3 +86,26 @@ export function postgresCpuSeconds(): number | undefined {
     return undefined;
   }
 }
+
+/** CPU microseconds per call (NaN where unknown). */
+export interface CpuPerCall {
+  /** Of this process: the clients and every service running in it. */
+  nodeUs: number;
+  /** Of all Postgres processes. */
+  postgresUs: number;
+}
+
+/**
+ * Starts counting the CPU time of this process and of all Postgres processes; the function it
+ * returns shares what each has used since among the `calls` made meanwhile.
+ */
+export function startCpuPerCall(): (calls: number) => CpuPerCall {
+  const node = ownCpuSeconds();
+  const postgres = postgresCpuSeconds() ?? NaN;
+  return (calls) => {
+    const perCall = (s: number) => (s * 1e6) / Math.max(1, calls);
+    // Exited backends count through the postmaster; should /proc still lose time, a negative span is unknown.
+    const postgresSpent = (postgresCpuSeconds() ?? NaN) - postgres;
+    return { nodeUs: perCall(ownCpuSeconds() - node), postgresUs: postgresSpent >= 0 ? perCall(postgresSpent) : NaN };
+  };
+}
