@@ -6,41 +6,60 @@
  *
  * It starts its own stack in this process, like the tests do: the availability and booking
  * subgraphs (each on a throwaway database migrated like production, dropped afterwards) and the
- * real gateway over the committed supergraph. Instructors are seeded through the services' own
- * domain code (read models from an instructor state, ten published weeks). Seven targets book
- * lessons, in interleaved rounds (the order rotated each round and reversed every other one, the
- * garbage of one target collected before the next starts):
+ * real gateway over the committed supergraph; booking takes payment through the project's Stripe
+ * emulator, in a world (secret key) of the bench's own, its request gate without a limit so it
+ * never paces the run. Instructors are seeded through the services' own domain code (read models
+ * from an instructor state, ten published weeks) and each given a Connect account onboarded on
+ * the emulator (charges enabled); 64 students each save a card through the API
+ * (startPaymentMethodSetup, the SetupIntent confirmed on the emulator as Stripe.js would). Seven
+ * targets book lessons, in interleaved rounds (the order rotated each round and reversed every
+ * other one, the garbage of one target collected before the next starts):
  *
- *   gateway   the createBooking mutation through the gateway (JWT, query planning, signed hop)
+ *   gateway   the createBooking mutation through the gateway (JWT, query planning, signed hop),
+ *             the student's saved card as paymentMethodId
  *   subgraph  the same mutation straight to the booking subgraph (signed caller headers)
- *   create    the booking module's createBooking in this process, availability's hold called
- *             in-process: the read-model check, the hold's transaction, booking's transaction
+ *   create    the booking module's createBooking in this process, given the same input,
+ *             availability's hold called in-process: booking's reads (the student's upcoming
+ *             bookings, the instructor's offering and Connect account, the student's Stripe
+ *             customer), the card check at the Stripe emulator (paymentMethods.retrieve,
+ *             over HTTP), the hold's transaction, booking's transaction (the booking and its
+ *             payment row, SCHEDULED)
  *   core      the database core of one booking: booking's single transaction alone
  *             (the module's bookHeldSlot: lock the instructor's row, re-check every rule,
- *             insert the booking CONFIRMED, append booking.confirmed to the outbox; while the
- *             read model is at the revision checked, that is one statement)
+ *             insert the booking CONFIRMED and its payment row, append booking.confirmed to the
+ *             outbox; while the read model is at the revision checked, that is one statement)
  *   hold      availability's hold alone, in-process (its own SQL transaction)
  *   table     one plain INSERT of the same row into the booking table itself (its exclusion
- *             constraint, checks and indexes; no lock, no rules, no event): the floor of what
- *             any booking costs in this schema (ON CONFLICT DO NOTHING counts a taken slot)
+ *             constraint, checks and indexes; no lock, no rules, no payment, no event): the floor
+ *             of what any booking costs in this schema (ON CONFLICT DO NOTHING counts a taken slot)
  *   insert    the bare floor: one plain INSERT of the same row into a copy of the booking table
  *             (no constraints, no indexes)
  *
+ * Every lesson starts a week or more ahead (the slot plan starts at firstMonday), beyond the
+ * card's authorisation lead time (24 h): the authorisation is scheduled, never made while booking,
+ * so a create makes one Stripe call, the card check.
+ *
  * Per target it also prints the CPU time per call of this process (client and in-process services)
  * and of all Postgres processes; CPU per call is far steadier than throughput on a shared machine,
- * and the Postgres share separates the database's work from the client's.
+ * and the Postgres share separates the database's work from the client's. The emulator's CPU (its
+ * own process) is in neither.
  *
  * Two scenarios: low contention (every call books a free slot of one of many instructors; every
  * call must succeed) and high contention (BENCH_CONTENDERS consecutive calls aim at the same slot of
- * a few instructors: one wins, the others must get CONFLICT SLOT_UNAVAILABLE). Any other answer
- * fails the run. At the end it counts overlapping active bookings and overlapping active holds
- * (buffers included); both must be 0.
+ * a few instructors: one wins, the others must get CONFLICT SLOT_UNAVAILABLE; the losers of the
+ * paying targets check the card too, as the hold comes after it). Any other answer fails the run,
+ * as does a create answered other than CONFIRMED. At the end it counts overlapping active bookings
+ * and overlapping active holds (buffers included), both must be 0, and the card payments: one
+ * SCHEDULED for the whole price, its authorisation still ahead, per lesson gateway, subgraph and
+ * create booked.
  *
  * Needs Postgres (superuser access to create the throwaway databases, as scripts/db-bootstrap.ts)
- * and Kafka is not used (no relay runs; outbox rows stay unpublished in the throwaway database).
+ * and, when gateway, subgraph or create runs, the Stripe emulator (npm run infra:up). Kafka is not
+ * used (no relay runs; outbox rows stay unpublished in the throwaway database).
  * Knobs: BENCH_ROUNDS=5  BENCH_ROUND_SECONDS=3  BENCH_WARMUP_SECONDS=1  BENCH_CONNECTIONS=16
  *        BENCH_INSTRUCTORS=60  BENCH_CONTENDED_INSTRUCTORS=4  BENCH_CONTENDERS=8
- *        BENCH_SCENARIOS=low,high  BENCH_TARGETS=core,table (the bare insert always runs)
+ *        BENCH_SCENARIOS=low,high,database  BENCH_TARGETS=gateway,subgraph,create,core,hold,table
+ *        (all by default; some only, e.g. core,table: the bare insert always runs)
  */
 import { randomUUID } from 'node:crypto';
 import { callerKeyFor, RemoteServiceError, ServiceError, signCaller, type Caller } from '@instainstru/platform';
@@ -49,6 +68,7 @@ import type { NewBooking, SlotHolds } from '../../services/booking/src/module';
 import { settle } from './lib/async';
 import {
   analyze,
+  connectAccount,
   CREATE_BOOKING,
   firstMonday,
   instructorState,
@@ -56,6 +76,7 @@ import {
   lessonInput,
   PRICE,
   seedInstructors,
+  seedStudents,
   SERVICE_ID,
   SlotPlan,
   startBookingStack,
@@ -63,6 +84,7 @@ import {
   WEEKS,
   type BookingStack,
   type Slot,
+  type Student,
 } from './lib/booking-stack';
 import { runBench } from './lib/cleanup';
 import { benchParts, envInt } from './lib/env';
@@ -89,6 +111,11 @@ type Target = (typeof ALL_TARGETS)[number];
 /** BENCH_TARGETS picks some; the bare INSERT always runs, as every ratio's baseline. */
 const CHOSEN = benchParts(ALL_TARGETS, 'BENCH_TARGETS');
 const TARGETS = ALL_TARGETS.filter((t) => CHOSEN.has(t) || t === 'insert');
+/** The targets that make the whole create, payment checks included: they need saved cards and instructors' Connect accounts. */
+const PAYING: readonly Target[] = ['gateway', 'subgraph', 'create'];
+const PAYS = TARGETS.some((t) => PAYING.includes(t));
+/** The students who book (their calls take turns over them). */
+const STUDENTS = 64;
 
 const log = (line = '') => console.log(line);
 /** Weeks of slots for the targets that write only booking's tables (no published weeks, no horizon to stay in). */
@@ -133,12 +160,16 @@ const plainInsertInto = (table: string) => `insert into ${table} (id, status, in
   values ($1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, 'online', $9, $10, null, $11)
   on conflict do nothing`;
 
-/** The six ways to book one slot, each answering whether it won the slot or met a conflict. */
-async function bookers(stack: BookingStack): Promise<Record<Target, (slot: Slot, student: number) => Promise<Outcome>>> {
-  const tokens = await Promise.all(
-    Array.from({ length: 64 }, (_, i) => stack.token(`bench-student-${i}`, ['student'], 3600)),
-  );
-  const body = (slot: Slot) => JSON.stringify({ query: CREATE_BOOKING, operationName: 'Book', variables: { input: lessonInput(slot) } });
+/**
+ * The seven ways to book one slot, each answering whether it won the slot or met a conflict.
+ * `students` saved a card each (none when no paying target runs): the paying targets book with it.
+ */
+async function bookers(stack: BookingStack, students: Student[]): Promise<Record<Target, (slot: Slot, student: number) => Promise<Outcome>>> {
+  const studentOf = (student: number) => `bench-student-${student % STUDENTS}`;
+  const payer = (student: number) => students[student % STUDENTS]!;
+  // What a student's app sends: the lesson and one of the student's saved cards.
+  const body = (slot: Slot, student: Student) =>
+    JSON.stringify({ query: CREATE_BOOKING, operationName: 'Book', variables: { input: { ...lessonInput(slot), paymentMethodId: student.card } } });
   const answer = async (response: Response): Promise<Outcome> => {
     const json = (await response.json()) as { data?: { createBooking?: { status: string } }; errors?: { extensions?: { code?: string; reason?: string } }[] };
     if (json.data?.createBooking?.status === 'CONFIRMED') return 'won';
@@ -162,7 +193,6 @@ async function bookers(stack: BookingStack): Promise<Record<Target, (slot: Slot,
     release: async (bookingId) => (await availabilityHolds.release(bookingId)).released,
   };
   const creation = stack.booking.creationWith(inProcessHolds);
-  const studentOf = (student: number) => `bench-student-${student % tokens.length}`;
   const refusedAsTaken = (error: unknown): Outcome => {
     if (error instanceof ServiceError && error.code === 'SLOT_UNAVAILABLE') return 'conflict';
     throw error;
@@ -179,16 +209,18 @@ async function bookers(stack: BookingStack): Promise<Record<Target, (slot: Slot,
   };
 
   return {
-    gateway: async (slot, student) => answer(await stack.postGateway(tokens[student % tokens.length]!, body(slot))),
+    gateway: async (slot, student) => answer(await stack.postGateway(payer(student).token, body(slot, payer(student)))),
     subgraph: async (slot, student) => {
-      const caller: Caller = { userId: `bench-student-${student % tokens.length}`, roles: ['student'], requestId: randomUUID() };
-      const request = body(slot);
+      const caller: Caller = { userId: payer(student).id, roles: ['student'], requestId: randomUUID() };
+      const request = body(slot, payer(student));
       const signed = signCaller(caller, callerKeyFor(stack.signingSecret, 'booking'), { method: 'POST', path: '/graphql', body: request });
       return answer(await fetch(stack.bookingUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: request }));
     },
     create: async (slot, student) => {
       try {
-        await creation.createBooking({ userId: studentOf(student), roles: ['student'], requestId: randomUUID() }, { ...lessonInput(slot), lessonMode: 'online' });
+        const { id, card } = payer(student);
+        const booked = await creation.createBooking({ userId: id, roles: ['student'], requestId: randomUUID() }, { ...lessonInput(slot), lessonMode: 'online', paymentMethodId: card });
+        if (booked.status !== 'CONFIRMED') throw new Error(`create: the booking is ${booked.status}, not CONFIRMED`);
         return 'won';
       } catch (error) {
         return refusedAsTaken(error);
@@ -222,6 +254,9 @@ interface RoundResult extends LoopResult, CpuPerCall {
   won: number;
   conflicts: number;
 }
+
+/** The lessons each target booked, warm-ups included (the paying targets' must each have left a payment row). */
+const booked = Object.fromEntries(ALL_TARGETS.map((t) => [t, 0])) as Record<Target, number>;
 
 async function measure(book: (slot: Slot, student: number) => Promise<Outcome>, plan: SlotPlan, seconds: number): Promise<RoundResult> {
   await settle();
@@ -258,7 +293,12 @@ async function scenario(stack: BookingStack, name: 'low' | 'high', book: Record<
     table: new SlotPlan(part(3), new Date(monday.getTime() + FAR_WEEKS * WEEK_MS), contenders, FAR_WEEKS),
     insert: new SlotPlan(instructorIds, monday, contenders, FAR_WEEKS),
   };
-  for (const target of TARGETS) await measure(book[target], plans[target], SETTINGS.warmupSeconds);
+  const run = async (target: Target, seconds: number) => {
+    const result = await measure(book[target], plans[target], seconds);
+    booked[target] += result.won;
+    return result;
+  };
+  for (const target of TARGETS) await run(target, SETTINGS.warmupSeconds);
   await analyze(stack);
   const rounds: Record<Target, RoundResult>[] = [];
   for (let r = 0; r < SETTINGS.rounds; r += 1) {
@@ -266,7 +306,7 @@ async function scenario(stack: BookingStack, name: 'low' | 'high', book: Record<
     const rotated = TARGETS.map((_, i) => TARGETS[(i + r) % TARGETS.length]!);
     const order = r % 2 === 0 ? rotated : rotated.reverse();
     const round = {} as Record<Target, RoundResult>;
-    for (const target of order) round[target] = await measure(book[target], plans[target], SETTINGS.roundSeconds);
+    for (const target of order) round[target] = await run(target, SETTINGS.roundSeconds);
     rounds.push(round);
     log(`  round ${r + 1}: ${order.map((t) => `${t} ${fmtInt(round[t].ops)}/s`).join(', ')}`);
   }
@@ -304,7 +344,7 @@ async function scenario(stack: BookingStack, name: 'low' | 'high', book: Record<
   ratio('core', 'insert', 'core / plain INSERT', 'vs a table without constraints or indexes');
   ratio('table', 'insert', 'INSERT into booking / plain INSERT', 'what the exclusion constraint and indexes cost');
   ratio('hold', 'insert', 'hold / plain INSERT', "availability's hold transaction");
-  ratio('create', 'insert', 'create / plain INSERT', "read-model check + hold + booking's transaction");
+  ratio('create', 'insert', 'create / plain INSERT', "card check at the emulator + read-model checks + hold + booking's transaction");
   ratio('subgraph', 'create', 'subgraph / create');
   ratio('gateway', 'subgraph', 'gateway / subgraph');
   ratio('gateway', 'core', 'gateway / core');
@@ -402,6 +442,22 @@ async function databaseCore(stack: BookingStack): Promise<void> {
   log(`  ${'database core / INSERT, Postgres CPU'.padEnd(34)} ${fmt(cpu)}×   (the INSERT's Postgres CPU per call over the statement's, from the same runs)`);
 }
 
+/**
+ * The payments the paying targets' bookings left (found by the students' saved cards; core's rows
+ * name a made-up card): one per lesson they booked, each SCHEDULED for the whole price on the
+ * card, no credits, its authorisation still ahead (none was made while booking).
+ */
+async function cardPayments(stack: BookingStack, students: Student[]): Promise<{ payments: number; scheduled: number }> {
+  const [row] = await stack.deps.booking.db.query<{ payments: number; scheduled: number }>(
+    `select count(*)::int as payments,
+            count(*) filter (where b.status = 'CONFIRMED' and p.status = 'SCHEDULED' and p.amount_minor = $1 and p.credit_minor = 0 and p.authorize_at > now())::int as scheduled
+       from booking_payment p join booking b on b.id = p.booking_id
+      where p.payment_method_id = any($2)`,
+    [PRICE.amountMinor, students.map((s) => s.card)],
+  );
+  return row!;
+}
+
 async function overlaps(stack: BookingStack): Promise<{ bookings: number; holds: number }> {
   const [b] = await stack.deps.booking.db.query<{ n: string }>(
     `select count(*) as n from booking a join booking b on a.instructor_id = b.instructor_id and a.id < b.id
@@ -422,10 +478,15 @@ runBench(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].
   const stack = await startBookingStack({ name: 'bench', maxUpcomingPerStudent: BENCH_NO_UPCOMING_LIMIT });
   const monday = firstMonday();
   const t0 = Date.now();
-  const low = await seedInstructors(stack, SETTINGS.instructors, monday);
-  const high = await seedInstructors(stack, SETTINGS.contendedInstructors * 4, monday);
-  log(`seeded ${low.length + high.length} instructors with ${WEEKS} published weeks each in ${fmtInt(Date.now() - t0)} ms`);
-  const book = await bookers(stack);
+  // Booking refuses to take payment for an instructor without a Connect account able to charge.
+  const account = PAYS ? connectAccount(stack) : undefined;
+  const low = await seedInstructors(stack, SETTINGS.instructors, monday, account);
+  const high = await seedInstructors(stack, SETTINGS.contendedInstructors * 4, monday, account);
+  log(`seeded ${low.length + high.length} instructors with ${WEEKS} published weeks${PAYS ? ' and a Connect account' : ''} each in ${fmtInt(Date.now() - t0)} ms`);
+  const t1 = Date.now();
+  const students = PAYS ? await seedStudents(stack, STUDENTS) : [];
+  if (PAYS) log(`seeded ${students.length} students, each with a card saved through the API, in ${fmtInt(Date.now() - t1)} ms`);
+  const book = await bookers(stack, students);
   if (SCENARIOS.has('low')) {
     log();
     log(`Low contention: ${low.length} instructors, every call books a free slot, ${SETTINGS.connections} clients`);
@@ -445,4 +506,10 @@ runBench(`booking bench: ${JSON.stringify(SETTINGS)} scenarios=${[...SCENARIOS].
   log();
   log(`overlapping active bookings: ${found.bookings}   overlapping active holds (buffer included): ${found.holds}`);
   if (found.bookings !== 0 || found.holds !== 0) throw new Error('overlaps found');
+  if (PAYS) {
+    const paid = PAYING.reduce((sum, t) => sum + booked[t], 0);
+    const { payments, scheduled } = await cardPayments(stack, students);
+    log(`card payments: ${scheduled} scheduled as booked, of ${payments} written, for ${paid} lessons booked by ${PAYING.filter((t) => TARGETS.includes(t)).join(', ')}`);
+    if (payments !== paid || scheduled !== paid) throw new Error('the card payments do not match the lessons booked');
+  }
 });

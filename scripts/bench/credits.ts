@@ -22,7 +22,7 @@
  *             the reservation's transaction and postings, credit.reserved and booking.confirmed)
  *
  * Both make the same card check at the emulator (paymentMethods.retrieve; the service's Stripe
- * request gate is raised to BENCH_STRIPE_RATE so it never paces the bench). After a warm-up of
+ * request gate has no limit in the bench, so it never paces it). After a warm-up of
  * each (then ANALYZE, as autovacuum would have done long since), BENCH_ROUNDS rounds of
  * BENCH_BOOKINGS bookings of each kind, from BENCH_CONCURRENCY closed-loop clients, in alternating
  * order (plain first, then credits first, …; the garbage of one phase collected before the next,
@@ -39,12 +39,24 @@
  * runs; outbox rows stay unpublished in the throwaway database).
  * Knobs: BENCH_BOOKINGS=400  BENCH_ROUNDS=5  BENCH_WARMUP=100  BENCH_CONCURRENCY=8
  *        BENCH_INSTRUCTORS=8  BENCH_BOOKINGS_PER_STUDENT=10  BENCH_CREDITS_MINOR=1000
- *        BENCH_STRIPE_RATE=1000
  */
-import { randomUUID } from 'node:crypto';
-import { createStripeClient } from '@instainstru/platform';
 import { settle } from './lib/async';
-import { analyze, CREATE_BOOKING, firstMonday, lessonInput, PRICE, seedInstructors, SlotPlan, startBookingStack, WEEKS, type BookingStack } from './lib/booking-stack';
+import {
+  analyze,
+  connectAccount,
+  CREATE_BOOKING,
+  firstMonday,
+  graphql,
+  lessonInput,
+  PRICE,
+  seedInstructors,
+  seedStudents,
+  SlotPlan,
+  startBookingStack,
+  WEEKS,
+  type BookingStack,
+  type Student,
+} from './lib/booking-stack';
 import { runBench } from './lib/cleanup';
 import { envInt } from './lib/env';
 import { startCpuPerCall, type CpuPerCall } from './lib/proc-cpu';
@@ -58,104 +70,23 @@ const SETTINGS = {
   instructors: envInt('BENCH_INSTRUCTORS', 8),
   bookingsPerStudent: envInt('BENCH_BOOKINGS_PER_STUDENT', 10),
   creditsMinor: envInt('BENCH_CREDITS_MINOR', 1000),
-  stripeRate: envInt('BENCH_STRIPE_RATE', 1000),
 };
 const GOAL = 0.8;
-const EMULATOR = process.env.STRIPE_EMULATOR_URL ?? 'http://127.0.0.1:12120';
 /** The most one grant may give (GrantCreditsInput.amountMinor). */
 const MAX_GRANT_MINOR = 100_000;
 const log = (line = '') => console.log(line);
 
-const SETUP = 'mutation Setup { startPaymentMethodSetup { setupIntentId } }';
 const GRANT = 'mutation Grant($input: GrantCreditsInput!) { grantCredits(input: $input) { id remainingMinor } }';
 
 type Variant = 'plain' | 'credits';
 const VARIANTS: readonly Variant[] = ['plain', 'credits'];
 
-interface Stack extends BookingStack {
-  /** The bench's Stripe world on the emulator. */
-  stripe: ReturnType<typeof createStripeClient>;
-  stripeKey: string;
-}
-
-async function startStack(maxUpcomingPerStudent: number): Promise<Stack> {
-  const stripeKey = `sk_test_bench_${randomUUID().replace(/-/g, '')}`;
-  const stack = await startBookingStack({
-    name: 'bench-credits',
-    bookingEnv: { ...process.env, STRIPE_API_BASE: EMULATOR, STRIPE_SECRET_KEY: stripeKey, STRIPE_MAX_REQUESTS_PER_SECOND: String(SETTINGS.stripeRate) },
-    maxUpcomingPerStudent,
-  });
-  return { ...stack, stripe: createStripeClient({ apiBase: new URL(EMULATOR), secretKey: stripeKey, appName: 'bench-credits' }), stripeKey };
-}
-
-const tokenFor = (stack: Stack, sub: string, roles: string[]) => stack.token(sub, roles, 4 * 3600);
-
-/** A GraphQL call through the gateway that must answer data without errors. */
-async function graphql<T>(stack: Stack, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await stack.postGateway(token, JSON.stringify({ query, variables }));
-  const json = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!response.ok || json.errors?.length || !json.data) throw new Error(`${query.slice(0, 40)}…: HTTP ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
-  return json.data;
-}
-
-/** Runs `work` over `items`, `concurrency` at a time. */
-async function inParallel<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
-    }),
-  );
-  return results;
-}
-
-/**
- * Instructors in both read models (live, revision 1, in UTC, 30-minute online lessons of the
- * bench's service), ten whole weeks (00:00–24:00 UTC) published, and a Connect account onboarded
- * on the emulator as booking's read model of payout accounts knows it.
- */
-function seedInstructorsWithAccounts(stack: Stack, monday: Date): Promise<string[]> {
-  return seedInstructors(stack, SETTINGS.instructors, monday, async (instructorId) => {
-    const account = await stack.stripe.accounts.create({ type: 'express', country: 'US', capabilities: { card_payments: { requested: true }, transfers: { requested: true } } });
-    const onboarded = await fetch(`${EMULATOR}/_emulator/accounts/${account.id}/onboard`, { method: 'POST', headers: { authorization: `Bearer ${stack.stripeKey}` } });
-    if (!onboarded.ok) throw new Error(`the emulator did not onboard ${account.id}: HTTP ${onboarded.status}`);
-    await stack.booking.applyPayoutAccount({
-      instructorId,
-      stripeAccountId: account.id,
-      chargesEnabled: true,
-      payoutsEnabled: true,
-      detailsSubmitted: true,
-      revision: 1,
-      occurredAt: new Date().toISOString(),
-    });
-  });
-}
-
-interface Student {
-  id: string;
-  token: string;
-  /** The card the student saved (`pm_…`). */
-  card: string;
-}
-
 /** Students who saved a card through the API, each granted `grantMinor` credits by an admin through the gateway. */
-async function seedStudents(stack: Stack, count: number, grantMinor: number): Promise<Student[]> {
-  const admin = await tokenFor(stack, 'bench-credits-admin', ['admin']);
-  return inParallel(
-    Array.from({ length: count }, (_, i) => `bench-student-${i}`),
-    8,
-    async (id) => {
-      const token = await tokenFor(stack, id, ['student']);
-      const { startPaymentMethodSetup } = await graphql<{ startPaymentMethodSetup: { setupIntentId: string } }>(stack, token, SETUP);
-      // As Stripe.js confirms it in the student's browser.
-      const setup = await stack.stripe.setupIntents.confirm(startPaymentMethodSetup.setupIntentId, { payment_method: 'pm_card_visa' });
-      const card = typeof setup.payment_method === 'string' ? setup.payment_method : setup.payment_method?.id;
-      if (setup.status !== 'succeeded' || !card) throw new Error(`the SetupIntent of ${id} is ${setup.status}`);
-      await graphql(stack, admin, GRANT, { input: { studentId: id, amountMinor: grantMinor, expiresInDays: 365, reason: 'Bench credits' } });
-      return { id, token, card };
-    },
-  );
+async function seedStudentsWithCredits(stack: BookingStack, count: number, grantMinor: number): Promise<Student[]> {
+  const admin = await stack.token('bench-credits-admin', ['admin'], 4 * 3600);
+  return seedStudents(stack, count, async (student) => {
+    await graphql(stack, admin, GRANT, { input: { studentId: student.id, amountMinor: grantMinor, expiresInDays: 365, reason: 'Bench credits' } });
+  });
 }
 
 interface PhaseResult extends CpuPerCall {
@@ -177,12 +108,13 @@ runBench(`bench: createBooking with credits vs without, through the gateway ${JS
 
   log('Preparing: throwaway databases, availability and booking subgraphs and the gateway in this process');
   const t0 = Date.now();
-  const stack = await startStack(SETTINGS.bookingsPerStudent * 2);
+  const stack = await startBookingStack({ name: 'bench-credits', maxUpcomingPerStudent: SETTINGS.bookingsPerStudent * 2 });
   const monday = firstMonday();
-  const instructorIds = await seedInstructorsWithAccounts(stack, monday);
+  // Instructors in both read models, ten published weeks, and a Connect account onboarded on the emulator.
+  const instructorIds = await seedInstructors(stack, SETTINGS.instructors, monday, connectAccount(stack));
   log(`  ${instructorIds.length} instructors, ${WEEKS} published weeks and a Connect account each, in ${fmt((Date.now() - t0) / 1000, 1)} s`);
   const t1 = Date.now();
-  const students = await seedStudents(stack, studentCount, grantMinor);
+  const students = await seedStudentsWithCredits(stack, studentCount, grantMinor);
   log(`  ${students.length} students, each with a saved card and ${grantMinor} credits granted by an admin, in ${fmt((Date.now() - t1) / 1000, 1)} s`);
 
   // Both kinds take free slots from one plan: every call gets a slot of its own.

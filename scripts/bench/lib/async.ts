@@ -23,3 +23,15 @@ export async function settle(): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
+
+/** Runs `work` over `items`, `concurrency` at a time; the results in the items' order. */
+export async function inParallel<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+    }),
+  );
+  return results;
+}

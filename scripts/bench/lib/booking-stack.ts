@@ -2,9 +2,11 @@
  * The stack the booking benchmarks (booking.ts, credits.ts) run in their own process, like the
  * tests do: the availability and booking subgraphs, each on a throwaway database migrated like
  * production (dropped afterwards), and the real gateway over the committed supergraph, which
- * verifies the bench's own dev tokens. Also what they book: one service taught in 30-minute online
- * lessons at 60 USD an hour, instructors seeded through the services' own domain code with ten
- * published weeks, and the slots handed out to book.
+ * verifies the bench's own dev tokens; booking pays through the project's Stripe emulator, in a
+ * world (secret key) of the bench's own. Also what they book: one service taught in 30-minute
+ * online lessons at 60 USD an hour, instructors seeded through the services' own domain code with
+ * ten published weeks (and, to take payment, a Connect account onboarded on the emulator),
+ * students who saved a card through the API, and the slots handed out to book.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import {
   closeServiceDeps,
   createLogger,
   createServiceDeps,
+  createStripeClient,
   loadServiceConfig,
   PlatformMetrics,
   type Caller,
@@ -28,11 +31,14 @@ import { createCallerResolver } from '../../../gateway/src/auth/jwt-verifier';
 import { buildGateway } from '../../../gateway/src/server';
 import { serviceMigrations } from '../../services';
 import { createBenchDatabase } from './bench-database';
+import { inParallel } from './async';
 import { onCleanup } from './cleanup';
 
 const ISSUER = 'https://auth.instainstru.bench';
 const AUDIENCE = 'instainstru-api';
 const SUPERGRAPH = join(__dirname, '../../../schemas/supergraph.graphql');
+/** The project's Stripe emulator (npm run infra:up). */
+const EMULATOR = process.env.STRIPE_EMULATOR_URL ?? 'http://127.0.0.1:12120';
 
 /** The one service every bench instructor offers. */
 export const SERVICE_ID = randomUUID();
@@ -52,6 +58,8 @@ export interface Slot {
   instructorId: string;
   startsAt: string;
 }
+
+const SETUP = 'mutation Setup { startPaymentMethodSetup { setupIntentId } }';
 
 /** The CreateBookingInput of one of the bench's online lessons in `slot` (no payment fields). */
 export const lessonInput = (slot: Slot) => ({ instructorId: slot.instructorId, serviceId: SERVICE_ID, startsAt: slot.startsAt, durationMinutes: LESSON_MINUTES, lessonMode: 'ONLINE' });
@@ -99,6 +107,9 @@ export interface BookingStack {
   gatewayUrl: string;
   bookingUrl: string;
   signingSecret: string;
+  /** The bench's Stripe world on the emulator, as booking's secret key sees it. */
+  stripe: ReturnType<typeof createStripeClient>;
+  stripeKey: string;
   /** A dev token the gateway accepts: `sub` with `roles`, valid for `ttlSeconds`. */
   token(sub: string, roles: string[], ttlSeconds: number): Promise<string>;
   /** POSTs a GraphQL request body to the gateway with `token` as the bearer. */
@@ -108,14 +119,14 @@ export interface BookingStack {
 export interface BookingStackOptions {
   /** Starts the Kafka topic prefix the outbox rows name (`<name>-<ms>.`); no relay publishes them. */
   name: string;
-  /** Where booking's own settings are read from (its Stripe API and key, say); process.env unless given. */
-  bookingEnv?: NodeJS.ProcessEnv;
   /** The upcoming bookings one student may hold at least: the bench books many for each. */
   maxUpcomingPerStudent: number;
 }
 
 export async function startBookingStack(options: BookingStackOptions): Promise<BookingStack> {
   const prefix = `${options.name}-${Date.now()}.`;
+  const stripeKey = `sk_test_bench_${randomUUID().replace(/-/g, '')}`;
+  const bookingEnv = { ...process.env, STRIPE_API_BASE: EMULATOR, STRIPE_SECRET_KEY: stripeKey };
   const deps = {} as Record<'availability' | 'booking', ServiceDeps>;
   const urls: Partial<Record<ServiceName, string>> = {};
   let booking: BookingModule | undefined;
@@ -125,10 +136,16 @@ export async function startBookingStack(options: BookingStackOptions): Promise<B
     deps[name] = await createServiceDeps(config, []);
     onCleanup(`close ${name}`, () => closeServiceDeps(deps[name]));
     if (name === 'booking') {
-      const settings = loadBookingConfig(options.bookingEnv);
+      const settings = loadBookingConfig(bookingEnv);
       booking = createBookingModule(deps[name], {
         config: {
           ...settings,
+          // Booking's Stripe request gate without a limit, so it never paces the bench: at the
+          // highest rate the setting allows (STRIPE_MAX_REQUESTS_PER_SECOND=1000) it still spaces
+          // calls 1 ms apart, and at a few hundred card checks a second delays a third or more of
+          // them by about 4 ms each (its timers fire late on a busy event loop). Every call still
+          // passes through it.
+          stripe: { ...settings.stripe, maxRequestsPerSecond: Number.POSITIVE_INFINITY },
           availability: { url: urls.availability!.replace(/\/graphql$/, ''), timeoutMs: 5000 },
           autoCompleteAfterMinutes: 1440,
           jobIntervalMs: 30_000,
@@ -163,6 +180,8 @@ export async function startBookingStack(options: BookingStackOptions): Promise<B
     gatewayUrl,
     bookingUrl: urls.booking!,
     signingSecret,
+    stripe: createStripeClient({ apiBase: new URL(EMULATOR), secretKey: stripeKey, appName: options.name }),
+    stripeKey,
     token: (sub, roles, ttlSeconds) => mintDevToken(privateJwk, { sub, roles, issuer: ISSUER, audience: AUDIENCE, ttlSeconds }),
     postGateway: (token, body) => fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }),
   };
@@ -201,6 +220,68 @@ export async function seedInstructors(stack: BookingStack, count: number, monday
     ids.push(instructorId);
   }
   return ids;
+}
+
+/**
+ * `then` for seedInstructors: a Connect account for the instructor, created and onboarded on the
+ * emulator (charges and payouts enabled), given to booking's read model of payout accounts as
+ * instructor.payout-account-updated would: without it booking refuses to take their bookings.
+ */
+export function connectAccount(stack: BookingStack): (instructorId: string) => Promise<void> {
+  return async (instructorId) => {
+    const account = await stack.stripe.accounts.create({ type: 'express', country: 'US', capabilities: { card_payments: { requested: true }, transfers: { requested: true } } });
+    const onboarded = await fetch(`${EMULATOR}/_emulator/accounts/${account.id}/onboard`, { method: 'POST', headers: { authorization: `Bearer ${stack.stripeKey}` } });
+    if (!onboarded.ok) throw new Error(`the emulator did not onboard ${account.id}: HTTP ${onboarded.status}`);
+    await stack.booking.applyPayoutAccount({
+      instructorId,
+      stripeAccountId: account.id,
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      detailsSubmitted: true,
+      revision: 1,
+      occurredAt: new Date().toISOString(),
+    });
+  };
+}
+
+/** A GraphQL call through the gateway with `token` as the bearer that must answer data without errors. */
+export async function graphql<T>(stack: BookingStack, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await stack.postGateway(token, JSON.stringify({ query, variables }));
+  const json = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (!response.ok || json.errors?.length || !json.data) throw new Error(`${query.slice(0, 40)}…: HTTP ${response.status} ${JSON.stringify(json).slice(0, 500)}`);
+  return json.data;
+}
+
+export interface Student {
+  /** `bench-student-<i>`. */
+  id: string;
+  /** A student's JWT the gateway accepts, valid for four hours. */
+  token: string;
+  /** The card the student saved (`pm_…`): the paymentMethodId of their bookings. */
+  card: string;
+}
+
+/**
+ * Students bench-student-0 … count − 1, each of whom saved a card through the API
+ * (startPaymentMethodSetup through the gateway, then the SetupIntent confirmed on the emulator with
+ * a test Visa, as Stripe.js does in the student's browser); `then` runs for each student once that
+ * is done. Eight at a time.
+ */
+export async function seedStudents(stack: BookingStack, count: number, then?: (student: Student) => Promise<void>): Promise<Student[]> {
+  return inParallel(
+    Array.from({ length: count }, (_, i) => `bench-student-${i}`),
+    8,
+    async (id) => {
+      const token = await stack.token(id, ['student'], 4 * 3600);
+      const { startPaymentMethodSetup } = await graphql<{ startPaymentMethodSetup: { setupIntentId: string } }>(stack, token, SETUP);
+      const setup = await stack.stripe.setupIntents.confirm(startPaymentMethodSetup.setupIntentId, { payment_method: 'pm_card_visa' });
+      const card = typeof setup.payment_method === 'string' ? setup.payment_method : setup.payment_method?.id;
+      if (setup.status !== 'succeeded' || !card) throw new Error(`the SetupIntent of ${id} is ${setup.status}`);
+      const student = { id, token, card };
+      await then?.(student);
+      return student;
+    },
+  );
 }
 
 /**
