@@ -1,6 +1,6 @@
-import { bookingSql, dataOf, errorOf, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
+import { bookingSql, dataOf, errorOf } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerTotals as totalsOf, ledgerViolations, paymentReaches } from '../support/payments';
+import { ledgerTotals as totalsOf, ledgerViolations, paymentReaches, usePaymentsWorker } from '../support/payments';
 
 /**
  * Credits paying for lessons, through the gateway against the Stripe emulator: a booking reserves
@@ -33,15 +33,7 @@ interface PaymentView {
   };
 }
 
-let workers: RunningWorkers;
-beforeAll(async () => {
-  workers = await startWorkers([bed.bookingModule.paymentCommandsWorker()]);
-  // The platform's own Stripe balance, from which it pays instructors what credits paid.
-  await bed.world.control('/balance/credit', { amount: 1_000_000, status: 'available' });
-});
-afterAll(async () => {
-  await workers?.stop();
-});
+usePaymentsWorker(bed);
 
 const H = 3_600_000;
 const admin = () => bed.stack.token({ sub: 'credits-booking-admin', roles: ['admin'] });

@@ -1,6 +1,6 @@
-import { bookingSql, dataOf, errorOf, outboxEvents, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
+import { bookingSql, dataOf, errorOf, outboxEvents } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerTotals, ledgerViolations, paymentReaches } from '../support/payments';
+import { ledgerTotals, ledgerViolations, paymentReaches, usePaymentsWorker } from '../support/payments';
 
 /**
  * Money going back, through the gateway against the Stripe emulator: admins refund a charged
@@ -35,14 +35,7 @@ interface PaymentView {
   };
 }
 
-let workers: RunningWorkers;
-beforeAll(async () => {
-  workers = await startWorkers([bed.bookingModule.paymentCommandsWorker()]);
-  await bed.world.control('/balance/credit', { amount: 1_000_000, status: 'available' });
-});
-afterAll(async () => {
-  await workers?.stop();
-});
+usePaymentsWorker(bed);
 
 const H = 3_600_000;
 const admin = () => bed.stack.token({ sub: 'refunds-admin', roles: ['admin'] });

@@ -1,6 +1,6 @@
-import { dataOf, errorOf, eventually, outboxEvents, startWorkers, type RunningWorkers } from '@instainstru/test-harness';
+import { dataOf, errorOf, eventually, outboxEvents } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerViolations, paymentReaches } from '../support/payments';
+import { ledgerViolations, paymentReaches, usePaymentsWorker } from '../support/payments';
 
 /**
  * A referral's life through the gateway: a student's code, redeemed once by a new student (their
@@ -44,15 +44,7 @@ interface Mine {
   redeemed: { id: string; status: string; refereeCreditMinor: number } | null;
 }
 
-let workers: RunningWorkers;
-beforeAll(async () => {
-  workers = await startWorkers([bed.bookingModule.paymentCommandsWorker()]);
-  // The platform's own Stripe balance, from which it pays instructors what credits paid beyond its fee.
-  await bed.world.control('/balance/credit', { amount: 1_000_000, status: 'available' });
-});
-afterAll(async () => {
-  await workers?.stop();
-});
+usePaymentsWorker(bed);
 
 const H = 3_600_000;
 const codeOf = async (token: string) => dataOf<{ myReferralCode: string }>(await bed.stack.graphql(CODE, { token })).myReferralCode;

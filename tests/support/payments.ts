@@ -4,7 +4,7 @@
  * and students who saved a card through the API (startPaymentMethodSetup, then confirming the
  * SetupIntent as Stripe.js would).
  */
-import { bookingSql, eventually, type EmulatorWorld, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
+import { bookingSql, eventually, startWorkers, type EmulatorWorld, type RunningWorkers, type GraphQLRequestOptions, type GraphQLResult, type TestStack } from '@instainstru/test-harness';
 import { loadBookingConfig, type BookingConfig, type BookingModule } from '../../services/booking/src/module';
 
 export const START_PAYMENT_METHOD_SETUP = `mutation { startPaymentMethodSetup { setupIntentId clientSecret } }`;
@@ -105,4 +105,19 @@ export async function paymentReaches<View extends { payment: { status: string } 
     throw new Error(`${(error as Error).message} (last: ${JSON.stringify(last?.payment)})`);
   }
   return last!;
+}
+
+/**
+ * Registers hooks that run booking's payments worker for the whole file, with the platform's own
+ * Stripe balance funded first (it pays instructors what credits paid beyond the platform fee).
+ */
+export function usePaymentsWorker(bed: { readonly bookingModule: BookingModule; readonly world: EmulatorWorld }): void {
+  let workers: RunningWorkers | undefined;
+  beforeAll(async () => {
+    workers = await startWorkers([bed.bookingModule.paymentCommandsWorker()]);
+    await bed.world.control('/balance/credit', { amount: 1_000_000, status: 'available' });
+  });
+  afterAll(async () => {
+    await workers?.stop();
+  });
 }
