@@ -68,6 +68,18 @@ describe('granting, revoking and reading credits', () => {
     expect(await bookingSql(bed.stack, `select count(*) as n from credit_posting`)).toEqual(before);
   });
 
+  it('support (an admin) reads a student’s credits as the student sees them; nobody else can', async () => {
+    await grant('credits-student-support', 700, 20, 'Apology');
+    const STUDENT_CREDITS = `query($id: ID!) { studentCredits(studentId: $id, historyFirst: 5) { balanceMinor lots { grantedMinor reason } history { kind amountMinor } } }`;
+    const seen = dataOf<{ studentCredits: Partial<Credits> }>(await bed.stack.graphql(STUDENT_CREDITS, { token: await admin(), variables: { id: 'credits-student-support' } })).studentCredits;
+    const own = await creditsOf('credits-student-support');
+    expect(seen).toEqual({ balanceMinor: own.balanceMinor, lots: [{ grantedMinor: 700, reason: 'Apology' }], history: [{ kind: 'GRANT', amountMinor: 700 }] });
+    expect(errorOf(await bed.stack.graphql(STUDENT_CREDITS, { token: await bed.student('credits-student-nosy'), variables: { id: 'credits-student-support' } }))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'ADMIN_ONLY',
+    });
+  });
+
   it('refuses non-admins and bad input with clear codes, writing nothing', async () => {
     const lots = async () => Number((await bookingSql<{ n: string }>(bed.stack, `select count(*) as n from credit_lot`))[0]!.n);
     const before = await lots();

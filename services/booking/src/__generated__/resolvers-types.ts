@@ -686,6 +686,8 @@ export type Query = {
   myReferralCode: Scalars['String']['output'];
   /** Students: their referral code, the referrals it made and the one they redeemed. */
   myReferrals: MyReferrals;
+  /** Admins (support): a student's credits as they see them in myCredits, before granting, revoking or refunding. */
+  studentCredits: MyCredits;
 };
 
 
@@ -727,6 +729,12 @@ export type QueryMyCreditsArgs = {
 export type QueryMyPayoutsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryStudentCreditsArgs = {
+  historyFirst?: InputMaybe<Scalars['Int']['input']>;
+  studentId: Scalars['ID']['input'];
 };
 
 export type Referral = {
@@ -1248,6 +1256,7 @@ export type QueryResolvers<ContextType = BookingContext, ParentType extends Reso
   myPayouts?: Resolver<ResolversTypes['PayoutConnection'], ParentType, ContextType, RequireFields<QueryMyPayoutsArgs, 'first'>>;
   myReferralCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   myReferrals?: Resolver<ResolversTypes['MyReferrals'], ParentType, ContextType>;
+  studentCredits?: Resolver<ResolversTypes['MyCredits'], ParentType, ContextType, RequireFields<QueryStudentCreditsArgs, 'historyFirst' | 'studentId'>>;
 }>;
 
 export type ReferralResolvers<ContextType = BookingContext, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral']> = ResolversObject<{

@@ -31,7 +31,7 @@ export class Credits {
 
   private requireAdmin(caller: Caller): string {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to manage credits');
-    if (!hasRole(caller, 'admin')) throw new BookingError(BookingErrorCode.AdminOnly, 'Only admins grant or revoke credits');
+    if (!hasRole(caller, 'admin')) throw new BookingError(BookingErrorCode.AdminOnly, 'Only admins grant, revoke or read students\' credits');
     return caller.userId;
   }
 
@@ -60,6 +60,12 @@ export class Credits {
   async mine(caller: Caller, historyFirst: number | null | undefined): Promise<StudentCredits> {
     if (!caller.userId) throw new BookingError(BookingErrorCode.SignInRequired, 'Sign in to see your credits');
     return this.ledger.studentCredits(caller.userId, this.terms.currency, this.clock(), requirePageSize(historyFirst));
+  }
+
+  /** Admins: a student's credits as the student sees them. */
+  async ofStudent(caller: Caller, studentId: string, historyFirst: number | null | undefined): Promise<StudentCredits> {
+    this.requireAdmin(caller);
+    return this.ledger.studentCredits(this.requireStudent(studentId), this.terms.currency, this.clock(), requirePageSize(historyFirst));
   }
 
   /** What the student may apply to a booking now. */

@@ -7,6 +7,7 @@ export const Query: QueryResolvers = {
   myPaymentMethods: (_, __, { caller, paymentMethods }) => paymentMethods.mine(caller),
   cancellationQuote: (_, { bookingId }, { caller, payments, bookings }) => payments.quoteCancellation(caller, bookingId, (id) => bookings.requireVisibleBooking(id)),
   myCredits: (_, { historyFirst }, { caller, credits }) => credits.mine(caller, historyFirst),
+  studentCredits: (_, { studentId, historyFirst }, { caller, credits }) => credits.ofStudent(caller, studentId, historyFirst),
   myReferrals: (_, __, { caller, referrals }) => referrals.mine(caller),
   myReferralCode: (_, __, { caller, referrals }) => referrals.myCode(caller),
   myEarnings: (_, __, { caller, payouts }) => payouts.earnings(caller),
