@@ -190,6 +190,26 @@ describe('a referral, redeemed, qualified and rewarded', () => {
     expect((await mine(referrer)).rewardsLeft).toBe(3);
   });
 
+  it('a first lesson the credits paid wholly does not qualify: the referral waits for a lesson paid with a card', async () => {
+    const referrer = await studentToken('ref-referrer-4');
+    const code = await codeOf(referrer);
+    const referee = await studentToken('ref-referee-4');
+    dataOf(await redeem(referee, code));
+    const admin = await bed.stack.token({ sub: 'ref-admin', roles: ['admin'] });
+    dataOf(
+      await bed.stack.graphql(`mutation($input: GrantCreditsInput!) { grantCredits(input: $input) { id } }`, {
+        token: admin,
+        variables: { input: { studentId: 'ref-referee-4', amountMinor: 20_000, reason: 'Gift' } },
+      }),
+    );
+    const startsAt = at(5, '13:00');
+    const price = (errorOf(await bed.book(referee, startsAt, { paymentMethodId: null, creditsMinor: 19_999 }))!.details as { priceMinor: number }).priceMinor;
+    await firstLesson(referee, startsAt, 'pm_card_mastercard', { paymentMethodId: null, creditsMinor: price });
+    expect((await mine(referrer)).referrals[0]).toMatchObject({ status: 'PENDING', rewardDueAt: null });
+    expect(await rewardsAt(startsAt, 2 + 100)).toBe(0);
+    expect((await creditsOf(referrer)).balanceMinor).toBe(0);
+  });
+
   it('a first lesson paid with a card the referrer also saved voids the reward at its due time', async () => {
     const referrer = await studentToken('ref-referrer-3');
     await bed.cards.cardOf(referrer, 'pm_card_amex');

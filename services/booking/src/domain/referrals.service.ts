@@ -126,9 +126,14 @@ export class Referrals {
     return outcome;
   }
 
-  /** In the capture's transaction: a completed lesson of a referee, charged, starts the dispute window of their referral (only the first). */
+  /**
+   * In the capture's transaction: a completed lesson of a referee, charged to their card, starts the
+   * dispute window of their referral (only the first such lesson). A lesson the credits paid wholly
+   * (the referral's own credit, say) captured nothing: it does not qualify, or a referral would pay
+   * out without the new student ever paying.
+   */
   async lessonCharged(uow: PaymentUnitOfWork, payment: Payment, booking: Booking | null, now: Date): Promise<void> {
-    if (booking?.status !== 'COMPLETED') return;
+    if (booking?.status !== 'COMPLETED' || !payment.capturedAmountMinor) return;
     await uow.qualifyReferral(payment.studentId, payment.bookingId, new Date(now.getTime() + this.terms.disputeWindowHours * 3_600_000), now);
   }
 
