@@ -102,8 +102,8 @@ runBench('payments: due authorisations per second, pipeline vs bare SDK loop', a
       [id, randomUUID(), `bench-student-${i}`, randomUUID(), startsAt, new Date(startsAt.getTime() + 3_600_000), AMOUNT],
     );
     await deps.db.execute(
-      `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency, application_fee_minor, destination_account, authorize_at, action_deadline)
-       values ($1, 'SCHEDULED', $2, $3, $4, $5, 'USD', $6, $7, now(), $8)`,
+      `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency, application_fee_minor, platform_fee_minor, destination_account, authorize_at, action_deadline)
+       values ($1, 'SCHEDULED', $2, $3, $4, $5, 'USD', $6, $6, $7, now(), $8)`,
       [id, `bench-student-${i}`, world.customers[i]!.customer, world.customers[i]!.card, AMOUNT, FEE, world.account, new Date(startsAt.getTime() - 3_600_000)],
     );
   }
