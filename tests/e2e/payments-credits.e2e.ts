@@ -235,4 +235,32 @@ describe('booking with credits', () => {
     expect(payment).toMatchObject({ status: 'AUTHORIZED', creditsAppliedMinor: 1000, authorizedAmountMinor: booking.price.amountMinor - 1000 });
     expect(await creditsOf(token)).toMatchObject({ balanceMinor: 500, reservedMinor: 1000 });
   });
+
+  it('a credit transfer Stripe refuses (the platform balance short) leaves the charge in progress, and it goes through once the balance is topped up', async () => {
+    const token = await studentToken('credits-book-short');
+    await grant('credits-book-short', 20_000);
+    const startsAt = at(6, '13:00');
+    const price = (errorOf(await bed.book(token, startsAt, { paymentMethodId: null, creditsMinor: 19_999 }))!.details as { priceMinor: number }).priceMinor;
+    bed.bookingClockOffsetMs = Date.parse(startsAt) - 8 * 24 * H - Date.now();
+    const booking = dataOf<{ createBooking: BookingView }>(await bed.book(token, startsAt, { paymentMethodId: null, creditsMinor: price })).createBooking;
+
+    // The platform's whole available balance moves elsewhere.
+    const available = (await bed.world.stripe.balance.retrieve()).available.find((b) => b.currency === 'usd')?.amount ?? 0;
+    if (available > 0) await bed.world.stripe.transfers.create({ amount: available, currency: 'usd', destination: await bed.world.payableAccount() });
+
+    bed.bookingClockOffsetMs = Date.parse(startsAt) + 2 * H - Date.now();
+    dataOf(await bed.stack.graphql(COMPLETE, { token: bed.teacher.token, variables: { id: booking.id } }));
+    await bed.bookingModule.payments.capture(booking.id);
+    expect((await paymentOf(token, booking.id)).payment.status).toBe('CAPTURING');
+    expect((await rowOf(booking.id)).platform_transfer_id).toBeNull();
+    expect(await creditsOf(token)).toMatchObject({ reservedMinor: price });
+
+    // Topped up, the next try after the lease goes through: the instructor is paid their share, the credits spent.
+    await bed.world.control('/balance/credit', { amount: 1_000_000, status: 'available' });
+    bed.bookingClockOffsetMs += 10 * 60_000;
+    const captured = await settles(token, booking.id, 'CAPTURED');
+    expect(await instructorReceived(booking.id)).toBe(price - captured.payment.platformFeeMinor);
+    expect((await bed.world.stripe.transfers.list({ transfer_group: `booking-${booking.id}` })).data).toHaveLength(1);
+    expect(await creditsOf(token)).toMatchObject({ balanceMinor: 20_000 - price, reservedMinor: 0 });
+  });
 });

@@ -109,7 +109,12 @@ export function createBookingModule(deps: ServiceDeps, options: BookingModuleOpt
   const paymentMethods = new PaymentMethods(paymentRepository, provider);
   const drift = deps.metrics.counter('stripe_reconciliation_drift_total', 'Payments and payouts found out of step with Stripe and repaired by reconciliation', ['kind']);
   const referrals = new Referrals(new PostgresReferralRepository(deps.db, deps.outbox), paymentRepository, provider, config.referrals, clock, deps.logger.child({ component: 'referrals' }));
-  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger, (kind) => drift.inc({ kind }), referrals);
+  const transfersRefused = deps.metrics.counter(
+    'stripe_credit_transfers_refused_total',
+    "Transfers to instructors of what credits paid beyond the platform fee that Stripe refused (the platform's balance short); each is tried again",
+  );
+  const signals = { drift: (kind: 'payment') => drift.inc({ kind }), creditTransferRefused: () => transfersRefused.inc() };
+  const payments = new Payments(paymentRepository, provider, paymentMethods, config.payments, clock, logger, signals, referrals);
   const payoutAccounts = new PostgresPayoutAccountDirectory(deps.db);
   const payouts = new InstructorPayouts(new PostgresPayoutRepository(deps.db, deps.outbox), provider, payoutAccounts, config.payouts, clock, logger.child({ component: 'payouts' }), (kind) =>
     drift.inc({ kind }),

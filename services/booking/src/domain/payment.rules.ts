@@ -202,5 +202,5 @@ export function refundedStatus(payment: Payment): 'CAPTURED' | 'PARTIALLY_REFUND
 export const refundKey = (bookingId: string, refundId: string) => `booking-${bookingId}-refund-${refundId}`;
 export const transferReversalKey = (bookingId: string, refundId: string) => `booking-${bookingId}-refund-${refundId}-transfer-reversal`;
 
-/** The key of the platform's transfer to the instructor of a booking's credits. */
-export const creditTransferKey = (bookingId: string) => `booking-${bookingId}-credit-transfer`;
+/** The key of the platform's transfer to the instructor of a booking's credits, per attempt (a refused one is kept under its key). */
+export const creditTransferKey = (bookingId: string, attempt: number) => `booking-${bookingId}-credit-transfer${attempt > 0 ? `-${attempt}` : ''}`;

@@ -50,6 +50,8 @@ export interface Payment extends NewPayment {
   captureFeeMinor: number | null;
   /** The platform's transfer to the instructor of what credits paid beyond the platform fee (made at capture). */
   platformTransferId: string | null;
+  /** Refused tries of that transfer so far: its idempotency key carries the number (a refusal is kept under its key). */
+  creditTransferAttempt: number;
   /**
    * The card amount a cancellation would have released that the student took as platform credits
    * instead: captured with the charge, kept by the platform, granted as a credit lot (at the

@@ -49,6 +49,14 @@ function authorizationOf(payment: Payment, call: Pick<AuthorizationRequest, 'onS
   };
 }
 
+/** What operators watch: drift repaired by reconciliation, and credit transfers Stripe refused (the platform's balance short). */
+export interface PaymentSignals {
+  drift(kind: 'payment'): void;
+  creditTransferRefused(): void;
+}
+
+const QUIET: PaymentSignals = { drift: () => undefined, creditTransferRefused: () => undefined };
+
 /** What follows a payment's charge and refunds, in their transactions. */
 export interface PaymentFollowers {
   lessonCharged(uow: PaymentUnitOfWork, payment: Payment, booking: Booking | null, now: Date): Promise<void>;
@@ -78,7 +86,7 @@ export class Payments {
     private readonly terms: PaymentTerms,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly onDrift: (kind: 'payment') => void = () => undefined,
+    private readonly signals: PaymentSignals = QUIET,
     /** Follow charges and refunds in their transactions (referrals: a first lesson charged starts the reward's wait; refunded, voids it). */
     private readonly followers: PaymentFollowers = NO_FOLLOWERS,
   ) {}
@@ -513,10 +521,18 @@ export class Payments {
         currency: payment.currency,
         destinationAccount: payment.destinationAccount,
         bookingId,
-        idempotencyKey: creditTransferKey(bookingId),
+        idempotencyKey: creditTransferKey(bookingId, payment.creditTransferAttempt),
       });
       if (transfer.kind === 'REFUSED') {
+        this.signals.creditTransferRefused();
         this.logger.error({ bookingId, code: transfer.code, amountMinor: settlement.platformTransferMinor }, "the platform's transfer of a booking's credits was refused; tried again when the lease runs out");
+        // The next try (when the lease runs out) goes under a fresh key: Stripe answers a key it refused with the same refusal.
+        await this.repository.transaction(async (uow) => {
+          const current = await uow.lockPayment(bookingId);
+          if (current?.status === 'CAPTURING' && current.creditTransferAttempt === payment.creditTransferAttempt && !current.platformTransferId) {
+            await uow.updatePayment(current, { creditTransferAttempt: current.creditTransferAttempt + 1 });
+          }
+        });
         return;
       }
       transferId = transfer.transferId;
@@ -636,7 +652,7 @@ export class Payments {
       const outcome = await this.applyIntent(payment.paymentIntentId!);
       if (outcome === 'applied') {
         drifted += 1;
-        this.onDrift('payment');
+        this.signals.drift('payment');
         this.logger.warn({ bookingId: payment.bookingId, paymentIntentId: payment.paymentIntentId, status: payment.status }, 'payment drifted from Stripe; repaired');
       }
     }

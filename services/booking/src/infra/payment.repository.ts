@@ -27,6 +27,7 @@ interface PaymentRow {
   credit_minor: number;
   platform_fee_minor: number;
   platform_transfer_id: string | null;
+  credit_transfer_attempt: number;
   credit_instead_minor: number;
   refunded_minor: number;
   refunded_credit_minor: number;
@@ -55,7 +56,7 @@ interface PaymentRow {
   updated_at: Date;
 }
 
-export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, platform_fee_minor, platform_transfer_id,
+export const PAYMENT_COLUMNS = `booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, platform_fee_minor, platform_transfer_id, credit_transfer_attempt,
   credit_instead_minor, refunded_minor, refunded_credit_minor, platform_transfer_reversed_minor, currency,
   application_fee_minor, destination_account, authorize_at, action_deadline, attempt, next_attempt_at, payment_intent_id,
   authorized_amount_minor, captured_amount_minor, capture_amount_minor, capture_fee_minor, capture_before, authorized_at, captured_at, voided_at, failure_code,
@@ -72,6 +73,7 @@ export function paymentOf(row: PaymentRow): Payment {
     creditMinor: row.credit_minor,
     platformFeeMinor: row.platform_fee_minor,
     platformTransferId: row.platform_transfer_id,
+    creditTransferAttempt: row.credit_transfer_attempt,
     creditInsteadMinor: row.credit_instead_minor,
     refundedMinor: row.refunded_minor,
     refundedCreditMinor: row.refunded_credit_minor,
@@ -119,6 +121,7 @@ function columnsOf(change: PaymentChange): [string, unknown][] {
     captureAmountMinor: 'capture_amount_minor',
     captureFeeMinor: 'capture_fee_minor',
     platformTransferId: 'platform_transfer_id',
+    creditTransferAttempt: 'credit_transfer_attempt',
     creditInsteadMinor: 'credit_instead_minor',
     refundedMinor: 'refunded_minor',
     refundedCreditMinor: 'refunded_credit_minor',

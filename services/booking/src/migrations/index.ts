@@ -10,6 +10,7 @@ import { BookingCredits1765600000000 } from './1765600000000-booking-credits';
 import { BookingPaymentCredits1765700000000 } from './1765700000000-booking-payment-credits';
 import { BookingRefunds1765800000000 } from './1765800000000-booking-refunds';
 import { BookingReferrals1765900000000 } from './1765900000000-booking-referrals';
+import { BookingCreditTransferAttempt1766000000000 } from './1766000000000-booking-credit-transfer-attempt';
 
 /** Every booking migration, oldest first. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   BookingPaymentCredits1765700000000,
   BookingRefunds1765800000000,
   BookingReferrals1765900000000,
+  BookingCreditTransferAttempt1766000000000,
 ];
