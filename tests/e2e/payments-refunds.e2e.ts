@@ -110,6 +110,20 @@ describe('refunds of charged lessons', () => {
     expect((await bed.world.stripe.refunds.list({ payment_intent: (await rowOf(booking.id)).payment_intent_id! })).data).toHaveLength(2);
   });
 
+  it('admins racing to refund the same lesson: a refund in flight refuses the others; each accepted refund is made once, none lost', async () => {
+    const token = await studentToken('refund-student-race');
+    const booking = await chargedLesson(token, at(3, '13:00'));
+    const results = await Promise.all(Array.from({ length: 5 }, () => refund(booking.id, 1000, 'Duplicate complaint')));
+    const accepted = results.filter((r) => !r.body.errors).length;
+    // A refund settled before a late request reaches the payment lets that one through: one or more are accepted, the rest refused.
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(results.filter((r) => r.body.errors).map(errorOf)).toEqual(Array(5 - accepted).fill(expect.objectContaining({ code: 'CONFLICT', reason: 'REFUND_IN_PROGRESS' })));
+    const settled = await settles(token, booking.id, 'PARTIALLY_REFUNDED');
+    expect(settled.payment.refundedMinor).toBe(1000 * accepted);
+    expect(settled.payment.refunds.map((r) => [r.status, r.cardMinor])).toEqual(Array(accepted).fill(['SUCCEEDED', 1000]));
+    expect((await bed.world.stripe.refunds.list({ payment_intent: (await rowOf(booking.id)).payment_intent_id! })).data).toHaveLength(accepted);
+  });
+
   it('refuses non-admins, bookings with nothing charged, bad amounts and missing reasons, writing nothing', async () => {
     const token = await studentToken('refund-student-2');
     const { createBooking } = dataOf<{ createBooking: BookingView }>(await bed.bookDue(token, at(2, '13:00')));
