@@ -177,6 +177,25 @@ describe('an instructor who did not show up', () => {
     expect(credits).toMatchObject({ balanceMinor: Math.floor((price * 1000 + 5000) / 10_000), lots: [{ source: 'GOODWILL' }] });
   });
 
+  it('recorded after the instructor marked the student absent: the no-show charge is refunded in full, with the goodwill credit', async () => {
+    const token = await studentToken('noshow-student-3');
+    const startsAt = at(4, '16:00');
+    const { createBooking } = dataOf<{ createBooking: BookingView }>(await bed.bookDue(token, startsAt));
+    await settles(token, createBooking.id, 'AUTHORIZED');
+    bed.bookingClockOffsetMs = Date.parse(startsAt) - Date.now() + 20 * 60_000;
+    dataOf(await bed.stack.graphql(`mutation($id: ID!) { markNoShow(id: $id) { id } }`, { token: bed.teacher.token, variables: { id: createBooking.id } }));
+    await settles(token, createBooking.id, 'CAPTURED');
+    const marked = dataOf<{ markInstructorNoShow: { status: string; cancellation: { cancelledBy: string } } }>(
+      await bed.stack.graphql(NO_SHOW, { token: await admin(), variables: { id: createBooking.id, reason: 'The instructor never joined the call' } }),
+    ).markInstructorNoShow;
+    expect(marked).toMatchObject({ status: 'CANCELLED', cancellation: { cancelledBy: 'INSTRUCTOR' } });
+    expect((await settles(token, createBooking.id, 'REFUNDED')).payment.refundedMinor).toBe(createBooking.price.amountMinor);
+    expect(await instructorKeeps(createBooking.id)).toBe(0);
+    expect(dataOf<{ myCredits: { lots: { source: string; grantedMinor: number }[] } }>(await bed.stack.graphql(CREDITS, { token })).myCredits.lots).toEqual([
+      { source: 'GOODWILL', grantedMinor: Math.floor((createBooking.price.amountMinor * 1000 + 5000) / 10_000) },
+    ]);
+  });
+
   it('recorded while the card is only authorised: voided, with the goodwill credit', async () => {
     const token = await studentToken('noshow-student-2');
     const startsAt = at(4, '13:00');

@@ -368,7 +368,7 @@ export type Mutation = {
   /**
    * Admins: the instructor did not show up (reported by the student). The booking is cancelled as by its instructor, so the
    * student is charged nothing and receives the goodwill credit: an authorisation is voided, a charge already made is
-   * refunded in full. From CONFIRMED or COMPLETED, once the lesson started. CONFLICT PAYMENT_IN_PROGRESS while the charge is
+   * refunded in full. From CONFIRMED, COMPLETED or NO_SHOW (the student marked absent wrongly), once the lesson started. CONFLICT PAYMENT_IN_PROGRESS while the charge is
    * being made (try again in a minute).
    */
   markInstructorNoShow: Booking;

@@ -64,7 +64,8 @@ export class BookingLifecycle {
 
   /**
    * Admins record that the instructor did not show up (the student reported it), once the lesson
-   * started, from CONFIRMED or COMPLETED: the booking is cancelled as by its instructor, so the
+   * started, from CONFIRMED, COMPLETED or NO_SHOW (the student marked absent wrongly): the booking
+   * is cancelled as by its instructor, so the
    * policy charges nothing and gives the goodwill credit (a charge already made is refunded).
    */
   markInstructorNoShow(caller: Caller, id: string, reasonRaw: string): Promise<Booking> {
@@ -75,7 +76,8 @@ export class BookingLifecycle {
         throw bookingNotFound(id);
       }
       if (!reason) throw new BookingError(BookingErrorCode.ReasonRequired, 'Say what happened (reason)');
-      if (booking.status !== 'CONFIRMED' && booking.status !== 'COMPLETED') throw invalidTransition(booking, 'CANCELLED');
+      // From NO_SHOW too: the instructor marked the student absent when it was the instructor who did not come.
+      if (booking.status !== 'CONFIRMED' && booking.status !== 'COMPLETED' && booking.status !== 'NO_SHOW') throw invalidTransition(booking, 'CANCELLED');
       if (now < new Date(booking.startsAt)) {
         throw new BookingError(BookingErrorCode.LessonNotStarted, 'An instructor no-show can be recorded only after the lesson started', { startsAt: booking.startsAt });
       }

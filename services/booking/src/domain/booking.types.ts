@@ -91,7 +91,7 @@ export interface BookingPageKey {
 /** A transition's compare-and-set: the status it requires and what it records. */
 export type BookingTransition =
   | { to: 'CONFIRMED'; from: 'REQUESTED'; at: Date }
-  | { to: 'CANCELLED'; from: 'CONFIRMED' | 'REQUESTED' | 'COMPLETED'; at: Date; cancelledBy: CancelledBy; reason: string | null }
+  | { to: 'CANCELLED'; from: 'CONFIRMED' | 'REQUESTED' | 'COMPLETED' | 'NO_SHOW'; at: Date; cancelledBy: CancelledBy; reason: string | null }
   | { to: 'COMPLETED'; from: 'CONFIRMED'; at: Date; completedBy: CompletedBy }
   | { to: 'NO_SHOW'; from: 'CONFIRMED'; at: Date };
 
