@@ -1,6 +1,6 @@
 import { bookingSql, dataOf, errorOf } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerTotals as totalsOf, ledgerViolations, paymentReaches, usePaymentsWorker } from '../support/payments';
+import { instructorKeeps, ledgerTotals as totalsOf, ledgerViolations, paymentReaches, paymentRowOf, usePaymentsWorker } from '../support/payments';
 
 /**
  * Credits paying for lessons, through the gateway against the Stripe emulator: a booking reserves
@@ -46,27 +46,6 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 const settles = (token: string, id: string, status: string) => paymentReaches(bed.bookingModule, () => paymentOf(token, id), status);
 
-async function rowOf(id: string) {
-  const [row] = await bookingSql<{ payment_intent_id: string | null; destination_account: string; platform_transfer_id: string | null }>(
-    bed.stack,
-    `select payment_intent_id, destination_account, platform_transfer_id from booking_payment where booking_id = $1`,
-    [id],
-  );
-  return row!;
-}
-
-/** What the instructor's Connect account received for a booking: the charge's transfer plus any platform transfer of credits. */
-async function instructorReceived(id: string): Promise<number> {
-  const row = await rowOf(id);
-  let received = 0;
-  if (row.payment_intent_id) {
-    const intent = await bed.world.stripe.paymentIntents.retrieve(row.payment_intent_id);
-    received += intent.amount_received - (intent.amount_received > 0 ? (intent.application_fee_amount ?? 0) : 0);
-  }
-  if (row.platform_transfer_id) received += (await bed.world.stripe.transfers.retrieve(row.platform_transfer_id)).amount;
-  return received;
-}
-
 const ledgerHolds = async () => expect(await ledgerViolations(bed.stack)).toEqual({ unbalanced: [], negative: [] });
 const ledgerTotals = () => totalsOf(bed.stack);
 
@@ -87,18 +66,18 @@ describe('booking with credits', () => {
     expect(await creditsOf(token)).toMatchObject({ balanceMinor: 0, reservedMinor: 3000 });
 
     await settles(token, createBooking.id, 'AUTHORIZED');
-    const authorization = await bed.world.stripe.paymentIntents.retrieve((await rowOf(createBooking.id)).payment_intent_id!);
+    const authorization = await bed.world.stripe.paymentIntents.retrieve((await paymentRowOf(bed.stack, createBooking.id)).payment_intent_id!);
     expect(authorization.amount).toBe(price - 3000);
 
     const captured = await completeAndCapture(token, createBooking.id, startsAt);
     const fee = captured.payment.platformFeeMinor;
     expect(fee).toBeLessThan(3000);
     expect(captured.payment.capturedAmountMinor).toBe(price - 3000);
-    const intent = await bed.world.stripe.paymentIntents.retrieve((await rowOf(createBooking.id)).payment_intent_id!);
+    const intent = await bed.world.stripe.paymentIntents.retrieve((await paymentRowOf(bed.stack, createBooking.id)).payment_intent_id!);
     expect(intent).toMatchObject({ status: 'succeeded', amount_received: price - 3000, application_fee_amount: 0 });
-    const transfer = await bed.world.stripe.transfers.retrieve((await rowOf(createBooking.id)).platform_transfer_id!);
-    expect(transfer).toMatchObject({ amount: 3000 - fee, destination: (await rowOf(createBooking.id)).destination_account });
-    expect(await instructorReceived(createBooking.id)).toBe(price - fee);
+    const transfer = await bed.world.stripe.transfers.retrieve((await paymentRowOf(bed.stack, createBooking.id)).platform_transfer_id!);
+    expect(transfer).toMatchObject({ amount: 3000 - fee, destination: (await paymentRowOf(bed.stack, createBooking.id)).destination_account });
+    expect(await instructorKeeps(bed.stack, bed.world, createBooking.id)).toBe(price - fee);
     const credits = await creditsOf(token);
     expect(credits).toMatchObject({ balanceMinor: 0, reservedMinor: 0 });
     expect(credits.history.map((h) => h.kind)).toEqual(['SPEND', 'RESERVE', 'GRANT']);
@@ -114,10 +93,10 @@ describe('booking with credits', () => {
     await settles(token, createBooking.id, 'AUTHORIZED');
     const captured = await completeAndCapture(token, createBooking.id, startsAt);
     const fee = captured.payment.platformFeeMinor;
-    const intent = await bed.world.stripe.paymentIntents.retrieve((await rowOf(createBooking.id)).payment_intent_id!);
+    const intent = await bed.world.stripe.paymentIntents.retrieve((await paymentRowOf(bed.stack, createBooking.id)).payment_intent_id!);
     expect(intent).toMatchObject({ amount_received: price - 400, application_fee_amount: fee - 400 });
-    expect((await rowOf(createBooking.id)).platform_transfer_id).toBeNull();
-    expect(await instructorReceived(createBooking.id)).toBe(price - fee);
+    expect((await paymentRowOf(bed.stack, createBooking.id)).platform_transfer_id).toBeNull();
+    expect(await instructorKeeps(bed.stack, bed.world, createBooking.id)).toBe(price - fee);
   });
 
   it('a lesson the credits cover wholly needs no card and no authorisation; cancelled in time, every credit comes back', async () => {
@@ -135,7 +114,7 @@ describe('booking with credits', () => {
     expect(await creditsOf(token)).toMatchObject({ balanceMinor: 20_000 - price, reservedMinor: price });
     // The scheduler has nothing to authorise, and Stripe never hears of it.
     await bed.bookingModule.payments.sendDue();
-    expect((await rowOf(booking.id)).payment_intent_id).toBeNull();
+    expect((await paymentRowOf(bed.stack, booking.id)).payment_intent_id).toBeNull();
 
     expect(dataOf<{ cancellationQuote: Record<string, number> }>(await bed.stack.graphql(QUOTE, { token, variables: { id: booking.id } })).cancellationQuote).toMatchObject({
       chargeMinor: 0,
@@ -167,7 +146,7 @@ describe('booking with credits', () => {
     dataOf(await bed.stack.graphql(CANCEL, { token, variables: { id: booking.id } }));
     const captured = await settles(token, booking.id, 'CAPTURED');
     expect(captured.payment.capturedAmountMinor).toBe(0);
-    expect(await instructorReceived(booking.id)).toBe(half - halfFee);
+    expect(await instructorKeeps(bed.stack, bed.world, booking.id)).toBe(half - halfFee);
     expect(await creditsOf(token)).toMatchObject({ balanceMinor: 20_000 - half, reservedMinor: 0 });
 
     // Redelivered capture and void commands change nothing: not Stripe, not the ledger.
@@ -252,14 +231,14 @@ describe('booking with credits', () => {
     dataOf(await bed.stack.graphql(COMPLETE, { token: bed.teacher.token, variables: { id: booking.id } }));
     await bed.bookingModule.payments.capture(booking.id);
     expect((await paymentOf(token, booking.id)).payment.status).toBe('CAPTURING');
-    expect((await rowOf(booking.id)).platform_transfer_id).toBeNull();
+    expect((await paymentRowOf(bed.stack, booking.id)).platform_transfer_id).toBeNull();
     expect(await creditsOf(token)).toMatchObject({ reservedMinor: price });
 
     // Topped up, the next try after the lease goes through: the instructor is paid their share, the credits spent.
     await bed.world.control('/balance/credit', { amount: 1_000_000, status: 'available' });
     bed.bookingClockOffsetMs += 10 * 60_000;
     const captured = await settles(token, booking.id, 'CAPTURED');
-    expect(await instructorReceived(booking.id)).toBe(price - captured.payment.platformFeeMinor);
+    expect(await instructorKeeps(bed.stack, bed.world, booking.id)).toBe(price - captured.payment.platformFeeMinor);
     expect((await bed.world.stripe.transfers.list({ transfer_group: `booking-${booking.id}` })).data).toHaveLength(1);
     expect(await creditsOf(token)).toMatchObject({ balanceMinor: 20_000 - price, reservedMinor: 0 });
   });

@@ -1,6 +1,6 @@
 import { bookingSql, dataOf, errorOf, outboxEvents } from '@instainstru/test-harness';
 import { useMarketplaceTestbed, type BookingView } from '../support/booking';
-import { ledgerTotals, ledgerViolations, paymentReaches, usePaymentsWorker } from '../support/payments';
+import { instructorKeeps, ledgerTotals, ledgerViolations, paymentReaches, paymentRowOf, usePaymentsWorker } from '../support/payments';
 
 /**
  * Money going back, through the gateway against the Stripe emulator: admins refund a charged
@@ -45,30 +45,6 @@ const refund = async (bookingId: string, amountMinor: number | null, reason = 'T
 
 const settles = (token: string, id: string, status: string) => paymentReaches(bed.bookingModule, () => paymentOf(token, id), status);
 
-async function rowOf(id: string) {
-  const [row] = await bookingSql<{ payment_intent_id: string | null; platform_transfer_id: string | null }>(bed.stack, `select payment_intent_id, platform_transfer_id from booking_payment where booking_id = $1`, [id]);
-  return row!;
-}
-
-/** What the instructor keeps of a booking now: the charge's transfer less reversals, plus the platform's transfer less reversals. */
-async function instructorKeeps(id: string): Promise<number> {
-  const row = await rowOf(id);
-  let kept = 0;
-  if (row.payment_intent_id) {
-    const intent = await bed.world.stripe.paymentIntents.retrieve(row.payment_intent_id, { expand: ['latest_charge'] });
-    const charge = intent.latest_charge as { transfer: string | null } | null;
-    if (charge?.transfer) {
-      const transfer = await bed.world.stripe.transfers.retrieve(charge.transfer);
-      kept += transfer.amount - transfer.amount_reversed;
-    }
-  }
-  if (row.platform_transfer_id) {
-    const transfer = await bed.world.stripe.transfers.retrieve(row.platform_transfer_id);
-    kept += transfer.amount - transfer.amount_reversed;
-  }
-  return kept;
-}
-
 /** Books 8 days ahead (credits optional), authorises, completes and captures the lesson. */
 async function chargedLesson(token: string, startsAt: string, overrides: Record<string, unknown> = {}): Promise<BookingView> {
   const { createBooking } = dataOf<{ createBooking: BookingView }>(await bed.bookDue(token, startsAt, overrides));
@@ -85,29 +61,29 @@ describe('refunds of charged lessons', () => {
     const booking = await chargedLesson(token, at(2, '09:00'));
     const price = booking.price.amountMinor;
     const fee = (await paymentOf(token, booking.id)).payment.platformFeeMinor;
-    expect(await instructorKeeps(booking.id)).toBe(price - fee);
+    expect(await instructorKeeps(bed.stack, bed.world, booking.id)).toBe(price - fee);
 
     expect(dataOf<{ refundBooking: { payment: { status: string } } }>(await refund(booking.id, 2000)).refundBooking.payment.status).toBe('REFUNDING');
     const partial = await settles(token, booking.id, 'PARTIALLY_REFUNDED');
     expect(partial.payment).toMatchObject({ refundedMinor: 2000, refundedCreditsMinor: 0, refunds: [{ status: 'SUCCEEDED', cardMinor: 2000, creditsMinor: 0, reason: 'The lesson was cut short', failure: null }] });
-    const stripeRefunds = await bed.world.stripe.refunds.list({ payment_intent: (await rowOf(booking.id)).payment_intent_id! });
+    const stripeRefunds = await bed.world.stripe.refunds.list({ payment_intent: (await paymentRowOf(bed.stack, booking.id)).payment_intent_id! });
     expect(stripeRefunds.data.map((r) => r.amount)).toEqual([2000]);
     // The instructor gave back their share of the 2000, the platform its fee share.
-    expect(await instructorKeeps(booking.id)).toBe(price - fee - Math.round(((price - fee) * 2000) / price));
+    expect(await instructorKeeps(bed.stack, bed.world, booking.id)).toBe(price - fee - Math.round(((price - fee) * 2000) / price));
 
     // More than is left is refused and changes nothing; the rest (no amount) empties it.
     expect(errorOf(await refund(booking.id, price - 2000 + 1))).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_REFUND_AMOUNT', details: { refundableMinor: price - 2000 } });
     dataOf(await refund(booking.id, null));
     const whole = await settles(token, booking.id, 'REFUNDED');
     expect(whole.payment.refundedMinor).toBe(price);
-    expect(await instructorKeeps(booking.id)).toBe(0);
+    expect(await instructorKeeps(bed.stack, bed.world, booking.id)).toBe(0);
     expect(errorOf(await refund(booking.id, 1))).toMatchObject({ code: 'CONFLICT', reason: 'NOT_REFUNDABLE' });
     const types = (await outboxEvents(bed.stack, 'booking', booking.id)).map((e) => e.type);
     expect(types.filter((t) => t === 'payment.refunded')).toHaveLength(2);
 
     // A redelivered refund command refunds nothing twice.
     await bed.bookingModule.payments.refundDue(booking.id);
-    expect((await bed.world.stripe.refunds.list({ payment_intent: (await rowOf(booking.id)).payment_intent_id! })).data).toHaveLength(2);
+    expect((await bed.world.stripe.refunds.list({ payment_intent: (await paymentRowOf(bed.stack, booking.id)).payment_intent_id! })).data).toHaveLength(2);
   });
 
   it('admins racing to refund the same lesson: a refund in flight refuses the others; each accepted refund is made once, none lost', async () => {
@@ -121,7 +97,7 @@ describe('refunds of charged lessons', () => {
     const settled = await settles(token, booking.id, 'PARTIALLY_REFUNDED');
     expect(settled.payment.refundedMinor).toBe(1000 * accepted);
     expect(settled.payment.refunds.map((r) => [r.status, r.cardMinor])).toEqual(Array(accepted).fill(['SUCCEEDED', 1000]));
-    expect((await bed.world.stripe.refunds.list({ payment_intent: (await rowOf(booking.id)).payment_intent_id! })).data).toHaveLength(accepted);
+    expect((await bed.world.stripe.refunds.list({ payment_intent: (await paymentRowOf(bed.stack, booking.id)).payment_intent_id! })).data).toHaveLength(accepted);
   });
 
   it('refuses non-admins, bookings with nothing charged, bad amounts and missing reasons, writing nothing', async () => {
@@ -145,11 +121,11 @@ describe('refunds of charged lessons', () => {
     );
     const booking = await chargedLesson(token, at(3, '09:00'), { creditsMinor: 3000 });
     const price = booking.price.amountMinor;
-    expect((await rowOf(booking.id)).platform_transfer_id).not.toBeNull();
+    expect((await paymentRowOf(bed.stack, booking.id)).platform_transfer_id).not.toBeNull();
     dataOf(await refund(booking.id, null, 'Refund in full'));
     const refunded = await settles(token, booking.id, 'REFUNDED');
     expect(refunded.payment).toMatchObject({ refundedMinor: price - 3000, refundedCreditsMinor: 3000, refunds: [{ cardMinor: price - 3000, creditsMinor: 3000 }] });
-    expect(await instructorKeeps(booking.id)).toBe(0);
+    expect(await instructorKeeps(bed.stack, bed.world, booking.id)).toBe(0);
     const credits = dataOf<{ myCredits: { balanceMinor: number; lots: { source: string; grantedMinor: number }[] } }>(await bed.stack.graphql(CREDITS, { token })).myCredits;
     expect(credits).toEqual({ balanceMinor: 3000, lots: [{ source: 'REFUND', grantedMinor: 3000 }] });
     // Settled again (a redelivered command), nothing moves.
@@ -190,7 +166,7 @@ describe('an instructor who did not show up', () => {
     ).markInstructorNoShow;
     expect(marked).toMatchObject({ status: 'CANCELLED', cancellation: { cancelledBy: 'INSTRUCTOR' } });
     expect((await settles(token, createBooking.id, 'REFUNDED')).payment.refundedMinor).toBe(createBooking.price.amountMinor);
-    expect(await instructorKeeps(createBooking.id)).toBe(0);
+    expect(await instructorKeeps(bed.stack, bed.world, createBooking.id)).toBe(0);
     expect(dataOf<{ myCredits: { lots: { source: string; grantedMinor: number }[] } }>(await bed.stack.graphql(CREDITS, { token })).myCredits.lots).toEqual([
       { source: 'GOODWILL', grantedMinor: Math.floor((createBooking.price.amountMinor * 1000 + 5000) / 10_000) },
     ]);
@@ -234,7 +210,7 @@ describe('credits instead of a refund', () => {
     const captured = await settles(token, createBooking.id, 'CAPTURED');
     expect(captured.payment).toMatchObject({ capturedAmountMinor: price, creditInsteadMinor: released });
     const halfFee = Math.floor((fee * half * 2 + price) / (2 * price));
-    expect(await instructorKeeps(createBooking.id)).toBe(half - halfFee);
+    expect(await instructorKeeps(bed.stack, bed.world, createBooking.id)).toBe(half - halfFee);
     const credits = dataOf<{ myCredits: { balanceMinor: number; lots: { source: string; grantedMinor: number }[] } }>(await bed.stack.graphql(CREDITS, { token })).myCredits;
     expect(credits).toEqual({ balanceMinor: instead, lots: [{ source: 'REFUND', grantedMinor: instead }] });
     // What was kept for the credits is not refundable again to the card.

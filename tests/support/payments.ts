@@ -121,3 +121,32 @@ export function usePaymentsWorker(bed: { readonly bookingModule: BookingModule; 
     await workers?.stop();
   });
 }
+
+/** A booking's payment row: its PaymentIntent, the instructor's Connect account, the platform's credit transfer. */
+export async function paymentRowOf(stack: TestStack, bookingId: string): Promise<{ payment_intent_id: string | null; destination_account: string; platform_transfer_id: string | null }> {
+  const [row] = await bookingSql<{ payment_intent_id: string | null; destination_account: string; platform_transfer_id: string | null }>(
+    stack,
+    `select payment_intent_id, destination_account, platform_transfer_id from booking_payment where booking_id = $1`,
+    [bookingId],
+  );
+  return row!;
+}
+
+/** What the instructor keeps of a booking now, at Stripe: the charge's transfer less its reversals, plus the platform's credit transfer less its reversals. */
+export async function instructorKeeps(stack: TestStack, world: EmulatorWorld, bookingId: string): Promise<number> {
+  const row = await paymentRowOf(stack, bookingId);
+  let kept = 0;
+  if (row.payment_intent_id) {
+    const intent = await world.stripe.paymentIntents.retrieve(row.payment_intent_id, { expand: ['latest_charge'] });
+    const charge = intent.latest_charge as { transfer: string | null } | null;
+    if (charge?.transfer) {
+      const transfer = await world.stripe.transfers.retrieve(charge.transfer);
+      kept += transfer.amount - transfer.amount_reversed;
+    }
+  }
+  if (row.platform_transfer_id) {
+    const transfer = await world.stripe.transfers.retrieve(row.platform_transfer_id);
+    kept += transfer.amount - transfer.amount_reversed;
+  }
+  return kept;
+}

@@ -15,7 +15,7 @@ import type { BookingRepository, BookingUnitOfWork, Clock } from './booking.port
 import type { Booking, InstructorOffering, LessonMode, NewBooking } from './booking.types';
 import type { SlotHolds } from './slot-holds.ports';
 import type { PaymentMethods } from './payment-methods.service';
-import { actionDeadline, applicationFee, authorizationTime, authorizesOnSession, type PaymentTerms } from './payment.rules';
+import { actionDeadline, applicationFee, authorizationTime, authorizesOnSession, settlementOf, type PaymentTerms } from './payment.rules';
 import type { Payments } from './payments.service';
 import type { NewPayment } from './payment.types';
 import type { PayoutAccountDirectory } from './payout-accounts.ports';
@@ -165,7 +165,7 @@ export class BookingCreation {
     if (outcome.kind === 'DECLINED') {
       await this.repository.transaction(async (unitOfWork) => {
         const payment = await unitOfWork.payments.lockPayment(booking.id);
-        if (payment && (await unitOfWork.discardRequested(booking.id))) await unitOfWork.payments.settleCredits(payment, 0);
+        if ((await unitOfWork.discardRequested(booking.id)) && payment?.creditMinor) await unitOfWork.payments.settleCredits(payment, 0);
       });
       await this.releaseHold(booking.id);
       if (outcome.intentId) await this.payments.flow.cancelDeclined(booking.id, outcome.intentId);
@@ -217,7 +217,8 @@ export class BookingCreation {
       creditMinor: creditsMinor,
       currency: booking.price.currency,
       platformFeeMinor,
-      applicationFeeMinor: Math.min(cardMinor, Math.max(0, platformFeeMinor - creditsMinor)),
+      // The whole price charged: the card's share of the fee, as the capture will take it.
+      applicationFeeMinor: settlementOf({ amountMinor: cardMinor, creditMinor: creditsMinor, authorizedAmountMinor: null, platformFeeMinor, captureAmountMinor: null, captureFeeMinor: null }).applicationFeeMinor,
       destinationAccount: account.stripeAccountId,
       authorizeAt: authorizationTime(booking.startsAt, now, terms),
       actionDeadline: actionDeadline(booking.startsAt, now, terms),

@@ -34,8 +34,8 @@ export interface CreditLedger {
    * account below zero.
    */
   take(move: CreditMove, amountMinor: number, now: Date): Promise<{ takenMinor: number } | 'INSUFFICIENT'>;
-  /** Moves everything `move.from` holds, lot by lot, to `move.to` (a reservation spent or released); the amount moved. */
-  moveAll(move: CreditMove): Promise<number>;
+  /** Settles a booking's reservation: `spendMinor` of it spent, the rest back to the student; an empty reservation moves nothing. */
+  settle(studentId: string, bookingId: string, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }>;
   /** Posts what is left of lots expired at `now` to platform:expired (at most `limit` students); how many lots. */
   expireDue(now: Date, limit: number): Promise<number>;
   /** The student's credits available at `now` (lots not expired, reservations not counted). */

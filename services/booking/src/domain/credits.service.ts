@@ -4,7 +4,7 @@ import { BookingError, BookingErrorCode } from './booking.errors';
 import type { Clock } from './booking.ports';
 import { normaliseReason, requirePageSize } from './booking.rules';
 import type { CreditLedger } from './credits.ports';
-import { CreditAccount, type CreditLot, type StudentCredits } from './credits.types';
+import { CreditAccount, reservation, type CreditLot, type StudentCredits } from './credits.types';
 
 export interface CreditTerms {
   currency: string;
@@ -116,22 +116,18 @@ export class Credits {
 
   /** Holds `amountMinor` of the student's credits for a booking (soonest-expiring first); INSUFFICIENT_CREDITS otherwise. */
   async reserve(studentId: string, bookingId: string, amountMinor: number): Promise<void> {
-    const taken = await this.ledger.take(
-      { kind: 'RESERVE', studentId, bookingId, reason: null, actor: null, from: CreditAccount.student(studentId), to: CreditAccount.reserved(bookingId) },
-      amountMinor,
-      this.clock(),
-    );
+    const taken = await this.ledger.take(reservation(studentId, bookingId), amountMinor, this.clock());
     if (taken === 'INSUFFICIENT') throw insufficient(amountMinor);
   }
 
   /** The booking's reservation back to its student (cancelled); the amount released (0 when none, or already). */
-  release(studentId: string, bookingId: string): Promise<number> {
-    return this.ledger.moveAll({ kind: 'RELEASE', studentId, bookingId, reason: null, actor: null, from: CreditAccount.reserved(bookingId), to: CreditAccount.student(studentId) });
+  async release(studentId: string, bookingId: string): Promise<number> {
+    return (await this.ledger.settle(studentId, bookingId, 0)).releasedMinor;
   }
 
   /** The booking's reservation spent (captured); the amount spent (0 when none, or already). */
-  spend(studentId: string, bookingId: string): Promise<number> {
-    return this.ledger.moveAll({ kind: 'SPEND', studentId, bookingId, reason: null, actor: null, from: CreditAccount.reserved(bookingId), to: CreditAccount.spent });
+  async spend(studentId: string, bookingId: string): Promise<number> {
+    return (await this.ledger.settle(studentId, bookingId, Number.MAX_SAFE_INTEGER)).spentMinor;
   }
 
   /** The expiry job's pass: what is left of expired lots goes to the expiry account. */

@@ -46,3 +46,7 @@ export const CreditAccount = {
   expired: 'platform:expired',
   revoked: 'platform:revoked',
 } as const;
+
+/** The ledger move that reserves a student's credits for a booking. */
+export const reservation = (studentId: string, bookingId: string) =>
+  ({ kind: 'RESERVE', studentId, bookingId, reason: null, actor: null, from: CreditAccount.student(studentId), to: CreditAccount.reserved(bookingId) }) as const;

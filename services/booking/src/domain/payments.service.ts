@@ -29,6 +29,7 @@ import { cancellerOf } from './booking-lifecycle.service';
 import { DEFAULT_CREDIT_TERMS } from './credits.service';
 import { cancellationTerms, creditInsteadOf, type CancellationTerms } from './cancellation.rules';
 import type { PaymentMethods } from './payment-methods.service';
+import type { NewCreditLot } from './credits.ports';
 
 /** What an authorisation while booking came to: DECLINED (nothing changed) or MOVED (the payment and booking were updated). */
 export type OnSessionOutcome = { kind: 'MOVED' } | { kind: 'DECLINED'; intentId: string | null; code: string; declineCode: string | null; message: string };
@@ -64,6 +65,12 @@ export interface PaymentFollowers {
 }
 
 const NO_FOLLOWERS: PaymentFollowers = { lessonCharged: async () => undefined, lessonRefunded: async () => undefined };
+
+/** A lot of credits a booking gives its student (goodwill, credits instead of a release, a refund), lasting the default expiry. */
+const bookingCredit = (lot: Omit<NewCreditLot, 'expiresAt'>, now: Date): NewCreditLot => ({
+  ...lot,
+  expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
+});
 
 const NOT_AUTHORIZED_IN_TIME = { code: 'payment_not_authorized', message: 'The payment was not authorised before the deadline' };
 
@@ -180,18 +187,11 @@ export class Payments {
   /** The credits a student took instead of their card's release, granted once the capture that kept the amount succeeded (lot id: the booking's). */
   private async grantCreditInstead(uow: PaymentUnitOfWork, payment: Payment, now: Date): Promise<void> {
     const policy = await uow.cancellationPolicyOf(payment.bookingId);
+    // Offered at the cancellation, under this very policy version: the rate applies to what was kept.
     const amountMinor = creditInsteadOf(policy, 'STUDENT', payment.creditInsteadMinor) ?? payment.creditInsteadMinor;
-    await uow.grantCredit({
-      id: payment.bookingId,
-      studentId: payment.studentId,
-      source: 'REFUND',
-      amountMinor,
-      currency: payment.currency,
-      reason: 'Credits instead of a refund for a cancelled lesson',
-      grantedBy: null,
-      expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
-      bookingId: payment.bookingId,
-    });
+    await uow.grantCredit(
+      bookingCredit({ id: payment.bookingId, studentId: payment.studentId, bookingId: payment.bookingId, currency: payment.currency, source: 'REFUND', amountMinor, reason: 'Credits instead of a refund for a cancelled lesson', grantedBy: null }, now),
+    );
   }
 
   /**
@@ -276,17 +276,12 @@ export class Payments {
       let creditLotId: string | null = null;
       if (pending.creditMinor > 0) {
         creditLotId = pending.id;
-        await uow.grantCredit({
-          id: pending.id,
-          studentId: current.studentId,
-          source: 'REFUND',
-          amountMinor: pending.creditMinor,
-          currency: current.currency,
-          reason: `Refund: ${pending.reason}`.slice(0, 500),
-          grantedBy: pending.requestedBy,
-          expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
-          bookingId,
-        });
+        await uow.grantCredit(
+          bookingCredit(
+            { id: pending.id, studentId: current.studentId, bookingId, currency: current.currency, source: 'REFUND', amountMinor: pending.creditMinor, reason: `Refund: ${pending.reason}`.slice(0, 500), grantedBy: pending.requestedBy },
+            now,
+          ),
+        );
       }
       const settled = await uow.settleRefund(pending.id, { status: 'SUCCEEDED', stripeRefundId, stripeTransferReversalId: reversalId, creditLotId, failure: null, settledAt: now });
       const totals = {
@@ -303,17 +298,9 @@ export class Payments {
   }
 
   private async grantGoodwill(uow: PaymentUnitOfWork, booking: Booking, amountMinor: number, now: Date): Promise<void> {
-    await uow.grantCredit({
-      id: randomUUID(),
-      studentId: booking.studentId,
-      source: 'GOODWILL',
-      amountMinor,
-      currency: booking.price.currency,
-      reason: 'Your instructor cancelled the lesson',
-      grantedBy: null,
-      expiresAt: new Date(now.getTime() + DEFAULT_CREDIT_TERMS.defaultExpiryDays * 86_400_000),
-      bookingId: booking.id,
-    });
+    await uow.grantCredit(
+      bookingCredit({ id: randomUUID(), studentId: booking.studentId, bookingId: booking.id, currency: booking.price.currency, source: 'GOODWILL', amountMinor, reason: 'Your instructor cancelled the lesson', grantedBy: null }, now),
+    );
   }
 
   /**

@@ -4,7 +4,7 @@ import type { BookingRepository, BookingUnitOfWork, InsertAtRevision } from '../
 import type { PaymentUnitOfWork } from '../domain/payment.ports';
 import { PostgresPaymentUnitOfWork } from './payment.repository';
 import { takeCredits } from './credit.repository';
-import { CreditAccount } from '../domain/credits.types';
+import { reservation } from '../domain/credits.types';
 import { MAX_DURATION_MINUTES } from '../domain/booking.rules';
 import type {
   Booking,
@@ -156,35 +156,28 @@ const paymentStatusOf = (customerParam: string) => `case when ${customerParam}::
 /**
  * The payment row of the booking a CTE `written` just inserted (it returns the booking's id,
  * student, price and currency: the new row is not visible to a read of the table in the same
- * statement), from the payment values at $first…$first+5 (a card paying the whole price).
+ * statement), from the payment values at $first…$first+5 and three SQL expressions: the credits
+ * applied (the card pays the price less them), the platform fee on the whole price, and the status
+ * the payment starts in (no row when null). A payment starting AUTHORIZED (credits cover it all)
+ * records its empty authorisation as made at `authorizedAt`; one starting AUTHORIZING is on its
+ * first attempt.
  */
-const insertPaymentFrom = (written: string, first: number) => {
-  const p = (i: number) => `$${first + i}`;
-  return `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, currency,
-      application_fee_minor, platform_fee_minor, destination_account, authorize_at, action_deadline)
-    select w.id, 'SCHEDULED', w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor, w.currency, ${p(2)}::integer, ${p(2)}::integer, ${p(3)}::text,
-           ${p(4)}::timestamptz, ${p(5)}::timestamptz
-      from ${written} w
-     where ${p(0)}::text is not null`;
-};
-
-/**
- * The same with credits (creditPaymentParams at $first…$first+8): the card pays the price less the
- * credits; a payment starting AUTHORIZED (credits cover it all) records its empty authorisation
- * as made at `authorizedAt`; the first authorisation attempt is 1 when it starts AUTHORIZING.
- */
-const insertCreditPaymentFrom = (written: string, first: number, authorizedAt: string) => {
+const insertPaymentFrom = (written: string, first: number, the: { credit: string; platformFee: string; status: string; authorizedAt: string }) => {
   const p = (i: number) => `$${first + i}`;
   return `insert into booking_payment (booking_id, status, student_user_id, stripe_customer_id, payment_method_id, amount_minor, credit_minor, currency,
       application_fee_minor, platform_fee_minor, destination_account, authorize_at, action_deadline, attempt, authorized_amount_minor, authorized_at)
-    select w.id, ${p(8)}::text, w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor - ${p(6)}::integer, ${p(6)}::integer, w.currency,
-           ${p(2)}::integer, ${p(7)}::integer, ${p(3)}::text, ${p(4)}::timestamptz, ${p(5)}::timestamptz,
-           case when ${p(8)}::text = 'AUTHORIZING' then 1 else 0 end,
-           case when ${p(8)}::text = 'AUTHORIZED' then 0 end,
-           case when ${p(8)}::text = 'AUTHORIZED' then ${authorizedAt}::timestamptz end
+    select w.id, ${the.status}::text, w.student_user_id, ${p(0)}::text, ${p(1)}::text, w.price_minor - ${the.credit}::integer, ${the.credit}::integer, w.currency,
+           ${p(2)}::integer, ${the.platformFee}::integer, ${p(3)}::text, ${p(4)}::timestamptz, ${p(5)}::timestamptz,
+           case when ${the.status}::text = 'AUTHORIZING' then 1 else 0 end,
+           case when ${the.status}::text = 'AUTHORIZED' then 0 end,
+           case when ${the.status}::text = 'AUTHORIZED' then ${the.authorizedAt}::timestamptz end
       from ${written} w
-     where ${p(8)}::text is not null`;
+     where ${the.status}::text is not null`;
 };
+
+/** The same from creditPaymentParams at $first…$first+8 (the transactional inserts, which take credits). */
+const insertCreditPaymentFrom = (written: string, first: number, authorizedAt: string) =>
+  insertPaymentFrom(written, first, { credit: `$${first + 6}`, platformFee: `$${first + 7}`, status: `$${first + 8}`, authorizedAt });
 
 /**
  * A create's single statement (see insertConfirmedAtRevision). The read-model row is share-locked
@@ -209,7 +202,8 @@ const INSERT_AT_REVISION = new AppendingStatement({
        for share)`,
   text: `${INSERT_BOOKING} select $1, 'CONFIRMED', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, ${paymentStatusOf('$15')} from offering
     on conflict do nothing returning id, student_user_id, price_minor, currency`,
-  alongside: `payment as (${insertPaymentFrom('written', 15)} returning 1)`,
+  // A card paying the whole price: no credits, the platform fee the application fee, SCHEDULED (no row without a customer).
+  alongside: `payment as (${insertPaymentFrom('written', 15, { credit: '0', platformFee: '$17', status: `(case when $15::text is null then null else 'SCHEDULED' end)`, authorizedAt: '$13' })} returning 1)`,
   answer: `select case when exists (select 1 from written) then 'BOOKED'
                    when exists (select 1 from taken) or exists (select 1 from offering) then 'SLOT_TAKEN'
                    else 'REVISION_MOVED' end as outcome`,
@@ -286,8 +280,7 @@ export class PostgresBookingUnitOfWork implements BookingUnitOfWork {
   }
 
   async reserveCredits(studentId: string, bookingId: string, amountMinor: number, currency: string, now: Date): Promise<boolean> {
-    const move = { kind: 'RESERVE' as const, studentId, bookingId, reason: null, actor: null, from: CreditAccount.student(studentId), to: CreditAccount.reserved(bookingId) };
-    return (await takeCredits(this.tx, (event) => this.publish(event), currency, move, amountMinor, now)) !== 'INSUFFICIENT';
+    return (await takeCredits(this.tx, (event) => this.publish(event), currency, reservation(studentId, bookingId), amountMinor, now)) !== 'INSUFFICIENT';
   }
 
   async discardRequested(id: string): Promise<boolean> {

@@ -160,23 +160,8 @@ export class PostgresCreditLedger implements CreditLedger {
     return this.db.transaction((tx) => takeCredits(tx, (event) => this.outbox.append(tx, event), this.currency, move, amountMinor, now));
   }
 
-  async moveAll(move: CreditMove): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      await lockAccount(tx, move.from);
-      const balances = await balancesOf(tx, move.from, null);
-      if (!balances.length) return 0;
-      await post(
-        tx,
-        (event) => this.outbox.append(tx, event),
-        this.currency,
-        move,
-        balances.flatMap(({ lotId, balance }) => [
-          { account: move.from, lotId, amount: -balance },
-          { account: move.to, lotId, amount: balance },
-        ]),
-      );
-      return balances.reduce((sum, b) => sum + b.balance, 0);
-    });
+  settle(studentId: string, bookingId: string, spendMinor: number): Promise<{ spentMinor: number; releasedMinor: number }> {
+    return this.db.transaction((tx) => settleReservation(tx, (event) => this.outbox.append(tx, event), this.currency, studentId, bookingId, spendMinor));
   }
 
   async expireDue(now: Date, limit: number): Promise<number> {

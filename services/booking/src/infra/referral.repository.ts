@@ -40,6 +40,17 @@ const referralOf = (row: ReferralRow): Referral => ({
 
 type Publish = (event: NewEvent<object>) => Promise<unknown>;
 
+/** The referrer's referrals not voided: what their allowance counts. */
+async function activeReferrals(sql: Sql, referrerId: string): Promise<number> {
+  const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from referral where referrer_user_id = $1 and status <> 'VOIDED'`, [referrerId]);
+  return row?.n ?? 0;
+}
+
+/** Whether the student ever booked a lesson (a new student has not). */
+async function hasBookedIn(sql: Sql, studentId: string): Promise<boolean> {
+  return (await sql.query(`select 1 from booking where student_user_id = $1 limit 1`, [studentId])).length > 0;
+}
+
 /**
  * In the capture's transaction: the referee's first lesson was completed and charged, so their
  * PENDING referral starts its dispute window (QUALIFYING until `dueAt`), with `referral.qualified`.
@@ -99,21 +110,19 @@ export class PostgresReferralRepository implements ReferralRepository {
     return rows.map(referralOf);
   }
 
-  async countActive(referrerId: string): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(`select count(*)::int as n from referral where referrer_user_id = $1 and status <> 'VOIDED'`, [referrerId]);
-    return row?.n ?? 0;
+  countActive(referrerId: string): Promise<number> {
+    return activeReferrals(this.db, referrerId);
   }
 
-  async hasBooked(studentId: string): Promise<boolean> {
-    return (await this.db.query(`select 1 from booking where student_user_id = $1 limit 1`, [studentId])).length > 0;
+  hasBooked(studentId: string): Promise<boolean> {
+    return hasBookedIn(this.db, studentId);
   }
 
   redeem(referral: NewReferral, maxActive: number, at: Date): Promise<Referral | 'LIMIT' | 'ALREADY' | 'NOT_NEW'> {
     return this.db.transaction(async (tx) => {
       await tx.query(`select 1 from referral_code where code = $1 for update`, [referral.code]);
-      const [{ n }] = (await tx.query<{ n: number }>(`select count(*)::int as n from referral where referrer_user_id = $1 and status <> 'VOIDED'`, [referral.referrerId])) as [{ n: number }];
-      if (n >= maxActive) return 'LIMIT' as const;
-      if ((await tx.query(`select 1 from booking where student_user_id = $1 limit 1`, [referral.refereeId])).length > 0) return 'NOT_NEW' as const;
+      if ((await activeReferrals(tx, referral.referrerId)) >= maxActive) return 'LIMIT' as const;
+      if (await hasBookedIn(tx, referral.refereeId)) return 'NOT_NEW' as const;
       const [row] = await tx.query<ReferralRow>(
         `insert into referral (id, code, referrer_user_id, referee_user_id, status, referee_credit_minor, reward_minor, currency, created_at, updated_at)
          values ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $8) on conflict (referee_user_id) do nothing returning *`,

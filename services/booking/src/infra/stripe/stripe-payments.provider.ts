@@ -177,26 +177,21 @@ export class StripePaymentProvider implements PaymentProvider, PayoutProvider {
   }
 
   async transfer(request: { amountMinor: number; currency: string; destinationAccount: string; bookingId: string; idempotencyKey: string }): Promise<TransferOutcome> {
-    try {
-      const transfer = await this.call('transfers.create', () =>
-        this.stripe.transfers.create(
-          {
-            amount: request.amountMinor,
-            currency: request.currency.toLowerCase(),
-            destination: request.destinationAccount,
-            transfer_group: `booking-${request.bookingId}`,
-            metadata: { bookingId: request.bookingId, reason: 'credits' },
-            description: `Credits applied to lesson booking ${request.bookingId}`,
-          },
-          { idempotencyKey: request.idempotencyKey },
-        ),
+    const outcome = await this.refused('transfers.create', async () => {
+      const transfer = await this.stripe.transfers.create(
+        {
+          amount: request.amountMinor,
+          currency: request.currency.toLowerCase(),
+          destination: request.destinationAccount,
+          transfer_group: `booking-${request.bookingId}`,
+          metadata: { bookingId: request.bookingId, reason: 'credits' },
+          description: `Credits applied to lesson booking ${request.bookingId}`,
+        },
+        { idempotencyKey: request.idempotencyKey },
       );
-      return { kind: 'TRANSFERRED', transferId: transfer.id };
-    } catch (error) {
-      if (isStripeAnswer(error) && error.statusCode === 409) throw unavailable('transfers.create', error);
-      if (!(isStripeAnswer(error) && error.statusCode === 400)) throw error;
-      return { kind: 'REFUSED', code: error.code ?? 'transfer_refused', message: error.message };
-    }
+      return transfer.id;
+    });
+    return outcome.kind === 'DONE' ? { kind: 'TRANSFERRED', transferId: outcome.id } : outcome;
   }
 
   async refund(request: { paymentIntentId: string; amountMinor: number; bookingId: string; refundId: string; idempotencyKey: string }): Promise<ProviderRefundOutcome> {
